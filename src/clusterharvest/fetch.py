@@ -1,0 +1,358 @@
+"""Polite, bounded HTTP and file fetching into the raw store.
+
+Every request: a descriptive User-Agent, robots.txt obeyed, at most one request per
+``min_interval`` per host, connect/read timeouts plus a total deadline, a cap on decoded
+bytes, retries with backoff on 408/429/5xx and connection errors (``Retry-After`` honoured),
+redirects followed by hand so each hop is re-checked against the configured hosts.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import mimetypes
+import threading
+import time
+import urllib.robotparser
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from .config import FetchSettings, Source
+from .errors import FetchError
+from .store import RawStore, Snapshot, sha256_hex, utc_now
+
+RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
+ROBOTS_MAX_BYTES = 512_000
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True)
+class Response:
+    """A complete, size-checked response."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def origin(url: str) -> tuple[str, int]:
+    """(host, port) of an http(s) URL, the port defaulted by scheme."""
+    parts = urlsplit(url)
+    return (parts.hostname or "").lower(), parts.port or DEFAULT_PORTS.get(parts.scheme, 0)
+
+
+def allowed_origins(sources: tuple[Source, ...] | list[Source]) -> frozenset[tuple[str, int]]:
+    """Origins the fetcher may contact; a default-port source allows both http and https."""
+    out: set[tuple[str, int]] = set()
+    for source in sources:
+        if source.is_file:
+            continue
+        host, port = origin(source.location)
+        out.add((host, port))
+        if port in DEFAULT_PORTS.values():
+            out.update((host, p) for p in DEFAULT_PORTS.values())
+    return frozenset(out)
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date); None if absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+class HostLimiter:
+    """At most one request per interval per host, across threads."""
+
+    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.interval = interval
+        self.clock = clock
+        self.sleep = sleep
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, host: str) -> None:
+        """Block until a request to ``host`` is allowed, and book that slot."""
+        with self._lock:
+            now = self.clock()
+            slot = max(now, self._next.get(host, now))
+            self._next[host] = slot + self.interval
+        if slot > now:
+            self.sleep(slot - now)
+
+
+class Fetcher:
+    """Fetches sources into a raw store under one set of limits."""
+
+    def __init__(self, settings: FetchSettings, store: RawStore, sources: tuple[Source, ...] | list[Source],
+                 log: logging.Logger | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.settings = settings
+        self.store = store
+        self.origins = allowed_origins(sources)
+        self.log = log or logging.getLogger("clusterharvest.fetch")
+        self.sleep = sleep
+        self.limiter = HostLimiter(settings.min_interval, sleep=sleep)
+        self._local = threading.local()  # one requests.Session per thread: sessions are not thread-safe
+        self._robots: dict[tuple[str, str, int], urllib.robotparser.RobotFileParser] = {}
+        self._robots_lock = threading.Lock()
+
+    @property
+    def session(self) -> requests.Session:
+        """This thread's HTTP session."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers.update({"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"})
+            session.trust_env = False  # no proxies or .netrc from the environment: only configured hosts
+            self._local.session = session
+        return session
+
+    # -- public ---------------------------------------------------------------------------------
+
+    def fetch(self, source: Source) -> Snapshot:
+        """Fetch a source: read a file source, or GET an http(s) source conditionally into the store.
+
+        Args:
+            source: a registered source.
+
+        Returns:
+            The snapshot: newly stored, or the stored one refreshed by a 304.
+
+        Raises:
+            FetchError: naming the source and the reason; ``transient`` if a retry may help.
+        """
+        if source.is_file:
+            return read_file_source(source, self.settings.max_bytes)
+        previous = self.store.latest(source.id)
+        headers = {}
+        if previous and previous.etag:
+            headers["If-None-Match"] = previous.etag
+        if previous and previous.last_modified:
+            headers["If-Modified-Since"] = previous.last_modified
+        resp = self.get(source.location, source.id, headers)
+        if resp.status == 304:
+            if previous is None:
+                raise FetchError("server answered 304 but no snapshot is stored", source.id)
+            self.log.info("%s: not modified, reusing snapshot %s", source.id, previous.sha256[:12])
+            return self.store.refreshed(previous, etag=resp.headers.get("etag"),
+                                        last_modified=resp.headers.get("last-modified"))
+        if not resp.body:
+            raise FetchError(f"empty body from {resp.url}", source.id)
+        return self.store.save(
+            source.id, source.location, resp.body, content_type=resp.headers.get("content-type"),
+            etag=resp.headers.get("etag"), last_modified=resp.headers.get("last-modified"),
+            extra={"final_url": resp.url} if resp.url != source.location else None,
+        )
+
+    def get(self, url: str, source_id: str, headers: dict[str, str] | None = None) -> Response:
+        """GET with robots, rate limit, redirects re-checked, retries; a 200 or 304 or a FetchError."""
+        self.check_url(url, source_id)
+        if self.settings.obey_robots and not self.robots_allows(url, source_id):
+            raise FetchError(f"robots.txt disallows {url}", source_id)
+        seen: list[str] = []
+        while True:
+            resp = self.get_with_retries(url, source_id, headers or {})
+            if resp.status not in REDIRECT_STATUS:
+                break
+            location = resp.headers.get("location")
+            if not location:
+                raise FetchError(f"redirect {resp.status} without Location from {url}", source_id)
+            seen.append(url)
+            url = urljoin(url, location)
+            if url in seen:
+                raise FetchError(f"redirect loop at {url}", source_id)
+            if len(seen) > self.settings.max_redirects:
+                raise FetchError(f"more than {self.settings.max_redirects} redirects", source_id)
+            self.check_url(url, source_id, redirect=True)
+            if self.settings.obey_robots and not self.robots_allows(url, source_id):
+                raise FetchError(f"robots.txt disallows {url}", source_id)
+        if resp.status in (200, 304):
+            return resp
+        raise FetchError(f"HTTP {resp.status} from {url}", source_id, status=resp.status,
+                         transient=resp.status in RETRY_STATUS)
+
+    # -- checks ---------------------------------------------------------------------------------
+
+    def check_url(self, url: str, source_id: str, redirect: bool = False) -> None:
+        """Refuse schemes other than http(s) and hosts other than the configured sources'."""
+        what = "redirect to" if redirect else "url"
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise FetchError(f"refused {what} {url}: scheme {scheme or 'none'!r} not allowed", source_id)
+        if origin(url) not in self.origins:
+            host, port = origin(url)
+            raise FetchError(f"refused {what} {url}: host {host}:{port} is not a configured source",
+                             source_id)
+
+    def robots_allows(self, url: str, source_id: str) -> bool:
+        """Whether the host's robots.txt lets our user agent fetch ``url`` (RFC 9309 semantics)."""
+        parts = urlsplit(url)
+        key = (parts.scheme, *origin(url))
+        with self._robots_lock:
+            parser = self._robots.get(key)
+            if parser is None:
+                parser = self.load_robots(f"{parts.scheme}://{parts.netloc}/robots.txt", source_id)
+                self._robots[key] = parser
+        return parser.can_fetch(self.settings.user_agent, url)
+
+    def load_robots(self, robots_url: str, source_id: str) -> urllib.robotparser.RobotFileParser:
+        """Fetch and parse robots.txt: 4xx allows all, 5xx or no answer disallows all."""
+        parser = urllib.robotparser.RobotFileParser(robots_url)
+        try:
+            resp = self.get_with_retries(robots_url, source_id, {}, max_bytes=ROBOTS_MAX_BYTES)
+        except FetchError as exc:
+            self.log.warning("%s: robots.txt unreachable (%s): treating the host as disallowed",
+                             source_id, exc.message)
+            parser.disallow_all = True
+            return parser
+        if resp.status == 200:
+            parser.parse(resp.body.decode("utf-8", errors="replace").splitlines())
+        elif 400 <= resp.status < 500 or resp.status in REDIRECT_STATUS:
+            parser.allow_all = True
+        else:
+            parser.disallow_all = True
+        return parser
+
+    # -- transport ------------------------------------------------------------------------------
+
+    def get_with_retries(self, url: str, source_id: str, headers: dict[str, str],
+                         max_bytes: int | None = None) -> Response:
+        """One URL, retried on 408/429/5xx and connection errors with backoff; no redirect following."""
+        s = self.settings
+        last: FetchError | None = None
+        for attempt in range(1, s.max_tries + 1):
+            try:
+                resp = self.request_once(url, source_id, headers, max_bytes or s.max_bytes)
+            except FetchError as exc:
+                if not exc.transient:
+                    raise
+                last, wait = exc, s.backoff * 2 ** (attempt - 1)
+            else:
+                if resp.status not in RETRY_STATUS:
+                    return resp
+                last = FetchError(f"HTTP {resp.status} from {url}", source_id, transient=True,
+                                  status=resp.status)
+                wait = s.backoff * 2 ** (attempt - 1)
+                asked = parse_retry_after(resp.headers.get("retry-after"))
+                if asked is not None:
+                    if asked > s.max_retry_after:
+                        raise FetchError(f"HTTP {resp.status} from {url} asks to retry after {asked:.0f}s, "
+                                         f"more than the {s.max_retry_after:.0f}s allowed", source_id,
+                                         status=resp.status)
+                    wait = max(asked, 0.0)
+            if attempt < s.max_tries:
+                self.log.warning("%s: %s; retry %d/%d in %.1fs", source_id, last.message, attempt,
+                                 s.max_tries - 1, wait)
+                self.sleep(wait)
+        assert last is not None
+        raise FetchError(f"{last.message} (gave up after {s.max_tries} tries)", source_id,
+                         transient=True, status=last.status)
+
+    def request_once(self, url: str, source_id: str, headers: dict[str, str], max_bytes: int) -> Response:
+        """One GET, streamed under the size cap and the total deadline."""
+        s = self.settings
+        self.limiter.wait(origin(url)[0])
+        deadline = time.monotonic() + s.deadline
+        try:
+            raw = self.session.get(url, headers=headers, stream=True, allow_redirects=False,
+                                   timeout=(s.connect_timeout, s.read_timeout))
+        except requests.exceptions.Timeout as exc:
+            raise FetchError(f"timed out connecting to {url} ({type(exc).__name__})", source_id,
+                             transient=True) from None
+        except requests.exceptions.ConnectionError as exc:
+            raise FetchError(f"cannot connect to {url}: {short_reason(exc)}", source_id, transient=True) from None
+        except requests.exceptions.RequestException as exc:
+            raise FetchError(f"request to {url} failed: {short_reason(exc)}", source_id) from None
+        # A watchdog closes the connection at the deadline, so even a read blocked on a
+        # server that trickles one byte at a time ends in time.
+        timer = threading.Timer(max(0.0, deadline - time.monotonic()), raw.close)
+        timer.daemon = True
+        timer.start()
+        try:
+            body = read_capped(raw, url, source_id, max_bytes, deadline)
+        finally:
+            timer.cancel()
+            raw.close()
+        hdrs = {k.lower(): v for k, v in raw.headers.items()}
+        return Response(url=url, status=raw.status_code, headers=hdrs, body=body)
+
+
+def short_reason(exc: BaseException) -> str:
+    """The innermost useful message of a requests/urllib3 exception, on one line."""
+    text = str(exc.args[0] if exc.args else exc)
+    return " ".join(text.split())[:300]
+
+
+def read_capped(raw: requests.Response, url: str, source_id: str, max_bytes: int, deadline: float) -> bytes:
+    """Read a streamed body: decoded bytes capped, the total time bounded, short bodies refused."""
+    declared = raw.headers.get("content-length")
+    encoded = raw.headers.get("content-encoding", "identity").lower() not in ("", "identity")
+    if declared and declared.isdigit() and not encoded and int(declared) > max_bytes:
+        raise FetchError(f"{url} declares {int(declared)} bytes, over the cap of {max_bytes}", source_id)
+    if raw.status_code in REDIRECT_STATUS or raw.status_code == 304:
+        return b""
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        while True:
+            chunk = raw.raw.read1(65536, decode_content=True)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > max_bytes:
+                raise FetchError(f"{url} body exceeds the cap of {max_bytes} bytes", source_id)
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise FetchError(f"{url} not received within the total deadline", source_id)
+    except FetchError:
+        raise
+    except Exception as exc:  # urllib3 protocol/decoding errors, or the watchdog's close
+        if time.monotonic() >= deadline:
+            raise FetchError(f"{url} not received within the total deadline", source_id) from None
+        raise FetchError(f"{url} body incomplete or undecodable: {short_reason(exc)}", source_id,
+                         transient=True) from None
+    if time.monotonic() >= deadline:  # the watchdog closed the stream: a silent EOF, not the end
+        raise FetchError(f"{url} not received within the total deadline", source_id)
+    if declared and declared.isdigit() and not encoded and total < int(declared):
+        raise FetchError(f"{url} body shorter than its Content-Length ({total} < {declared})", source_id,
+                         transient=True)
+    return b"".join(chunks)
+
+
+def guess_content_type(path: Path, data: bytes) -> str:
+    """Content type of a local file from its magic bytes, else its extension."""
+    head = data[:1024].lstrip().lower()
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
+        return "text/html"
+    return mimetypes.guess_type(path.name)[0] or "text/plain"
+
+
+def read_file_source(source: Source, max_bytes: int) -> Snapshot:
+    """Read a file source directly (not copied into the store): size-capped, hashed."""
+    path = Path(source.location)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise FetchError(f"{path} is {size} bytes, over the cap of {max_bytes}", source.id)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FetchError(f"cannot read {path}: {exc.strerror or exc}", source.id) from None
+    return Snapshot(source_id=source.id, url=source.url, file=str(path), sha256=sha256_hex(data),
+                    bytes=len(data), content_type=guess_content_type(path, data), obtained_at=utc_now(),
+                    method="file")

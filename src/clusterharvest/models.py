@@ -1,0 +1,97 @@
+"""Published records: pydantic v2 models, the single source of the JSON Schema.
+
+Records carry what the sources say about a cluster and nothing about how it was fetched:
+snapshot hashes, URLs and fetch times belong in the manifest (see ``publish.py``).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class Record(BaseModel):
+    """Base for published models: unknown keys are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Issue(Record):
+    """Something a source says that could not be taken into a typed field, or was interpreted."""
+
+    field: str = Field(description="Dotted path of the field the value belongs to, e.g. 'contacts[0].email'.")
+    message: str = Field(description="What is wrong or what was assumed, in plain English.")
+    value: str | None = Field(default=None, description="The raw text as the source wrote it.")
+
+
+class Phases(Record):
+    """A value per funding phase; null where the source has no line for that phase."""
+
+    concept: list[str] | None = Field(default=None, description="Concept (development) phase.")
+    implementation: list[str] | None = Field(default=None, description="Implementation phase.")
+
+
+class Project(Record):
+    """The cluster's internationalisation project as announced."""
+
+    title: str | None = Field(default=None, description="Project title as quoted in the announcement.")
+    acronym: str | None = Field(default=None, description="Acronym given in parentheses in the title.")
+
+
+class Description(Record):
+    """The entry's free text, by detected language."""
+
+    en: str | None = Field(default=None, description="English description paragraphs, joined by blank lines.")
+    de: str | None = Field(default=None, description="German description paragraphs, joined by blank lines.")
+
+
+class Contact(Record):
+    """A contact person (or an unnamed contact line) of a cluster."""
+
+    name: str | None = Field(default=None, description="Person's name without titles or honorifics.")
+    academic_title: str | None = Field(default=None, description="Academic titles, e.g. 'Dr.', 'M.Sc.'.")
+    honorific: str | None = Field(default=None, description="Form of address, e.g. 'Frau', 'Herr'.")
+    role: str | None = Field(default=None, description="Role as written (German or English).")
+    organisation: str | None = Field(default=None, description="Organisation the contact works for.")
+    email: str | None = Field(default=None, description="Validated e-mail address.")
+    phone: list[str] = Field(default_factory=list, description="Phone numbers in E.164.")
+    fax: list[str] = Field(default_factory=list, description="Fax numbers in E.164.")
+    mobile: list[str] = Field(default_factory=list, description="Mobile numbers in E.164.")
+
+
+class Address(Record):
+    """A postal address given in the entry."""
+
+    organisation: str | None = Field(default=None, description="Organisation named with the address.")
+    street: str | None = Field(default=None, description="Street and house number.")
+    postcode: str | None = Field(default=None, description="Postcode as written, without country prefix.")
+    city: str | None = Field(default=None, description="City or town.")
+    country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 code.")
+
+
+class Cluster(Record):
+    """One funded cluster or network, as the sources describe it."""
+
+    id: str = Field(description="Stable slug of the cluster's name; the key across versions.")
+    name: str = Field(description="Name: the entry's heading, else its organisation line, else derived.")
+    organisation: str | None = Field(default=None, description="Organisation line under the heading.")
+    aliases: list[str] = Field(default_factory=list, description="Other names used for it in the sources.")
+    round: int | None = Field(default=None, description="Funding round it was announced in (1-3).")
+    project: Project | None = Field(default=None, description="Internationalisation project.")
+    target_countries: Phases = Field(
+        default_factory=Phases, description="Target countries per phase, ISO 3166-1 alpha-2 codes."
+    )
+    target_regions: Phases = Field(
+        default_factory=Phases, description="Targets per phase that are regions, not countries."
+    )
+    description: Description = Field(default_factory=Description, description="Free text by language.")
+    contacts: list[Contact] = Field(default_factory=list, description="Contact persons and lines.")
+    addresses: list[Address] = Field(default_factory=list, description="Postal addresses.")
+    sources: list[str] = Field(default_factory=list, description="Ids of the sources the record came from.")
+    issues: list[Issue] = Field(default_factory=list, description="Values not taken into fields, and why.")
+
+
+def issue(field: str, message: str, value: str | None = None) -> Issue:
+    """Shorthand used by parsers and normalisers."""
+    return Issue(field=field, message=message, value=value)

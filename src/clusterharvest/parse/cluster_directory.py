@@ -1,0 +1,121 @@
+"""Parser for the cluster directory (InterSpiN "cluster network" page, any rendering).
+
+The page is a run of entries. The one line every entry has is its concept-phase targets
+("Target countries concept phase: ..." / "Zielländer Konzeptionsphase: ..."), so entries
+are anchored on that label, never on markup. Above the anchor sit at most two name lines
+(heading, organisation); headings are missing in places and the previous entry's contact
+block runs straight into the next name, so the name lines are found by walking back from
+the anchor over lines that read as names, stopping at a label, a phone or address line, a
+sentence or a list item. Everything from the anchor to the next entry's name lines belongs
+to the entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..errors import ParseError
+from .labels import match_label, split_line
+from .text import document_lines
+
+MAX_NAME_LINES = 2
+MAX_NAME_LENGTH = 120
+GENERIC_LABEL = re.compile(r"^[^\s:][^:]{0,40}:\s*\S")
+SENTENCE_END = re.compile(r"[a-zäöüß]{2,}[.!?][\"”“]?$")
+TWO_SENTENCES = re.compile(r"[a-zäöüß]{2,}[.!?]\s+[A-ZÄÖÜ]")
+POSTCODE = re.compile(r"(?:^|\s|D-)\d{5}\s+[A-ZÄÖÜ]")
+MANY_DIGITS = re.compile(r"(?:\d[\s/().-]*){6,}")
+
+
+@dataclass
+class DirectoryEntry:
+    """One entry of the directory as written: name lines, target lines and the rest."""
+
+    position: int  # 1-based order on the page
+    heading: str | None
+    organisation: str | None
+    concept: str
+    implementation: str | None
+    header_extra: list[str] = field(default_factory=list)  # labelled lines among the name lines
+    body: list[str] = field(default_factory=list)  # description and contact block
+    lines: list[str] = field(default_factory=list)  # every line of the entry, for the audit
+
+
+def is_name_line(line: str) -> bool:
+    """Whether a line can be a heading or organisation line (short, no label, no sentence)."""
+    return not (
+        len(line) > MAX_NAME_LENGTH
+        or line.startswith("- ")
+        or line.endswith(":")
+        or match_label(line) is not None
+        or GENERIC_LABEL.match(line) is not None
+        or SENTENCE_END.search(line) is not None
+        or TWO_SENTENCES.search(line) is not None
+        or POSTCODE.search(line) is not None
+        or MANY_DIGITS.search(line) is not None
+    )
+
+
+def is_stray_label(line: str) -> bool:
+    """A 'Label: value' line of no known kind (e.g. 'Cluster: Finland, ...') next to the anchor."""
+    return match_label(line) is None and GENERIC_LABEL.match(line) is not None
+
+
+def entry_start(lines: list[str], anchor: int, floor: int) -> tuple[int, list[str], list[str]]:
+    """Walk back from an anchor: (first line of the entry, name lines, stray labelled lines)."""
+    names: list[str] = []
+    extra: list[str] = []
+    j = anchor - 1
+    while j >= floor and len(names) < MAX_NAME_LINES:
+        line = lines[j]
+        if not names and is_stray_label(line):
+            extra.insert(0, line)
+        elif is_name_line(line):
+            names.insert(0, line)
+        else:
+            break
+        j -= 1
+    return j + 1, names, extra
+
+
+def parse_directory(data: bytes | str, url: str = "", content_type: str | None = None) -> list[DirectoryEntry]:
+    """Parse a cluster directory page into its entries.
+
+    Args:
+        data: the page as bytes (decoded by header, BOM, ``<meta charset>``) or text; HTML or plain text.
+        url: where the page came from, for error messages.
+        content_type: the HTTP Content-Type, if known.
+
+    Returns:
+        The entries in page order.
+
+    Raises:
+        ParseError: if the page has no entry at all.
+    """
+    lines = [part for line in document_lines(data, content_type) for part in split_line(line)]
+    anchors = [i for i, line in enumerate(lines) if (m := match_label(line)) and m.kind == "concept"]
+    if not anchors:
+        raise ParseError(f"no 'Target countries concept phase' label found in {url or 'the page'}")
+    starts: list[tuple[int, list[str], list[str]]] = []
+    floor = 0
+    for anchor in anchors:
+        start = entry_start(lines, anchor, floor)
+        starts.append(start)
+        floor = anchor + 1
+    entries = []
+    for n, (anchor, (start, names, extra)) in enumerate(zip(anchors, starts, strict=True)):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
+        concept = match_label(lines[anchor])
+        assert concept is not None
+        rest = anchor + 1
+        implementation = None
+        if rest < end and (m := match_label(lines[rest])) and m.kind == "implementation":
+            implementation = m.value
+            rest += 1
+        heading, organisation = (names[0], names[1]) if len(names) == 2 else (None, names[0] if names else None)
+        entries.append(DirectoryEntry(
+            position=n + 1, heading=heading, organisation=organisation, concept=concept.value,
+            implementation=implementation, header_extra=extra, body=lines[rest:end], lines=lines[start:end],
+        ))
+    return entries

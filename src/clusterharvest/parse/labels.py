@@ -1,0 +1,86 @@
+"""Visible text labels ("Target countries concept phase:", "Tel.:", "Kontakt:") in both languages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+# Section labels need their colon; phone-like labels are often written without one.
+SECTION_KINDS = ("concept", "implementation", "contact")
+NUMBER_KINDS = ("phone", "fax", "mobile")
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A line that starts with a known label."""
+
+    kind: str
+    label: str
+    value: str
+
+
+@cache
+def label_variants() -> dict[str, tuple[str, ...]]:
+    """Label variants per kind from ``labels.yml``, longest first."""
+    data = yaml.safe_load(resources.files(__package__).joinpath("labels.yml").read_text(encoding="utf-8"))
+    return {kind: tuple(sorted(variants, key=len, reverse=True)) for kind, variants in data.items()}
+
+
+def alternation(kinds: tuple[str, ...]) -> str:
+    """Regex alternation of the label variants of some kinds."""
+    variants = sorted((v for k in kinds for v in label_variants()[k]), key=len, reverse=True)
+    return "|".join(re.escape(v) for v in variants)
+
+
+@cache
+def patterns() -> dict[str, re.Pattern[str]]:
+    """Compiled label patterns per kind."""
+    out = {}
+    for kind in label_variants():
+        alt = alternation((kind,))
+        if kind in SECTION_KINDS:
+            out[kind] = re.compile(rf"^({alt})\s*:\s*(.*)$", re.I)
+        elif kind in NUMBER_KINDS:
+            out[kind] = re.compile(rf"^({alt})\b\.?\s*:?\s*(?=[+(0-9]|$)(.*)$", re.I)
+        else:  # e-mail: a colon, or an address right after the label
+            out[kind] = re.compile(rf"^({alt})\b\s*(?::\s*(.*)|\s+(\S+@\S*))$", re.I)
+    return out
+
+
+def match_label(line: str) -> Labelled | None:
+    """The label a line starts with, and the value after it; None if it has none."""
+    for kind, pattern in patterns().items():
+        found = pattern.match(line)
+        if found:
+            value = next((g for g in found.groups()[1:] if g is not None), "")
+            return Labelled(kind=kind, label=found.group(1), value=value.strip())
+    return None
+
+
+@cache
+def glued_contact_label() -> re.Pattern[str]:
+    """A contact-section label glued to the end of other text ('...ServicesContact Data:')."""
+    return re.compile(rf"^(.*\S)\s*({alternation(('contact',))})\s*:\s*$", re.I)
+
+
+@cache
+def inline_number_label() -> re.Pattern[str]:
+    """A phone, fax, mobile or e-mail label inside a line ('Tel.: 1 Fax: 2 E-Mail:')."""
+    alt = alternation(("phone", "fax", "mobile", "email"))
+    return re.compile(rf"\s(?=(?:{alt})\b\.?\s*:)", re.I)
+
+
+def split_line(line: str) -> list[str]:
+    """Split a line holding a glued contact label or several number labels into one line each."""
+    glued = glued_contact_label().match(line)
+    if glued and not match_label(line):
+        return [glued.group(1), f"{glued.group(2)}:"]
+    if match_label(line):
+        parts = inline_number_label().split(line)
+        if len(parts) > 1:
+            return [p.strip() for p in parts if p.strip()]
+    return [line]

@@ -1,0 +1,56 @@
+"""JSON Schema of the published files, generated from the pydantic models."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from .models import SCHEMA_VERSION, Cluster
+from .store import atomic_write
+
+SCHEMA_DIR = "schema"
+BASE_URI = "https://clusterharvest.invalid/schema"  # ids only; nothing is served there
+
+
+def clusters_schema() -> dict[str, Any]:
+    """Schema of ``clusters.json``: an array of Cluster records."""
+    schema = TypeAdapter(list[Cluster]).json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{BASE_URI}/{SCHEMA_VERSION}/clusters.schema.json",
+        "title": "clusterharvest clusters.json",
+        "description": "Funded clusters of the BMBF measure 'Internationalisation of Leading-Edge Clusters, "
+                       "Forward-Looking Projects and Comparable Networks', sorted by id.",
+        **schema,
+    }
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """Every schema file by name."""
+    return {"clusters.schema.json": clusters_schema()}
+
+
+def render(schema: dict[str, Any]) -> bytes:
+    """Schema file bytes (stable formatting, so the committed copy can be compared)."""
+    return (json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+def write_schemas(out_dir: str | Path) -> list[Path]:
+    """Write the schema files into ``<out_dir>/schema/`` (only those that changed)."""
+    written = []
+    for name, schema in schemas().items():
+        path = Path(out_dir) / SCHEMA_DIR / name
+        body = render(schema)
+        if not path.is_file() or path.read_bytes() != body:
+            atomic_write(path, body)
+            written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for p in write_schemas(sys.argv[1] if len(sys.argv) > 1 else "normalized"):
+        print(p)

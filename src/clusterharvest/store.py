@@ -1,0 +1,151 @@
+"""The raw store: every snapshot's bytes, content-addressed, with a metadata sidecar.
+
+Layout: ``<root>/<source-id>/<sha256><ext>`` holds the bytes and ``<root>/<source-id>/<sha256>.json``
+says what they are (source, url, content type, when and how obtained, validators for
+conditional requests). A sidecar may name a data file of another name (the bundled flyer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+EXTENSIONS = {
+    "text/html": ".html",
+    "application/xhtml+xml": ".html",
+    "application/pdf": ".pdf",
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+}
+
+
+def utc_now() -> str:
+    """Current UTC time as ISO 8601 with a Z, to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sha256_hex(data: bytes) -> str:
+    """Hex SHA-256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def media_type(content_type: str | None) -> str:
+    """'text/html; charset=utf-8' -> 'text/html'."""
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One stored copy of a source, as its sidecar describes it."""
+
+    source_id: str
+    url: str
+    file: str  # absolute path of the bytes
+    sha256: str
+    bytes: int
+    content_type: str | None
+    obtained_at: str
+    method: str  # fetched | reconstructed | file
+    etag: str | None = None
+    last_modified: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+    not_modified: bool = False  # this run's request was answered 304
+
+    def read(self) -> bytes:
+        """The snapshot's bytes."""
+        return Path(self.file).read_bytes()
+
+    def provenance(self) -> dict[str, object]:
+        """What the manifest records for this source."""
+        out: dict[str, object] = {
+            "id": self.source_id,
+            "url": self.url,
+            "snapshot_sha256": self.sha256,
+            "bytes": self.bytes,
+            "content_type": self.content_type,
+            "obtained_at": self.obtained_at,
+            "method": self.method,
+            "not_modified": self.not_modified,
+        }
+        out.update(self.extra)
+        return out
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write bytes to ``path`` via a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; stored data is for every reader
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class RawStore:
+    """Content-addressed snapshots under one root folder."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    def save(self, source_id: str, url: str, data: bytes, *, content_type: str | None,
+             method: str = "fetched", etag: str | None = None, last_modified: str | None = None,
+             obtained_at: str | None = None, extra: dict[str, str] | None = None) -> Snapshot:
+        """Store bytes and their sidecar; the same bytes twice share one file."""
+        digest = sha256_hex(data)
+        folder = self.root / source_id
+        ext = EXTENSIONS.get(media_type(content_type), ".bin")
+        data_path = folder / f"{digest}{ext}"
+        if not data_path.exists():
+            atomic_write(data_path, data)
+        snap = Snapshot(
+            source_id=source_id, url=url, file=str(data_path.resolve()), sha256=digest, bytes=len(data),
+            content_type=content_type, obtained_at=obtained_at or utc_now(), method=method,
+            etag=etag, last_modified=last_modified, extra=dict(extra or {}),
+        )
+        self.write_sidecar(snap)
+        return snap
+
+    def write_sidecar(self, snap: Snapshot) -> None:
+        """(Re)write the sidecar of a snapshot, e.g. after a 304 refreshed its validators."""
+        meta = asdict(snap)
+        meta.pop("not_modified")
+        meta["file"] = Path(snap.file).name
+        body = json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        atomic_write(Path(snap.file).parent / f"{snap.sha256}.json", body.encode("utf-8"))
+
+    def snapshots(self, source_id: str) -> list[Snapshot]:
+        """All snapshots of a source, oldest first."""
+        folder = self.root / source_id
+        found = []
+        for meta_path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            try:
+                meta = json.loads(meta_path.read_text(encoding="utf-8"))
+                data_path = folder / meta["file"]
+                found.append(Snapshot(**{**meta, "file": str(data_path.resolve())}))
+            except (ValueError, KeyError, TypeError):
+                continue  # not a sidecar (or a damaged one): never replay what we cannot describe
+        found = [s for s in found if Path(s.file).is_file()]
+        return sorted(found, key=lambda s: (s.obtained_at, s.sha256))
+
+    def latest(self, source_id: str) -> Snapshot | None:
+        """The newest snapshot of a source, or None."""
+        snaps = self.snapshots(source_id)
+        return snaps[-1] if snaps else None
+
+    def refreshed(self, snap: Snapshot, *, etag: str | None, last_modified: str | None) -> Snapshot:
+        """The snapshot confirmed unchanged by a 304: new time and validators, same bytes."""
+        new = replace(snap, obtained_at=utc_now(), etag=etag or snap.etag,
+                      last_modified=last_modified or snap.last_modified, not_modified=True)
+        self.write_sidecar(new)
+        return new
