@@ -75,7 +75,8 @@ def results(futures: list[Any]) -> list[Any]:
     return [f.result() for f in futures]
 
 
-@flow(name="clusterharvest", task_runner=ThreadPoolTaskRunner(max_workers=MAX_WORKERS), log_prints=False)
+@flow(name="clusterharvest", task_runner=ThreadPoolTaskRunner(max_workers=MAX_WORKERS),  # type: ignore[arg-type]
+      log_prints=False)
 def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir: str = "raw",
             offline: bool = False) -> dict[str, Any]:
     """Harvest every registered source and publish a version if anything changed.

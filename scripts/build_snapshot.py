@@ -174,7 +174,7 @@ def prose_body(lines: list[str], *, title_tag: str = "h1") -> str:
                 out.append(f"<{tag}>" + "".join(items) + f"</{tag}>")
                 break
         else:
-            is_heading = len(line) < 90 and not line.endswith((".", ":", "”", "\"")) and not line[0] in "“\""
+            is_heading = len(line) < 90 and not line.endswith((".", ":", "”", "\"")) and line[0] not in "“\""
             out.append(f"<h2>{esc(line)}</h2>" if is_heading else f"<p>{esc(line)}</p>")
             n += 1
     return "\n".join(out)

@@ -40,7 +40,7 @@ def cmd_harvest(args: argparse.Namespace) -> int:
 
     try:
         result = harvest(sources=str(args.sources), out_dir=str(args.out), raw_dir=str(args.raw),
-                         offline=args.offline, return_state=False)
+                         offline=args.offline)
     except HarvestError as exc:
         return fail(str(exc))
     if result["changed"]:

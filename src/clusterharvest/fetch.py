@@ -212,19 +212,20 @@ class Fetcher:
     def load_robots(self, robots_url: str, source_id: str) -> urllib.robotparser.RobotFileParser:
         """Fetch and parse robots.txt: 4xx allows all, 5xx or no answer disallows all."""
         parser = urllib.robotparser.RobotFileParser(robots_url)
+        disallow_all = ["User-agent: *", "Disallow: /"]
         try:
             resp = self.get_with_retries(robots_url, source_id, {}, max_bytes=ROBOTS_MAX_BYTES)
         except FetchError as exc:
             self.log.warning("%s: robots.txt unreachable (%s): treating the host as disallowed",
                              source_id, exc.message)
-            parser.disallow_all = True
+            parser.parse(disallow_all)
             return parser
         if resp.status == 200:
             parser.parse(resp.body.decode("utf-8", errors="replace").splitlines())
         elif 400 <= resp.status < 500 or resp.status in REDIRECT_STATUS:
-            parser.allow_all = True
+            parser.parse([])  # no rules: everything allowed
         else:
-            parser.disallow_all = True
+            parser.parse(disallow_all)
         return parser
 
     # -- transport ------------------------------------------------------------------------------

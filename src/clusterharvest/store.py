@@ -7,6 +7,7 @@ conditional requests). A sidecar may name a data file of another name (the bundl
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import os
@@ -56,7 +57,7 @@ class Snapshot:
     extra: dict[str, str] = field(default_factory=dict)
     not_modified: bool = False  # this run's request was answered 304
 
-    def read(self) -> bytes:
+    def read(self) -> builtins.bytes:  # `bytes` is also a field name here
         """The snapshot's bytes."""
         return Path(self.file).read_bytes()
 

@@ -100,8 +100,7 @@ def parse_directory(data: bytes | str, url: str = "", content_type: str | None =
     starts: list[tuple[int, list[str], list[str]]] = []
     floor = 0
     for anchor in anchors:
-        start = entry_start(lines, anchor, floor)
-        starts.append(start)
+        starts.append(entry_start(lines, anchor, floor))
         floor = anchor + 1
     entries = []
     for n, (anchor, (start, names, extra)) in enumerate(zip(anchors, starts, strict=True)):

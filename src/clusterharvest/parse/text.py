@@ -28,13 +28,18 @@ META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+
 HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote body caption dd details dialog div dl dt fieldset figcaption "
-    "figure h1 h2 h3 h4 h5 h6 hr html li main ol p pre section summary table tbody td tfoot th thead "
-    "tr ul".split()
+    [
+        "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog", "div",
+        "dl", "dt", "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "html",
+        "li", "main", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th",
+        "thead", "tr", "ul"
+    ]
 )
 CHROME_TAGS = frozenset(
-    "script style noscript template nav aside form button select textarea iframe svg canvas "
-    "object embed head title".split()
+    [
+        "script", "style", "noscript", "template", "nav", "aside", "form", "button", "select", "textarea",
+        "iframe", "svg", "canvas", "object", "embed", "head", "title"
+    ]
 )
 CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "dialog", "alertdialog", "search",
                           "complementary", "menu", "menubar", "tablist"})
@@ -55,15 +60,15 @@ def encoding_label(label: str) -> str | None:
 def sniff_encoding(data: bytes, content_type: str | None = None) -> str:
     """The encoding of a document: BOM, then the HTTP header, then ``<meta charset>``, then UTF-8 if it
     decodes, else windows-1252 (the BOM wins over the header, as in the HTML standard)."""
-    for bom, name in BOMS:
+    for bom, codec in BOMS:
         if data.startswith(bom):
-            return name
+            return codec
     if content_type:
-        found = HEADER_CHARSET.search(content_type)
-        if found and (name := encoding_label(found.group(1))):
+        in_header = HEADER_CHARSET.search(content_type)
+        if in_header and (name := encoding_label(in_header.group(1))):
             return name
-    found = META_CHARSET.search(data[:4096])
-    if found and (name := encoding_label(found.group(1).decode("ascii", "replace"))):
+    in_meta = META_CHARSET.search(data[:4096])
+    if in_meta and (name := encoding_label(in_meta.group(1).decode("ascii", "replace"))):
         return name
     try:
         data.decode("utf-8")
@@ -121,10 +126,16 @@ def html_lines(html: str) -> list[str]:
     Raises:
         ParseError: if the markup cannot be parsed at all.
     """
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
+        root = lxml.html.document_fromstring(html, parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ParseError(f"HTML could not be parsed: {exc}") from None
+    # libxml2 drops what lies past its limits (nesting depth) with only a logged error:
+    # fail loudly rather than return a page with text silently missing.
+    limits = [e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
+    if limits:
+        raise ParseError(f"HTML exceeds the parser's limits ({limits[0]}); its text would be incomplete")
     mains = root.xpath("//main | //*[@role='main']")
     top = mains[0] if mains else root
     lines: list[str] = []

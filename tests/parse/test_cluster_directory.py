@@ -1,0 +1,98 @@
+"""The directory parser on the real capture and the bundled HTML, against a hand-written expectation."""
+
+from __future__ import annotations
+
+import pytest
+
+from clusterharvest.clusters import build_clusters
+from clusterharvest.errors import ParseError
+from clusterharvest.parse.cluster_directory import is_name_line, parse_directory
+
+CHROME = ("Skip to content", "Imprint", "Privacy policy", "cookies", "Deutschland Standorte", "Cluster network",
+          "InterSpiN", "Leave a Reply")
+
+
+def test_capture_gives_32_entries_as_written_by_hand(directory_capture, expected_directory):
+    entries = parse_directory(directory_capture, "capture")
+    assert len(entries) == 32, len(entries)
+    got = [(e.heading, e.organisation) for e in entries]
+    want = [(x["heading"], x["organisation"]) for x in expected_directory]
+    assert got == want, [(g, w) for g, w in zip(got, want, strict=True) if g != w]
+
+
+@pytest.mark.parametrize("rendering", ["capture", "bundled-html"])
+def test_records_match_hand_written_expectation(rendering, directory_capture, bundled_directory_html,
+                                                expected_directory):
+    data = directory_capture if rendering == "capture" else bundled_directory_html
+    records = build_clusters(parse_directory(data, rendering), "interspin-directory-en")
+    assert len(records) == 32
+    assert len({r.id for r in records}) == 32
+    for rec, want in zip(records, expected_directory, strict=True):
+        name = want.get("name") or want["heading"] or want["organisation"]
+        got = (rec.id, rec.name, rec.organisation, rec.target_countries.concept, rec.target_countries.implementation,
+               rec.target_regions.concept)
+        exp = (want["id"], name, want["organisation"], want["concept"], want["implementation"],
+               want.get("concept_regions", []))
+        assert got == exp, (got, exp)
+
+
+def test_bundled_html_and_capture_give_identical_records(directory_capture, bundled_directory_html):
+    a = build_clusters(parse_directory(directory_capture), "s")
+    b = build_clusters(parse_directory(bundled_directory_html), "s")
+    assert [r.model_dump() for r in a] == [r.model_dump() for r in b]
+
+
+def test_page_chrome_never_reaches_an_entry(bundled_directory_html):
+    for entry in parse_directory(bundled_directory_html):
+        text = "\n".join(entry.lines)
+        for chrome in CHROME:
+            assert chrome not in text, (entry.position, chrome)
+
+
+def test_entries_cover_every_line_between_anchors(directory_capture):
+    """Nothing between the first entry and the end of the page falls between two entries."""
+    entries = parse_directory(directory_capture)
+    for before, after in zip(entries, entries[1:], strict=False):
+        assert before.lines[-1] != after.lines[0]
+    assert entries[-1].lines[-1].startswith("Tel.: +49 (0) 34978")
+
+
+def test_derived_names_are_issues(directory_capture):
+    records = {r.id: r for r in build_clusters(parse_directory(directory_capture), "s")}
+    for rid in ("bio-nrw", "wigratec", "biom-biotech-cluster-development-gmbh"):
+        assert any(i.field == "name" for i in records[rid].issues), records[rid].issues
+    assert not any(i.field == "name" for i in records["amz-sachsen"].issues)
+
+
+def test_missing_implementation_line_is_null_and_noted(directory_capture):
+    records = {r.id: r for r in build_clusters(parse_directory(directory_capture), "s")}
+    for rid in ("deepsea-mining-alliance-e-v", "medical-mountains"):
+        assert records[rid].target_countries.implementation is None
+        assert any(i.field == "target_countries.implementation" for i in records[rid].issues)
+
+
+def test_stray_labelled_header_line_is_kept_as_issue(directory_capture):
+    records = {r.id: r for r in build_clusters(parse_directory(directory_capture), "s")}
+    values = [i.value for i in records["optence-e-v"].issues]
+    assert "Cluster: Finland, Lithuania, USA" in values, values
+
+
+def test_page_without_entries_is_an_error():
+    with pytest.raises(ParseError, match="Target countries concept phase"):
+        parse_directory(b"<html><body><p>Maintenance: back soon</p></body></html>", "http://x/")
+
+
+@pytest.mark.parametrize(("line", "want"), [
+    ("AMZ Sachsen", True),
+    ("ARENA 2036 e.V.", True),
+    ("Institute of Plastics Processing (IKV) in Industry and the Skilled Crafts at RWTH Aachen University", True),
+    ("TU Darmstadt | DP Informatik", True),
+    ("Tel.: +49 (0)345/ 1314 2732/p>", False),
+    ("Mobil +49 (0) 151 29702629", False),
+    ("Pfaffenwaldring 19 | 70569 Stuttgart, Germany", False),
+    ("- All", False),
+    ("Contact Data:", False),
+    ("The technological innovation co-operations will focus on new therapeutic approaches.", False),
+])
+def test_name_line_table(line, want):
+    assert is_name_line(line) is want, line

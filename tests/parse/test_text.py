@@ -1,0 +1,63 @@
+"""Decoding bytes and extracting visible lines from any rendering."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from clusterharvest.errors import ParseError
+from clusterharvest.parse.text import decode, document_lines, html_lines, sniff_encoding
+
+UMLAUTS = "Elektromobilität Süd-West, Lüdenscheid, Weißandt-Gölzau"
+
+
+@pytest.mark.parametrize(("data", "ctype", "want"), [
+    (codecs.BOM_UTF8 + "ä".encode(), "text/html; charset=iso-8859-1", "utf-8-sig"),  # BOM wins
+    ("ä".encode("cp1252"), "text/html; charset=windows-1252", "cp1252"),
+    ("ä".encode("cp1252"), "text/html; charset=ISO-8859-1", "cp1252"),  # browsers read latin-1 as 1252
+    (b'<meta charset="windows-1252"><p>\xe4</p>', "text/html", "cp1252"),
+    (b'<meta http-equiv="Content-Type" content="text/html; charset=utf-8"><p>x</p>', None, "utf-8"),
+    ("ä".encode(), None, "utf-8"),
+    ("ä".encode("cp1252"), None, "cp1252"),  # not UTF-8: the web's usual fallback
+])
+def test_sniff_encoding(data, ctype, want):
+    assert sniff_encoding(data, ctype) == want
+
+
+def test_windows_1252_page_with_meta_keeps_umlauts():
+    page = f'<html><head><meta charset="windows-1252"></head><body><p>{UMLAUTS} – “quoted”</p></body></html>'
+    lines = document_lines(page.encode("cp1252"), "text/html")
+    assert lines == [f"{UMLAUTS} – “quoted”"], lines
+
+
+def test_utf8_page_without_any_charset_keeps_umlauts():
+    page = f"<html><body><p>{UMLAUTS}</p></body></html>".encode()
+    assert document_lines(page, "text/html") == [UMLAUTS]
+    assert "Ã" not in decode(page, "text/html")
+
+
+def test_br_and_block_elements_make_the_same_lines():
+    a = html_lines("<p>One<br>Two<br/>Three</p>")
+    b = html_lines("<div><p>One</p><p>Two</p><span>Three</span></div>")
+    c = html_lines("<p>One</p>\n<p>Two\n</p>Three")
+    assert a == b == c == ["One", "Two", "Three"], (a, b, c)
+
+
+def test_chrome_is_dropped_and_lists_read_like_text():
+    page = """<html><body><header role="banner"><nav><a>Home</a></nav></header>
+    <main><h1>Title</h1><ul><li>first</li><li>second</li></ul><ol start="3"><li>third</li></ol>
+    <form><p>Leave a Reply</p></form></main>
+    <footer>Imprint</footer><div role="dialog">We use cookies</div><script>var x=1;</script></body></html>"""
+    assert html_lines(page) == ["Title", "- first", "- second", "3. third"]
+
+
+def test_deeply_nested_markup_is_read_without_recursion_errors():
+    page = "<div>" * 1500 + "deep text" + "</div>" * 1500
+    assert html_lines(page) == ["deep text"]
+
+
+def test_markup_past_the_parser_depth_limit_is_an_error_not_lost_text():
+    page = "<div>" * 5000 + "deep text" + "</div>" * 5000
+    with pytest.raises(ParseError, match="exceeds the parser's limits"):
+        html_lines(page)

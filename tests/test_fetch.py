@@ -1,0 +1,200 @@
+"""The fetcher against a real HTTP server on 127.0.0.1 serving the bundled snapshot."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from clusterharvest.clusters import build_clusters
+from clusterharvest.config import FetchSettings, Source
+from clusterharvest.errors import FetchError
+from clusterharvest.fetch import Fetcher, HostLimiter, parse_retry_after
+from clusterharvest.parse.cluster_directory import parse_directory
+from clusterharvest.store import RawStore
+
+from .httpserver import LocalServer, Seen, start_server, static
+
+FAST = FetchSettings(min_interval=0.0, backoff=0.05, max_tries=3, connect_timeout=2, read_timeout=2, deadline=10)
+ROBOTS_OK = static(b"User-agent: *\nAllow: /\n", "text/plain")
+
+
+def source(srv: LocalServer, path: str = "/en/cluster-network", sid: str = "dir") -> Source:
+    url = srv.url(path)
+    return Source(id=sid, url=url, kind="cluster-directory", lang="en", location=url)
+
+
+def fetcher(tmp_path: Path, srv: LocalServer, settings: FetchSettings = FAST, sid: str = "dir",
+            path: str = "/en/cluster-network") -> tuple[Fetcher, Source]:
+    src = source(srv, path, sid)
+    return Fetcher(settings, RawStore(tmp_path / "raw"), [src]), src
+
+
+@pytest.fixture
+def server():
+    srv = start_server({"/robots.txt": ROBOTS_OK})
+    yield srv
+    srv.stop()
+
+
+def test_fetches_bundled_snapshot_into_store_and_parses_it(tmp_path, server, bundled_directory_html):
+    server.routes["/en/cluster-network"] = static(bundled_directory_html, ETag='"v1"')
+    f, src = fetcher(tmp_path, server)
+    snap = f.fetch(src)
+    assert Path(snap.file).read_bytes() == bundled_directory_html
+    assert Path(snap.file).name == f"{snap.sha256}.html"
+    sidecar = json.loads((Path(snap.file).parent / f"{snap.sha256}.json").read_text())
+    assert sidecar["etag"] == '"v1"' and sidecar["method"] == "fetched" and sidecar["url"] == src.location
+    assert len(build_clusters(parse_directory(snap.read(), snap.url, snap.content_type), "dir")) == 32
+    page = [s for s in server.seen if s.path == "/en/cluster-network"][0]
+    assert page.headers["user-agent"].startswith("clusterharvest/"), page.headers
+
+
+def test_retries_after_503_honouring_retry_after(tmp_path, server):
+    calls = []
+
+    def flaky(seen: Seen):
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            return 503, {"Retry-After": "1"}, b"busy"
+        return 200, {"Content-Type": "text/html"}, b"<p>ok</p>"
+
+    server.routes["/en/cluster-network"] = flaky
+    f, src = fetcher(tmp_path, server)
+    assert f.fetch(src).read() == b"<p>ok</p>"
+    assert len(calls) == 2
+    assert calls[1] - calls[0] >= 0.95, calls
+
+
+def test_gives_up_after_the_set_tries_on_500(tmp_path, server):
+    server.routes["/en/cluster-network"] = lambda seen: (500, {}, b"boom")
+    f, src = fetcher(tmp_path, server)
+    with pytest.raises(FetchError, match="HTTP 500.*gave up after 3 tries") as err:
+        f.fetch(src)
+    assert err.value.source_id == "dir" and err.value.transient
+    assert server.hits("/en/cluster-network") == 3
+
+
+@pytest.mark.parametrize("status", [403, 404])
+def test_client_errors_are_not_retried(tmp_path, server, status):
+    server.routes["/en/cluster-network"] = lambda seen: (status, {}, b"no")
+    f, src = fetcher(tmp_path, server)
+    with pytest.raises(FetchError, match=f"HTTP {status}"):
+        f.fetch(src)
+    assert server.hits("/en/cluster-network") == 1
+
+
+def test_304_reuses_the_stored_snapshot(tmp_path, server):
+    def conditional(seen: Seen):
+        if seen.headers.get("if-none-match") == '"v1"':
+            return 304, {"ETag": '"v1"'}, b""
+        headers = {"Content-Type": "text/html", "ETag": '"v1"', "Last-Modified": "Thu, 16 Apr 2020 10:00:00 GMT"}
+        return 200, headers, b"<p>v1</p>"
+
+    server.routes["/en/cluster-network"] = conditional
+    f, src = fetcher(tmp_path, server)
+    first = f.fetch(src)
+    second = f.fetch(src)
+    assert not first.not_modified and second.not_modified
+    assert second.sha256 == first.sha256 and second.file == first.file
+    sent = [s.headers for s in server.seen if s.path == "/en/cluster-network"]
+    assert sent[1]["if-none-match"] == '"v1"' and sent[1]["if-modified-since"].startswith("Thu, 16 Apr 2020")
+    assert len(list((tmp_path / "raw" / "dir").glob("*.html"))) == 1
+
+
+def test_robots_txt_disallowing_the_page_stops_the_fetch(tmp_path, server):
+    server.routes["/robots.txt"] = static(b"User-agent: *\nDisallow: /en/\n", "text/plain")
+    server.routes["/en/cluster-network"] = static(b"<p>secret</p>")
+    f, src = fetcher(tmp_path, server)
+    with pytest.raises(FetchError, match="robots.txt disallows"):
+        f.fetch(src)
+    assert server.hits("/en/cluster-network") == 0
+
+
+def test_missing_robots_txt_allows(tmp_path, server):
+    del server.routes["/robots.txt"]
+    server.routes["/en/cluster-network"] = static(b"<p>ok</p>")
+    f, src = fetcher(tmp_path, server)
+    assert f.fetch(src).read() == b"<p>ok</p>"
+
+
+def test_declared_size_over_the_cap_is_refused(tmp_path, server):
+    server.routes["/en/cluster-network"] = static(b"x" * 5000)
+    f, src = fetcher(tmp_path, server, FetchSettings(**{**FAST.__dict__, "max_bytes": 1000}))
+    with pytest.raises(FetchError, match="over the cap of 1000"):
+        f.fetch(src)
+
+
+def test_gzip_inflating_past_the_cap_is_refused(tmp_path, server):
+    body = gzip.compress(b"<p>" + b"a" * 200_000 + b"</p>")
+    assert len(body) < 1000
+    server.routes["/en/cluster-network"] = static(body, **{"Content-Encoding": "gzip"})
+    f, src = fetcher(tmp_path, server, FetchSettings(**{**FAST.__dict__, "max_bytes": 50_000}))
+    with pytest.raises(FetchError, match="exceeds the cap of 50000"):
+        f.fetch(src)
+
+
+def test_redirect_to_another_host_is_refused(tmp_path, server):
+    other = start_server({"/robots.txt": ROBOTS_OK, "/x": static(b"<p>elsewhere</p>")}, host="127.0.0.2")
+    try:
+        server.routes["/en/cluster-network"] = lambda seen: (302, {"Location": other.url("/x")}, b"")
+        f, src = fetcher(tmp_path, server)
+        with pytest.raises(FetchError, match="refused redirect to .*not a configured source"):
+            f.fetch(src)
+        assert other.hits("/x") == 0
+    finally:
+        other.stop()
+
+
+def test_redirect_to_file_url_is_refused(tmp_path, server):
+    server.routes["/en/cluster-network"] = lambda seen: (301, {"Location": "file:///etc/passwd"}, b"")
+    f, src = fetcher(tmp_path, server)
+    with pytest.raises(FetchError, match="scheme 'file' not allowed"):
+        f.fetch(src)
+
+
+def test_redirect_on_the_same_host_is_followed(tmp_path, server):
+    server.routes["/old"] = lambda seen: (301, {"Location": "/en/cluster-network"}, b"")
+    server.routes["/en/cluster-network"] = static(b"<p>moved</p>")
+    f, src = fetcher(tmp_path, server, path="/old")
+    snap = f.fetch(src)
+    assert snap.read() == b"<p>moved</p>"
+    assert snap.extra["final_url"] == server.url("/en/cluster-network")
+
+
+def test_host_limiter_spaces_requests_per_host():
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(s: float) -> None:
+        slept.append(s)
+        now[0] += s
+
+    limiter = HostLimiter(1.0, clock=lambda: now[0], sleep=sleep)
+    limiter.wait("a")
+    limiter.wait("a")
+    limiter.wait("b")
+    limiter.wait("a")
+    assert slept == [1.0, 1.0], slept
+
+
+def test_default_interval_is_one_request_per_second(tmp_path, server):
+    server.routes["/en/cluster-network"] = static(b"<p>ok</p>")
+    f, src = fetcher(tmp_path, server, FetchSettings(**{**FAST.__dict__, "min_interval": 1.0}))
+    f.fetch(src)  # robots.txt, then the page: two requests to one host
+    stamps = [time.monotonic()]
+    f.fetch(src)
+    stamps.append(time.monotonic())
+    assert stamps[1] - stamps[0] >= 0.95
+
+
+@pytest.mark.parametrize(("value", "want"), [("3", 3.0), ("", None), ("soon", None)])
+def test_parse_retry_after(value, want):
+    assert parse_retry_after(value) == want
+
+
+def test_parse_retry_after_http_date():
+    assert parse_retry_after("Thu, 01 Jan 2099 00:00:00 GMT", now=4070908790.0) == pytest.approx(10.0)
