@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .contacts import parse_contact_block, split_body
+from .descriptions import describe, find_boilerplate, group_paragraphs
 from .models import Cluster, Issue, Phases, issue
 from .normalize.countries import parse_targets
 from .normalize.names import self_name, slugify
@@ -24,12 +26,18 @@ def entry_name(entry: DirectoryEntry) -> tuple[str | None, list[Issue]]:
     return None, []
 
 
-def build_cluster(entry: DirectoryEntry, source_id: str) -> Cluster:
-    """One entry as a record (ids made unique by ``build_clusters``)."""
+Placed = list[tuple[str, str]]  # (line of the entry, field it went to): the audit trail
+
+
+def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] | None = None
+                  ) -> tuple[Cluster, Placed]:
+    """One entry as a record (ids made unique by ``build_clusters``), with where each line went."""
+    placed: Placed = []
     name, issues = entry_name(entry)
     if name is None:
         name = f"Unnamed entry {entry.position}"
         issues.append(issue("name", "entry has no heading, organisation or self-name; named by position"))
+    placed += [(line, "name") for line in (entry.heading, entry.organisation) if line]
     concept = parse_targets(entry.concept, "target_countries.concept")
     issues += concept.issues
     countries = Phases(concept=concept.countries)
@@ -41,17 +49,51 @@ def build_cluster(entry: DirectoryEntry, source_id: str) -> Cluster:
         issues += impl.issues
         countries.implementation = impl.countries
         regions.implementation = impl.regions
+    placed += [(line, "target_countries") for line in entry.target_lines]
     issues += [issue("header", "labelled line of unknown kind beside the target countries", line)
                for line in entry.header_extra]
-    return Cluster(
+    placed += [(line, "issues") for line in entry.header_extra]
+
+    description_lines, contact_lines = split_body(entry.body)
+    description, removed = describe(group_paragraphs(description_lines), boilerplate or set())
+    if removed:
+        issues.append(issue("description", f"{removed} sentence(s) of the funding measure's boilerplate, which "
+                                           "recurs across entries, left out of the description"))
+    placed += [(line, "description") for line in description_lines]
+    block = parse_contact_block(list(contact_lines))
+    issues += block.issues
+    placed += block.placed
+    record = Cluster(
         id=slugify(name), name=name, organisation=entry.organisation, target_countries=countries,
-        target_regions=regions, sources=[source_id], issues=issues,
+        target_regions=regions, description=description, contacts=block.contacts, addresses=block.addresses,
+        sources=[source_id], issues=issues,
     )
+    return record, placed
+
+
+def unplaced_lines(entry: DirectoryEntry, placed: Placed) -> list[str]:
+    """Lines of the entry that went to no field and no issue (the audit: should be none)."""
+    remaining = list(placed)
+    missing = []
+    for line in entry.lines:
+        found = next((p for p in remaining if p[0] == line), None)
+        if found is None:
+            missing.append(line)
+        else:
+            remaining.remove(found)
+    return missing
 
 
 def build_clusters(entries: list[DirectoryEntry], source_id: str) -> list[Cluster]:
-    """All entries as records with unique ids (a clash gets the page position appended, as an issue)."""
-    clusters = [build_cluster(entry, source_id) for entry in entries]
+    """All entries as records: boilerplate found across entries, ids unique (a clash gets the page position
+    appended, as an issue), and any line that reached no field kept as an issue."""
+    boilerplate = find_boilerplate([group_paragraphs(split_body(e.body)[0]) for e in entries])
+    clusters = []
+    for entry in entries:
+        record, placed = build_cluster(entry, source_id, boilerplate)
+        record.issues += [issue("entry", "line not taken into any field", line)
+                          for line in unplaced_lines(entry, placed)]
+        clusters.append(record)
     counts = Counter(c.id for c in clusters)
     for entry, cluster in zip(entries, clusters, strict=True):
         if counts[cluster.id] > 1:

@@ -37,6 +37,7 @@ class DirectoryEntry:
     organisation: str | None
     concept: str
     implementation: str | None
+    target_lines: list[str] = field(default_factory=list)  # the concept and implementation lines as written
     header_extra: list[str] = field(default_factory=list)  # labelled lines among the name lines
     body: list[str] = field(default_factory=list)  # description and contact block
     lines: list[str] = field(default_factory=list)  # every line of the entry, for the audit
@@ -115,6 +116,6 @@ def parse_directory(data: bytes | str, url: str = "", content_type: str | None =
         heading, organisation = (names[0], names[1]) if len(names) == 2 else (None, names[0] if names else None)
         entries.append(DirectoryEntry(
             position=n + 1, heading=heading, organisation=organisation, concept=concept.value,
-            implementation=implementation, header_extra=extra, body=lines[rest:end], lines=lines[start:end],
+            implementation=implementation, target_lines=lines[anchor:rest], header_extra=extra, body=lines[rest:end], lines=lines[start:end],
         ))
     return entries

@@ -1,0 +1,76 @@
+"""Description paragraphs: the funding measure's boilerplate found by recurrence, the rest by language."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from rapidfuzz import fuzz
+
+from .models import Description
+from .normalize.language import detect_language
+
+SENTENCE_SPLIT = re.compile(r"(?<=[a-zäöüß)\]“”\"][.!?])\s*(?=[A-ZÄÖÜ„“\"])")
+MIN_SENTENCE = 40  # shorter sentences recur by chance ("All projects will start ...")
+MIN_ENTRIES = 2  # a sentence in this many entries' descriptions is boilerplate
+SIMILAR = 90  # and a sentence this similar to a boilerplate sentence is one too (reworded copies)
+
+
+def sentence_key(sentence: str) -> str:
+    """Comparison key: lower-case words only."""
+    return " ".join(re.findall(r"\w+", sentence.lower()))
+
+
+def sentences(paragraph: str) -> list[str]:
+    """A paragraph's sentences (a missing space after the full stop is tolerated)."""
+    return [s.strip() for s in SENTENCE_SPLIT.split(paragraph) if s.strip()]
+
+
+def find_boilerplate(entries: list[list[str]]) -> set[str]:
+    """Keys of sentences that recur across entries' descriptions (by exact key, then by similarity)."""
+    seen: dict[str, set[int]] = defaultdict(set)
+    for n, paragraphs in enumerate(entries):
+        for paragraph in paragraphs:
+            for sentence in sentences(paragraph):
+                key = sentence_key(sentence)
+                if len(key) >= MIN_SENTENCE:
+                    seen[key].add(n)
+    common = {key for key, where in seen.items() if len(where) >= MIN_ENTRIES}
+    # Reworded copies ("innovative capability" for "innovation competence"): compared only against the
+    # few recurring sentences, so this stays linear in the number of entries.
+    near = {key for key in seen if key not in common
+            and any(fuzz.ratio(key, c) >= SIMILAR for c in common if abs(len(key) - len(c)) < 0.2 * len(c))}
+    return common | near
+
+
+def strip_boilerplate(paragraph: str, boilerplate: set[str]) -> tuple[str, list[str]]:
+    """(paragraph without boilerplate sentences, the removed sentences)."""
+    keep, removed = [], []
+    for sentence in sentences(paragraph):
+        (removed if sentence_key(sentence) in boilerplate else keep).append(sentence)
+    return " ".join(keep), removed
+
+
+def group_paragraphs(lines: list[str]) -> list[str]:
+    """Description lines to paragraphs: consecutive list items form one paragraph."""
+    out: list[str] = []
+    for line in lines:
+        if line.startswith("- ") and out and out[-1].startswith("- "):
+            out[-1] += "\n" + line
+        else:
+            out.append(line)
+    return out
+
+
+def describe(paragraphs: list[str], boilerplate: set[str]) -> tuple[Description, int]:
+    """Description by language, boilerplate removed; also the number of boilerplate sentences removed."""
+    by_lang: dict[str, list[str]] = {"en": [], "de": []}
+    removed = 0
+    for paragraph in paragraphs:
+        text, dropped = strip_boilerplate(paragraph, boilerplate) if "\n" not in paragraph else (paragraph, [])
+        removed += len(dropped)
+        if not text:
+            continue
+        lang = detect_language(text) or "en"
+        by_lang[lang].append(text)
+    return Description(en="\n\n".join(by_lang["en"]) or None, de="\n\n".join(by_lang["de"]) or None), removed

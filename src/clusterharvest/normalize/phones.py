@@ -1,0 +1,43 @@
+"""Phone numbers as written in German directories ('+49 (0) 711 / 892385 19') to E.164."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+DEFAULT_REGION = "DE"
+# Markup residue or stray text after the number ('2732/p>'): dropped, the raw text kept in issues.
+TRAILING_JUNK = re.compile(r"[^\d)]+$")
+
+
+def clean_number(raw: str) -> str:
+    """Digits and a leading '+' only: '(0)' trunk prefixes after a country code and a doubled trunk '0'
+    ('+49 (0) 06441/...') removed, '+ 49' and '0049' read as '+49'."""
+    text = TRAILING_JUNK.sub("", raw.strip())
+    text = re.sub(r"^\+\s+", "+", text)
+    text = re.sub(r"^00(?=[1-9])", "+", text)
+    if text.startswith("+"):
+        text = re.sub(r"\(\s*0\s*\)", "", text)
+    digits = "+" * text.startswith("+") + re.sub(r"\D", "", text)
+    if digits.startswith("+"):
+        code = next((digits[1:n] for n in (2, 3, 4) if int(digits[1:n]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE),
+                    None) if len(digits) > 4 else None
+        if code and digits[1 + len(code):].startswith("0"):
+            digits = f"+{code}{digits[1 + len(code):].lstrip('0')}"
+    return digits
+
+
+def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> str | None:
+    """One written number to E.164, German numbers assumed without a country code; None if it does not
+    validate (callers keep the raw text in the record's issues)."""
+    digits = clean_number(raw or "")
+    if len(digits.lstrip("+")) < 5:
+        return None
+    try:
+        number = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
