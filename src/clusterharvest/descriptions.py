@@ -45,7 +45,8 @@ def find_boilerplate(entries: list[list[str]]) -> set[str]:
 
 def strip_boilerplate(paragraph: str, boilerplate: set[str]) -> tuple[str, list[str]]:
     """(paragraph without boilerplate sentences, the removed sentences)."""
-    keep, removed = [], []
+    keep: list[str] = []
+    removed: list[str] = []
     for sentence in sentences(paragraph):
         (removed if sentence_key(sentence) in boilerplate else keep).append(sentence)
     return " ".join(keep), removed

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from .countries import normalize_country
 
-POSTCODE_LINE = re.compile(r"^(?:(?P<cc>[A-Z]{1,2})-)?(?P<postcode>\d{4,5})\s+(?P<city>[^,]+?)(?:,\s*(?P<country>[^,]+))?$")
+POSTCODE_LINE = re.compile(
+    r"^(?:(?P<cc>[A-Z]{1,2})-)?(?P<postcode>\d{4,5})\s+(?P<city>[^,]+?)(?:,\s*(?P<country>[^,]+))?$")
 STREET_NUMBER = re.compile(r"\d+\s*[a-zA-Z]?(?:\s*[-–/]\s*\d+\s*[a-zA-Z]?)?$")
 
 
@@ -29,11 +30,11 @@ def is_street_line(text: str) -> bool:
 
 def parse_postcode_line(text: str) -> AddressParts | None:
     """Parse '[street |] [D-]12345 City[, Country]'; None if the line has no postcode and city."""
-    street, sep, place = text.rpartition("|")
+    before, _, place = text.rpartition("|")
     found = POSTCODE_LINE.match(" ".join(place.split()))
     if not found:
         return None
-    street = " ".join(street.split()) or None
+    street: str | None = " ".join(before.split()) or None
     extra = None
     if street and not re.search(r"\d", street):
         street, extra = None, street

@@ -6,8 +6,14 @@ import re
 from functools import lru_cache
 
 STOPWORDS = {
-    "en": frozenset("the and of to in is are with for on by as that this be will from an which their".split()),
-    "de": frozenset("der die das und ist sind mit für von zu im den des ein eine auf werden wird dem sich".split()),
+    "en": frozenset(
+        ["the", "and", "of", "to", "in", "is", "are", "with", "for", "on", "by", "as", "that", "this", "be",
+         "will", "from", "an", "which", "their"]
+    ),
+    "de": frozenset(
+        ["der", "die", "das", "und", "ist", "sind", "mit", "für", "von", "zu", "im", "den", "des", "ein", "eine",
+         "auf", "werden", "wird", "dem", "sich"]
+    ),
 }
 WORD = re.compile(r"[a-zäöüß]+")
 CLEAR_MARGIN = 3  # stopword hits one language must lead by to decide without langdetect

@@ -116,6 +116,7 @@ def parse_directory(data: bytes | str, url: str = "", content_type: str | None =
         heading, organisation = (names[0], names[1]) if len(names) == 2 else (None, names[0] if names else None)
         entries.append(DirectoryEntry(
             position=n + 1, heading=heading, organisation=organisation, concept=concept.value,
-            implementation=implementation, target_lines=lines[anchor:rest], header_extra=extra, body=lines[rest:end], lines=lines[start:end],
+            implementation=implementation, target_lines=lines[anchor:rest], header_extra=extra,
+            body=lines[rest:end], lines=lines[start:end],
         ))
     return entries
