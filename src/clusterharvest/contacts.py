@@ -58,8 +58,14 @@ def join_organisation(lines: list[str]) -> str | None:
     return out or None
 
 
-def parse_contact_block(lines: list[str]) -> ContactBlock:
+def has_numbers(contact: Contact) -> bool:
+    """Whether a contact already has a phone, fax or mobile number."""
+    return bool(contact.phone or contact.fax or contact.mobile)
+
+
+def parse_contact_block(block_lines: list[str]) -> ContactBlock:
     """Read a contact block line by line into contacts and addresses (see module docstring)."""
+    lines = list(block_lines)  # a label's inline value is inserted as a line of its own: never the caller's list
     block = ContactBlock()
     current: Contact | None = None
     after_label = False
@@ -90,7 +96,7 @@ def parse_contact_block(lines: list[str]) -> ContactBlock:
             number = normalize_phone(label.value)
             if number:
                 getattr(who, label.kind).append(number)
-                if number and re.search(r"[^\d\s()+/.\-–]", label.value):
+                if re.search(r"[^\d\s()+/.\-–]", label.value):
                     block.issues.append(issue(path, "text around the number dropped", label.value))
             else:
                 block.issues.append(issue(path, "not a valid phone number", label.value))
@@ -120,8 +126,8 @@ def parse_contact_block(lines: list[str]) -> ContactBlock:
             street = line
             block.placed.append((line, f"addresses[{len(block.addresses)}].street"))
             continue
-        if is_person_line(line) and (current is None or current.name is None or current.phone or current.fax
-                                     or current.mobile or current.email):
+        if is_person_line(line) and (current is None or current.name is None or has_numbers(current)
+                                     or current.email):
             person = split_person(line)
             if current is not None and current.name is None:
                 who = current  # numbers came first (an unnamed contact): the person they belong to
@@ -133,17 +139,18 @@ def parse_contact_block(lines: list[str]) -> ContactBlock:
             after_label = False
             block.placed.append((line, f"contacts[{block.contacts.index(who)}].name"))
             continue
-        if current is not None and not after_label and (is_role_line(line) or not is_organisation_line(line)) \
-                and not (current.phone or current.fax or current.mobile):
-            current.role = f"{current.role}; {line}" if current.role else line
-            block.placed.append((line, f"contacts[{block.contacts.index(current)}].role"))
-            continue
-        if current is not None and not after_label and (current.phone or current.fax or current.mobile):
-            # An organisation after a person's numbers or name (e.g. 'Deutsches Forschungszentrum ...').
-            current.organisation = join_organisation([current.organisation, line] if current.organisation
-                                                     else [line])
-            block.placed.append((line, f"contacts[{block.contacts.index(current)}].organisation"))
-            continue
+        if current is not None and not after_label:
+            index = block.contacts.index(current)
+            if has_numbers(current):
+                # An organisation after a person's numbers (e.g. 'Deutsches Forschungszentrum ...').
+                current.organisation = join_organisation([current.organisation, line] if current.organisation
+                                                         else [line])
+                block.placed.append((line, f"contacts[{index}].organisation"))
+                continue
+            if is_role_line(line) or not is_organisation_line(line):
+                current.role = f"{current.role}; {line}" if current.role else line
+                block.placed.append((line, f"contacts[{index}].role"))
+                continue
         org_lines.append(line)
         block.placed.append((line, f"addresses[{len(block.addresses)}].organisation"))
     if org_lines and block.contacts and block.contacts[-1].organisation is None:
