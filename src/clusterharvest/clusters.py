@@ -29,9 +29,12 @@ def entry_name(entry: DirectoryEntry) -> tuple[str | None, list[Issue]]:
 Placed = list[tuple[str, str]]  # (line of the entry, field it went to): the audit trail
 
 
-def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] | None = None
-                  ) -> tuple[Cluster, Placed]:
-    """One entry as a record (ids made unique by ``build_clusters``), with where each line went."""
+def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] | None = None,
+                  body: tuple[list[str], list[str]] | None = None) -> tuple[Cluster, Placed]:
+    """One entry as a record (ids made unique by ``build_clusters``), with where each line went.
+
+    ``body`` is the entry's ``split_body`` result when the caller already has it.
+    """
     placed: Placed = []
     name, issues = entry_name(entry)
     if name is None:
@@ -54,13 +57,13 @@ def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] |
                for line in entry.header_extra]
     placed += [(line, "issues") for line in entry.header_extra]
 
-    description_lines, contact_lines = split_body(entry.body)
+    description_lines, contact_lines = body or split_body(entry.body)
     description, removed = describe(group_paragraphs(description_lines), boilerplate or set())
     if removed:
         issues.append(issue("description", f"{removed} sentence(s) of the funding measure's boilerplate, which "
                                            "recurs across entries, left out of the description"))
     placed += [(line, "description") for line in description_lines]
-    block = parse_contact_block(list(contact_lines))
+    block = parse_contact_block(contact_lines)
     issues += block.issues
     placed += block.placed
     record = Cluster(
@@ -87,10 +90,11 @@ def unplaced_lines(entry: DirectoryEntry, placed: Placed) -> list[str]:
 def build_clusters(entries: list[DirectoryEntry], source_id: str) -> list[Cluster]:
     """All entries as records: boilerplate found across entries, ids unique (a clash gets the page position
     appended, as an issue), and any line that reached no field kept as an issue."""
-    boilerplate = find_boilerplate([group_paragraphs(split_body(e.body)[0]) for e in entries])
+    bodies = [split_body(e.body) for e in entries]
+    boilerplate = find_boilerplate([group_paragraphs(description) for description, _ in bodies])
     clusters = []
-    for entry in entries:
-        record, placed = build_cluster(entry, source_id, boilerplate)
+    for entry, body in zip(entries, bodies, strict=True):
+        record, placed = build_cluster(entry, source_id, boilerplate, body)
         record.issues += [issue("entry", "line not taken into any field", line)
                           for line in unplaced_lines(entry, placed)]
         clusters.append(record)
