@@ -11,6 +11,80 @@ from clusterharvest.parse.cluster_directory import parse_directory
 # id -> (contacts as (name, title, honorific, role, phones, faxes, mobiles, email), addresses as
 # (organisation, street, postcode, city, country)); read off the capture, not the parser's output.
 EXPECTED = {
+    "arena-2036": (
+        [("Clemens Ackermann", "Dr.", None, "Forschungskoordination & Internationalisierung", ["+4971168568370"],
+          [], [], None)],
+        [("Arena 2036 e.V.", "Pfaffenwaldring 19", "70569", "Stuttgart", "DE")]),
+    "bioeconomy-cluster": (  # "M.A." after a comma; the number ends in the broken "/p>"
+        [("Steffen Ullmann", "M.A.", None, None, ["+4934513142732"], [], [], None)],
+        [("BioEconomy Clustermanagement GmbH", "Blücherstraße 26", "06120", "Halle (Saale)", "DE")]),
+    "biom-biotech-cluster-development-gmbh": (
+        [("Stephanie Wehnelt", "Dr.", None, "Head of International Affairs", ["+498989967929"], [], [], None)],
+        [("BioM Biotech Cluster Development GmbH", "Am Klopferspitz 19a", "82152", "Martinsried", "DE")]),
+    "biorn-network-e-v": (
+        [("Julia Schaft", "Dr.", None, "Project Manager", ["+4962214305111"], [], [], None)],
+        [("BioRN Network e.V", "Im Neuenheimer Feld 582", "69120", "Heidelberg", "DE")]),
+    "cfk-valley": (  # "40740 - 15"
+        [("Bastian Brenken", "Dr.", None, "Technical Director", ["+4941414074015"], ["+4941414074029"], [], None)],
+        [("CFK Valley e.V.", "Ottenbecker Damm 12", "21664", "Stade", "DE")]),
+    "cluster-industrielle-biotechnologie": (
+        [("Katrin Kriebs", "Dr.", None, "Project Manager and Scientific Advisor", ["+492116793138"],
+          ["+492116793149"], [], None)],
+        [("CLIB2021 – Cluster Industrielle Biotechnologie e.V.", "Völklinger Str. 4", "40219", "Düsseldorf", "DE")]),
+    "cluster-leistungselektronik": (  # two role lines, two organisation lines
+        [("Peter Rechberger", None, None, "Project & Innovation Manager; Project Leader Custer-Internationalization",
+          ["+4991181028812"], ["+4991181028828"], [], None)],
+        [("ECPE European Center for Power Electronics e.V., Cluster Power Electronic", "Landgrabenstraße 94", "90443",
+          "Nürnberg", "DE")]),
+    "cluster-mechatronik-and-automation": (  # title in nested parentheses; a mobile number after "Tel."
+        [("Heiko Bartschat", "Dipl.-Kfm. (Univ.)", None, None, ["+491752653339"], ["+4982156979750"], [], None)],
+        [(None, "Am Technologiezentrum 5", "86159", "Augsburg", "DE")]),
+    "cool-silicon": (
+        [("Frank Bösenberg", None, None, None, ["+493518925800"], [], [], None)],
+        [("Cool Silicon e.V.", "Manfred-von-Ardenne-Ring 20F", "01099", "Dresden", "DE")]),
+    "elektromobilitaet-sued-west": (
+        [("Stefan Büchele", None, None, "Internationale Zusammenarbeit, Förderpolitik", ["+4971189238519"],
+          ["+4971189238549"], [], None)],
+        [("e-mobil BW GmbH", "Leuschnerstr. 45", "70176", "Stuttgart", "DE")]),
+    "forum-organic-electronics-innovationlab": (
+        [("Christian Melzer", None, None, "Head of Academic Affairs and State Funded Projects", ["+4962215419169"],
+          ["+4962215419110"], [], None)],
+        [("InnovationLab GmbH", "Speyerer Straße 4", "69115", "Heidelberg", "DE")]),
+    "hamburg-aviation": (  # "+ 49 (0) 40 / ..."
+        [("Christian Scherhag", "Dr.", None, "Head of International Affairs", ["+4940227019479"], ["+4940227019784"],
+          [], None)],
+        [("Hamburg Aviation", "Wexstraße 7", "20355", "Hamburg", "DE")]),
+    "institut-fuer-kunststoffverarbeitung": (  # the organisation wraps onto a second line
+        [("Mauritius Schmitz", "Dipl.-Ing.", None, "Scientific Director", ["+492418093881"], ["+492418092262"], [],
+          None)],
+        [("Institute of Plastics Processing (IKV) in Industry and the Skilled Crafts at RWTH Aachen University",
+          "Seffenter Weg 201", "52074", "Aachen", "DE")]),
+    "international-sports-innovation-network-sinn-i": (
+        [("Franziska Krüger", None, None, "Project Managerin", ["+498918917190"], ["+4989189171920"], [], None)],
+        [("Innovationsmanufaktur GmbH", "Hohenzollernstraße 26", "80801", "München", "DE")]),
+    "its-owl": (  # "B.Sc." after a comma; no address
+        [("Salome Leßmann", "B.Sc.", None, "International Relations", ["+4952515465283"], [], [], None)], []),
+    "kunststoff-institut-luedenscheid": (  # address before the person, no "Contact data" label; "23 51.10 64-195"
+        [("Thomas Eulenstein", "Dipl.-Ing.", None, "Managing Director", ["+4923511064195"], [], [], None)],
+        [("Kunststoff-Institut Lüdenscheid", "Karolinenstraße 8", "58507", "Lüdenscheid", "DE")]),
+    "mai-carbon": (  # no "Contact data" label
+        [("Sven Blanck", None, None, "Controlling & Development", ["+4982126841115"], ["+4982126841109"], [], None)],
+        [("MAI Carbon Cluster Management GmbH", "Am Technologiezentrum 5", "86159", "Augsburg", "DE")]),
+    "medical-mountains": (
+        [("Yvonne Glienke", None, None, "Vorstand MedicalMountains AG", ["+4974619697211"], [], [], None)],
+        [("MedicalMountains AG", "Schützenstraße 14", "78532", "Tuttlingen", "DE")]),
+    "merge-technology-fusion-for-multifunctional-lightweight-structures": (  # no street: "Excellence cluster MERGE"
+        [("Katharina Götz", None, None, "Project manager MERGE; Project assistance MERGEurope", ["+4937153130498"],
+          ["+49371531830498"], [], None)],
+        [("Technical University in Chemnitz, Excellence cluster MERGE", None, "09126", "Chemnitz", "DE")]),
+    "optonet-e-v-photonics-network-thuringia": (  # phone, fax and an empty "E-Mail:" on one line
+        [("Anke Mank", None, None, "Internationale Kooperationen", ["+4936415733655"], ["+4936415733659"], [],
+          None)],
+        [("OptoNet e.V. - Photoniknetzwerk Thüringen Internationale Kooperationen", "Leutragraben 1", "07743", "Jena",
+          "DE")]),
+    "organic-electronics-saxony-oes": (
+        [("Dominik Gronarz", "Dr.", None, None, ["+4935146677180"], ["+4935146677188"], [], None)],
+        [("Organic Electronics Saxony Management GmbH", "Würzburger Str. 51", "01187", "Dresden", "DE")]),
     "amz-sachsen": ([("Alexander Helbych", None, None, "Projektleiter TADA", ["+491728380024"], [], [], None)], []),
     "deepsea-mining-alliance-e-v": (
         [("Johannes Post", None, None, None, ["+491725119577"], [], [], None)],  # e-mail truncated: not published
@@ -44,6 +118,27 @@ EXPECTED = {
         [("Wolfgang Seeliger", "Dr.", None, None, ["+4971112898841"], [], ["+4915111711001"], None)],
         [("Leichtbau BW GmbH", "Breitscheidstr. 4", "70174", "Stuttgart", "DE")]),
     "bio-nrw": ([], []),  # no contact block at all
+}
+
+
+# id -> languages of its description ("" where the entry has none), read off the capture.
+LANGUAGES = {
+    "amz-sachsen": "", "arena-2036": "en", "bioeconomy-cluster": "en", "biom-biotech-cluster-development-gmbh": "en",
+    "bio-nrw": "en", "biorn-network-e-v": "en", "cfk-valley": "", "cluster-industrielle-biotechnologie": "en",
+    "cluster-leistungselektronik": "en", "cluster-mechatronik-and-automation": "en", "cool-silicon": "en",
+    "deepsea-mining-alliance-e-v": "en", "effizienzcluster-logistikruhr": "", "elektromobilitaet-sued-west": "en",
+    "forum-organic-electronics-innovationlab": "en", "hamburg-aviation": "en",
+    "institut-fuer-kunststoffverarbeitung": "en", "international-sports-innovation-network-sinn-i": "en",
+    "its-owl": "", "kunststoff-institut-luedenscheid": "en", "leichtbau-bw": "en", "mai-carbon": "de",
+    "medical-mountains": "en", "medical-valley-emn": "en",
+    "merge-technology-fusion-for-multifunctional-lightweight-structures": "en", "open-hybrid-labfactory-e-v": "en",
+    "optence-e-v": "en", "optonet-e-v-photonics-network-thuringia": "en", "organic-electronics-saxony-oes": "en",
+    "software-cluster-international-office": "en", "wetzlar-network": "en", "wigratec": "de",
+}
+
+# id -> the organisation of its (first) contact, where the entry names one.
+CONTACT_ORGANISATIONS = {
+    "software-cluster-international-office": "Deutsches Forschungszentrum für Künstliche Intelligenz",
 }
 
 
@@ -91,3 +186,19 @@ def test_unknown_contact_line_becomes_an_issue():
     assert [c.name for c in block.contacts] == ["Erika Muster"]
     assert block.contacts[0].organisation == "Öffnungszeiten" or any(
         i.value == "Öffnungszeiten" for i in block.issues)
+
+
+def test_hand_checked_expectations_cover_all_32_entries(records):
+    assert set(EXPECTED) == set(records) == set(LANGUAGES)
+
+
+@pytest.mark.parametrize("rid", sorted(LANGUAGES))
+def test_description_language(records, rid):
+    description = records[rid].description
+    got = "".join(lang for lang in ("en", "de") if getattr(description, lang))
+    assert got == LANGUAGES[rid]
+
+
+def test_contact_organisation(records):
+    for rid, organisation in CONTACT_ORGANISATIONS.items():
+        assert records[rid].contacts[0].organisation == organisation
