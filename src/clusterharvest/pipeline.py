@@ -15,6 +15,7 @@ from .clusters import build_clusters
 from .config import Registry, Source, load_registry
 from .errors import FetchError, ParseError, ValidationFailed
 from .fetch import Fetcher, read_file_source
+from .merge import merge_by_id
 from .models import Cluster
 from .parse.cluster_directory import DirectoryEntry, parse_directory
 from .publish import PublishResult, publish_version
@@ -85,8 +86,12 @@ def normalise(parsed: Parsed) -> list[Cluster]:
 
 
 def validate(ctx: Context, records: list[list[Cluster]]) -> list[Cluster]:
-    """Combine the sources' records and check them: at least one record, unique ids."""
-    clusters = [c for batch in records for c in batch]
+    """Combine the sources' records (in registry order), merging a cluster that several directory sources
+    describe (e.g. a German and an English page) into one record, and check them: at least one record,
+    unique ids."""
+    languages = {s.id: s.lang for s in ctx.registry.sources}
+    batches = [(batch[0].sources[0], languages.get(batch[0].sources[0], ""), batch) for batch in records if batch]
+    clusters = merge_by_id(batches)
     if not clusters:
         raise ValidationFailed("no cluster records from any directory source")
     seen: dict[str, Cluster] = {}
