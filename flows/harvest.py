@@ -1,6 +1,6 @@
 """The harvest as a Prefect flow: thin tasks over ``clusterharvest.pipeline``.
 
-fetch (per source, concurrently, retried when transient) -> parse -> normalise -> validate
+fetch (per source, concurrently, retried when transient) -> parse -> normalise -> validate -> combine
 -> publish. Every future is waited on, so a failed task always fails the flow, and the
 flow's exception is the task's own (a ``HarvestError`` naming the source).
 """
@@ -61,12 +61,18 @@ def validate_task(ctx: pipeline.Context, records: list[list[Cluster]]) -> list[C
     return pipeline.validate(ctx, records)
 
 
+@task(name="combine", cache_policy=NO_CACHE)
+def combine_task(ctx: pipeline.Context, clusters: list[Cluster], parsed: list[pipeline.Parsed]) -> pipeline.Combined:
+    """Link announced clusters, build the programme record, run the cross-source checks."""
+    return pipeline.combine(ctx, clusters, parsed)
+
+
 @task(name="publish", cache_policy=NO_CACHE)
-def publish_task(ctx: pipeline.Context, clusters: list[Cluster], parsed: list[pipeline.Parsed]) -> dict[str, Any]:
+def publish_task(ctx: pipeline.Context, combined: pipeline.Combined, parsed: list[pipeline.Parsed]) -> dict[str, Any]:
     """Write the version."""
-    result = pipeline.publish(ctx, clusters, parsed)
+    result = pipeline.publish(ctx, combined, parsed)
     return {"version": result.version, "changed": result.changed, "previous": result.previous,
-            "path": str(result.path) if result.path else None, "clusters": len(clusters)}
+            "path": str(result.path) if result.path else None, "clusters": len(combined.clusters)}
 
 
 def results(futures: list[Any]) -> list[Any]:
@@ -93,7 +99,8 @@ def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir:
     parsed = results([parse_task.submit(s, snap) for s, snap in zip(srcs, snapshots, strict=True)])
     records = results([normalise_task.submit(p) for p in parsed])
     clusters = validate_task(ctx, records)
-    return publish_task(ctx, clusters, parsed)
+    combined = combine_task(ctx, clusters, parsed)
+    return publish_task(ctx, combined, parsed)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .config import KINDS, LANGS
@@ -59,21 +60,32 @@ def read_input(path: Path) -> bytes:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    """Parse one local file with the library only and print its records as JSON."""
+    """Parse one local file with the library only and print what its kind's parser finds as JSON."""
+    from dataclasses import asdict
+
     from .clusters import build_clusters
     from .fetch import guess_content_type
+    from .parse.announcement import parse_announcement
     from .parse.cluster_directory import parse_directory
+    from .parse.flyer import parse_flyer
+    from .parse.programme_page import parse_programme_page
 
+    out: Any
     try:
         data = read_input(args.path)
         ctype = guess_content_type(args.path, data)
-        if args.kind != "cluster-directory":
-            raise HarvestError(f"no parser for kind {args.kind!r} yet")
-        entries = parse_directory(data, str(args.path), ctype)
-        records = build_clusters(entries, source_id=args.path.stem)
+        if args.kind == "cluster-directory":
+            records = build_clusters(parse_directory(data, str(args.path), ctype), source_id=args.path.stem)
+            out = [r.model_dump(mode="json") for r in sorted(records, key=lambda r: r.id)]
+        elif args.kind == "announcement":
+            found = parse_announcement(data, ctype, args.round)
+            out = {"round": found.round, "selected": [asdict(a) for a in found.selected],
+                   "facts": [asdict(f) for f in found.facts], "issues": found.issues}
+        else:
+            facts = (parse_flyer(data) if args.kind == "flyer" else parse_programme_page(data, ctype))[0]
+            out = {"facts": [asdict(f) for f in facts]}
     except HarvestError as exc:
         return fail(f"{args.path}: {exc}")
-    out = [r.model_dump(mode="json") for r in sorted(records, key=lambda r: r.id)]
     json.dump(out, sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)
     sys.stdout.write("\n")
     return 0
@@ -97,10 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
     p.set_defaults(func=cmd_harvest)
 
-    p = sub.add_parser("extract", help="parse one local file and print its records as JSON (no Prefect)")
+    p = sub.add_parser("extract", help="parse one local file and print its records or facts as JSON (no Prefect)")
     p.add_argument("path", type=Path, metavar="PATH", help="an HTML, PDF or plain-text file")
     p.add_argument("--kind", required=True, choices=KINDS, help="what the file is")
     p.add_argument("--lang", choices=LANGS, default=None, help="language of the page (default: detected)")
+    p.add_argument("--round", type=int, default=None, metavar="N",
+                   help="announcement: the round it announces, where its text does not say")
     p.set_defaults(func=cmd_extract)
     return parser
 
@@ -108,7 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``clusterharvest`` command."""
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

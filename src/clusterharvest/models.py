@@ -92,6 +92,66 @@ class Cluster(Record):
     issues: list[Issue] = Field(default_factory=list, description="Values not taken into fields, and why.")
 
 
+class Name(Record):
+    """A name by language; a language no source gives stays null."""
+
+    en: str | None = Field(default=None, description="English name.")
+    de: str | None = Field(default=None, description="German name.")
+
+
+class Round(Record):
+    """A funding round as far as the sources state it."""
+
+    number: int = Field(description="Round number, 1-based.")
+    year: int | None = Field(default=None, description="Year of the round's competition.")
+    projects_selected: int | None = Field(default=None, description="Projects (clusters) selected in the round.")
+    projects_selected_approx: int | None = Field(
+        default=None, description="An approximate figure a source gives for every round ('about 10').")
+    start: str | None = Field(default=None, description="Start of funding, 'YYYY-MM' or 'YYYY' as precise as stated.")
+
+
+class Phase(Record):
+    """A phase of the funded projects."""
+
+    name: str = Field(description="'concept' or 'implementation'.")
+    max_years: int | None = Field(default=None, description="Longest duration of the phase in years.")
+
+
+class ProgrammeContact(Record):
+    """The funding measure's contact."""
+
+    name: str | None = Field(default=None, description="Person's name without titles.")
+    academic_title: str | None = Field(default=None, description="Academic titles, e.g. 'Dr.'.")
+    organisation: str | None = Field(default=None, description="Organisation.")
+    email: str | None = Field(default=None, description="Validated e-mail address.")
+    phone: str | None = Field(default=None, description="Phone number in E.164.")
+    fax: str | None = Field(default=None, description="Fax number in E.164.")
+
+
+class Evidence(Record):
+    """Where a programme fact comes from: the source and the sentence that states it."""
+
+    path: str = Field(description="Field path of the fact, e.g. 'rounds[3].projects_selected'.")
+    source: str = Field(description="Source id.")
+    quote: str = Field(description="The source's sentence or line stating the fact.")
+
+
+class Programme(Record):
+    """The funding measure itself: rounds, funding cap, phases, contact (``programme.json``)."""
+
+    name: Name = Field(default_factory=Name, description="The measure's name by language.")
+    aliases: list[str] = Field(default_factory=list, description="Other names the sources use for the measure.")
+    funder: str | None = Field(default=None, description="Funding ministry.")
+    rounds: list[Round] = Field(default_factory=list, description="Funding rounds, by number.")
+    max_funding_eur: int | None = Field(default=None, description="Most funding per project, euros.")
+    max_duration_years: int | None = Field(default=None, description="Longest funding period per project, years.")
+    phases: list[Phase] = Field(default_factory=list, description="Phases of a funded project.")
+    contact: ProgrammeContact | None = Field(default=None, description="Contact for the funding measure.")
+    sources: list[str] = Field(default_factory=list, description="Ids of the sources stating these facts.")
+    evidence: list[Evidence] = Field(default_factory=list, description="For each fact, its sources and sentences.")
+    issues: list[Issue] = Field(default_factory=list, description="Where sources disagree or are vague.")
+
+
 def issue(field: str, message: str, value: str | None = None) -> Issue:
     """Shorthand used by parsers and normalisers."""
     return Issue(field=field, message=message, value=value)

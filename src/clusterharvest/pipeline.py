@@ -15,9 +15,15 @@ from .clusters import build_clusters
 from .config import Registry, Source, load_registry
 from .errors import FetchError, ParseError, ValidationFailed
 from .fetch import Fetcher, read_file_source
+from .link import apply_links
 from .merge import merge_by_id
-from .models import Cluster
+from .models import Cluster, Programme
+from .parse.announcement import Announcement, parse_announcement
 from .parse.cluster_directory import DirectoryEntry, parse_directory
+from .parse.facts import Fact
+from .parse.flyer import parse_flyer
+from .parse.programme_page import parse_programme_page
+from .programme import build_programme, cross_checks
 from .publish import PublishResult, publish_version
 from .schema import write_schemas
 from .store import RawStore, Snapshot
@@ -60,22 +66,32 @@ def obtain(ctx: Context, source: Source) -> Snapshot:
 
 @dataclass
 class Parsed:
-    """A parsed snapshot: its source, its snapshot and the kind's entries."""
+    """A parsed snapshot: its source, its snapshot and what the kind's parser found."""
 
     source: Source
     snapshot: Snapshot
-    entries: list[DirectoryEntry] = field(default_factory=list)
+    entries: list[DirectoryEntry] = field(default_factory=list)  # cluster-directory
+    facts: list[Fact] = field(default_factory=list)  # programme-page, flyer, announcement
+    announcement: Announcement | None = None
 
 
 def parse_snapshot(source: Source, snapshot: Snapshot) -> Parsed:
-    """Run the source kind's parser on a snapshot (kinds without a parser yet are carried as provenance)."""
-    if source.kind != "cluster-directory":
-        return Parsed(source, snapshot)
+    """Run the source kind's parser on a snapshot; a parse failure names the source."""
+    data = snapshot.read()
     try:
-        entries = parse_directory(snapshot.read(), snapshot.url, snapshot.content_type)
+        if source.kind == "cluster-directory":
+            return Parsed(source, snapshot, entries=parse_directory(data, snapshot.url, snapshot.content_type))
+        if source.kind == "flyer":
+            return Parsed(source, snapshot, facts=parse_flyer(data)[0])
+        if source.kind == "programme-page":
+            return Parsed(source, snapshot, facts=parse_programme_page(data, snapshot.content_type)[0])
+        if source.kind == "announcement":
+            configured = source.gates.get("round")
+            found = parse_announcement(data, snapshot.content_type, int(configured) if configured else None)
+            return Parsed(source, snapshot, facts=found.facts, announcement=found)
     except ParseError as exc:
         raise ParseError(exc.message, source.id) from None
-    return Parsed(source, snapshot, entries)
+    raise ParseError(f"no parser for kind {source.kind!r}", source.id)
 
 
 def normalise(parsed: Parsed) -> list[Cluster]:
@@ -111,18 +127,54 @@ def provenance(parsed: list[Parsed]) -> list[dict[str, Any]]:
         entry["kind"] = p.source.kind
         if p.source.kind == "cluster-directory":
             entry["entries"] = len(p.entries)
+        elif p.source.kind == "announcement" and p.announcement is not None:
+            entry["round"] = p.announcement.round
+            entry["clusters_listed"] = len(p.announcement.selected)
+        if p.source.kind != "cluster-directory":
+            entry["facts"] = len(p.facts)
         out.append(entry)
     return sorted(out, key=lambda e: str(e["id"]))
 
 
-def publish(ctx: Context, clusters: list[Cluster], parsed: list[Parsed]) -> PublishResult:
+@dataclass
+class Combined:
+    """Records linked to the announcements, the programme record, and the manifest's report on both."""
+
+    clusters: list[Cluster]
+    programme: Programme
+    report: dict[str, Any]
+
+
+def combine(ctx: Context, clusters: list[Cluster], parsed: list[Parsed]) -> Combined:
+    """Link announced clusters to records, build the programme record, run the cross-source checks."""
+    links, problems, announced = [], [], []
+    for p in parsed:
+        if p.announcement is None:
+            continue
+        found, trouble = apply_links(clusters, p.source.id, p.announcement.round, p.announcement.selected)
+        links += found
+        problems += trouble
+        problems += [{"source": p.source.id, "problem": text} for text in p.announcement.issues]
+        announced.append((p.source.id, p.announcement.round, len(p.announcement.selected),
+                          sum(1 for link in found if link["cluster_id"])))
+    programme = build_programme([(p.source.id, p.source.kind, p.facts) for p in parsed
+                                 if p.source.kind != "cluster-directory"])
+    directories = [p for p in parsed if p.source.kind == "cluster-directory"]
+    checks = cross_checks(programme, len(clusters) if directories else None, announced)
+    for failed in (c for c in checks if not c["passed"]):
+        ctx.log.warning("check failed: %s", failed["check"])
+    return Combined(clusters, programme, {"links": links, "link_issues": problems, "checks": checks})
+
+
+def publish(ctx: Context, combined: Combined, parsed: list[Parsed]) -> PublishResult:
     """Write the schema files and the version (or report that nothing changed)."""
     write_schemas(ctx.out_dir)
-    return publish_version(ctx.out_dir, clusters, provenance(parsed))
+    return publish_version(ctx.out_dir, combined.clusters, provenance(parsed), extra=combined.report,
+                           programme=combined.programme)
 
 
 def run_harvest(ctx: Context) -> PublishResult:
     """The whole harvest, sequentially, without Prefect."""
     parsed = [parse_snapshot(s, obtain(ctx, s)) for s in ctx.registry.sources]
     clusters = validate(ctx, [normalise(p) for p in parsed])
-    return publish(ctx, clusters, parsed)
+    return publish(ctx, combine(ctx, clusters, parsed), parsed)

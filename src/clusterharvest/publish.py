@@ -1,6 +1,7 @@
 """Versioned datasets: content-hashed version ids, manifests, atomic publication.
 
-``<out>/<version-id>/`` holds ``clusters.json`` (records sorted by id) and ``manifest.json``;
+``<out>/<version-id>/`` holds ``clusters.json`` (records sorted by id), ``programme.json`` and
+``manifest.json``;
 ``<out>/LATEST`` names the newest complete version. A version is written into a hidden
 temporary folder and renamed into place, then ``LATEST`` is replaced atomically, so a
 crash at any point leaves ``LATEST`` naming a complete version; leftovers are removed on
@@ -19,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PublishError
-from .models import SCHEMA_VERSION, Cluster
+from .models import SCHEMA_VERSION, Cluster, Programme
 from .store import atomic_write
 
 TMP_PREFIX = ".tmp-"
-DATA_FILES = ("clusters.json",)
+DATA_FILES = ("clusters.json", "programme.json")
 
 
 def canonical_json(obj: Any) -> bytes:
@@ -111,7 +112,8 @@ class PublishResult:
 
 
 def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[dict[str, Any]],
-                    extra: dict[str, Any] | None = None, now: datetime | None = None) -> PublishResult:
+                    extra: dict[str, Any] | None = None, now: datetime | None = None,
+                    programme: Programme | None = None) -> PublishResult:
     """Write a new version unless its records equal those of ``LATEST``.
 
     Args:
@@ -119,6 +121,7 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
         clusters: validated records.
         sources: per-source provenance for the manifest (id, url, snapshot sha256, when obtained).
         extra: further manifest keys (checks, quarantined entries, ...).
+        programme: the programme record, published as ``programme.json`` and covered by the hash.
         now: creation time (for tests); defaults to the current time.
 
     Returns:
@@ -127,7 +130,9 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
     root = Path(out_dir)
     root.mkdir(parents=True, exist_ok=True)
     clean_leftovers(root)
-    data = {"clusters.json": records_payload(clusters)}
+    data: dict[str, Any] = {"clusters.json": records_payload(clusters)}
+    if programme is not None:
+        data["programme.json"] = programme.model_dump(mode="json")
     digest = content_hash(data)
     previous = read_latest(root)
     if previous and read_manifest(root, previous).get("content_hash") == digest:

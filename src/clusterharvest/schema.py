@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .models import SCHEMA_VERSION, Cluster
+from .models import SCHEMA_VERSION, Cluster, Programme
 from .store import atomic_write
 
 SCHEMA_DIR = "schema"
@@ -29,9 +29,19 @@ def clusters_schema() -> dict[str, Any]:
     }
 
 
+def programme_schema() -> dict[str, Any]:
+    """Schema of ``programme.json``: one Programme record."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{BASE_URI}/{SCHEMA_VERSION}/programme.schema.json",
+        "title": "clusterharvest programme.json",
+        **Programme.model_json_schema(),
+    }
+
+
 def schemas() -> dict[str, dict[str, Any]]:
     """Every schema file by name."""
-    return {"clusters.schema.json": clusters_schema()}
+    return {"clusters.schema.json": clusters_schema(), "programme.schema.json": programme_schema()}
 
 
 def render(schema: dict[str, Any]) -> bytes:

@@ -82,5 +82,5 @@ def split_line(line: str) -> list[str]:
     if match_label(line):
         parts = inline_number_label().split(line)
         if len(parts) > 1:
-            return [p.strip() for p in parts if p.strip()]
+            return [p.strip().rstrip(",;").rstrip() for p in parts if p.strip().rstrip(",;")]  # 'Tel.: 1, Fax: 2'
     return [line]

@@ -1,0 +1,157 @@
+"""Programme facts stated in prose: funding cap, durations, rounds, counts, start, name, funder, contact.
+
+The flyer, the programme page and the announcements say the same things in different words
+("up to 4 million Euros", "funding up to four million euros"; "Concept development phase (up to 2
+years)", "a concept development phase lasting a maximum of two years"). The extractors here work
+on sentences, anchored on what the words mean rather than on one page's layout, and return each
+fact with the sentence that states it, so every published value is traceable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..contacts import parse_contact_block
+from .labels import match_label, split_line
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "twenty": 20,
+}
+NUM = r"(\d+|" + "|".join(NUMBER_WORDS) + r")"
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+            "5th": 5}
+ORDINAL = r"(" + "|".join(ORDINALS) + r")"
+MONTHS = {m: n for n, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                      "september", "october", "november", "december"), 1)}
+MONTH = r"(" + "|".join(MONTHS) + r")"
+APPROXIMATE = r"(about|approximately|around|some|roughly|circa|ca\.)"
+COUNTED = r"(?:new |promising |further |more |selected |German )*(?:projects|clusters|networks|consortia)"
+SENTENCE_END = re.compile(r"(?<=[.!?])[”\"]?\s+(?=[A-Z0-9“\"„])")
+
+FUNDING = re.compile(rf"\bup to {NUM}(?:[.,]\d+)? million (?:euros?|eur)\b", re.I)
+DURATION = re.compile(rf"\b(?:over|for) (?:a|the) (?:period|duration|term) of up to {NUM} years\b", re.I)
+PHASE = re.compile(rf"\b(concept(?:ion)?|implementation)(?: development)? phase\b[^.;:]{{0,25}}?"
+                   rf"\b(?:up to|a maximum of|maximum of|at most|max\.)\s+{NUM}\s+years?\b", re.I)
+ROUND_YEARS = re.compile(r"\brounds? of (?:funding|competition)\W{1,3}((?:(?:19|20)\d\d(?:\s*,\s*|\s+and\s+)?)+)",
+                         re.I)
+APPROX_PER_ROUND = re.compile(rf"\b{APPROXIMATE}\s+{NUM}\b[^.]*?\b(?:each|every|per|a) round\b", re.I)
+ORDINAL_ROUND = re.compile(rf"\b{ORDINAL} (?:funding )?round\b", re.I)
+COUNT = re.compile(rf"\b{NUM} {COUNTED}\b", re.I)
+SELECTED = re.compile(r"\b(?:selected|recommended|chosen|funded|awarded)\b", re.I)
+OWN_ROUND = re.compile(r"\b(?:the|this) (?:new|latest|current|present) (?:funding )?round\b|\bnow been selected\b",
+                       re.I)
+START = re.compile(rf"\b(?:start\w*|begin(?:s|ning)?|commenc\w*)\b[^.]{{0,60}}?\b(?:{MONTH}\s+)?((?:19|20)\d\d)\b",
+                   re.I)
+NAME = re.compile(r"[“\"„](Internationali[sz]ation of [^”\"“]{10,200}?)[”\"“]", re.I)
+FUNDER = re.compile(r"\b(Federal Ministry (?:of|for) [A-Z][a-z]+(?:(?:,| and) [A-Z][a-z]+){0,3})"
+                    r"(?:\s*\(([A-Z]{2,6})\))?")
+CONTACT_LABEL = re.compile(r"^(?:contact|kontakt|ansprechpartner)\b[^:]{0,80}$", re.I)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact a source states: a field path, its value, the sentence, and whether it is approximate."""
+
+    path: str
+    value: Any
+    quote: str
+    approximate: bool = False
+
+
+def number(word: str) -> int:
+    """'11' or 'eleven' as an int."""
+    return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
+
+
+def sentences(text: str) -> list[str]:
+    """Text as sentences with single spaces: paragraphs (split at blank lines) split at sentence ends, so
+    line wrapping inside a paragraph does not matter."""
+    out = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        flat = " ".join(paragraph.split())
+        out += [s.strip() for s in SENTENCE_END.split(flat) if s.strip()]
+    return out
+
+
+def quote(sentence: str, limit: int = 300) -> str:
+    """The sentence as evidence, cut to ``limit`` characters."""
+    return sentence if len(sentence) <= limit else sentence[:limit - 1].rstrip() + "…"
+
+
+def round_facts(sentence: str, recent: list[int], own_round: int | None) -> list[Fact]:
+    """Counts and starts of rounds in one sentence; ``recent`` are the rounds named in the sentences just
+    before it, ``own_round`` the round the document announces."""
+    facts = []
+    named = [ORDINALS[m.group(1).lower()] for m in ORDINAL_ROUND.finditer(sentence)]
+    counted = COUNT.search(sentence)
+    if counted and SELECTED.search(sentence):
+        target = named[0] if len(set(named)) == 1 else (own_round if not named and OWN_ROUND.search(sentence)
+                                                         else None)
+        if target is not None:
+            facts.append(Fact(f"rounds[{target}].projects_selected", number(counted.group(1)), sentence))
+    approx = APPROX_PER_ROUND.search(sentence)
+    if approx:
+        facts.append(Fact("rounds[*].projects_selected", number(approx.group(2)), sentence, approximate=True))
+    start = START.search(sentence)
+    if start:
+        target = named[-1] if named else (recent[-1] if recent else own_round)
+        if target is not None:
+            month = start.group(1)
+            value = f"{start.group(2)}-{MONTHS[month.lower()]:02d}" if month else start.group(2)
+            facts.append(Fact(f"rounds[{target}].start", value, sentence))
+    return facts
+
+
+def prose_facts(text: str, own_round: int | None = None) -> list[Fact]:
+    """Every programme fact the text states, in text order, each quoting its sentence."""
+    facts: list[Fact] = []
+    recent: list[int] = []
+    for sentence in sentences(text):
+        found: list[Fact] = []
+        for m in FUNDING.finditer(sentence):
+            found.append(Fact("max_funding_eur", number(m.group(1)) * 1_000_000, sentence))
+        for m in DURATION.finditer(sentence):
+            found.append(Fact("max_duration_years", number(m.group(1)), sentence))
+        for m in PHASE.finditer(sentence):
+            phase = "implementation" if m.group(1).lower().startswith("impl") else "concept"
+            found.append(Fact(f"phases.{phase}", number(m.group(2)), sentence))
+        for m in ROUND_YEARS.finditer(sentence):
+            for n, year in enumerate(re.findall(r"\d{4}", m.group(1)), 1):
+                found.append(Fact(f"rounds[{n}].year", int(year), sentence))
+        for m in NAME.finditer(sentence):
+            found.append(Fact("name.en", " ".join(m.group(1).split()), sentence))
+        for m in FUNDER.finditer(sentence):
+            found.append(Fact("funder", m.group(1), sentence))
+            if m.group(2):
+                found.append(Fact("funder_abbreviation", m.group(2), sentence))
+        found += round_facts(sentence, recent, own_round)
+        facts += [replace(f, quote=quote(sentence)) for f in found]
+        named = [ORDINALS[m.group(1).lower()] for m in ORDINAL_ROUND.finditer(sentence)]
+        recent = (recent + named)[-2:] if named else recent[-1:]
+    return facts
+
+
+def contact_facts(lines: list[str], max_lines: int = 8) -> list[Fact]:
+    """The contact block under a 'Contact ...' label line: person, organisation, phone, fax, e-mail."""
+    for n, line in enumerate(lines):
+        if not CONTACT_LABEL.match(line):
+            continue
+        block: list[str] = []
+        for following in lines[n + 1:n + 1 + max_lines]:
+            block += split_line(following)
+            label = match_label(following)
+            if label and label.kind == "email":
+                break
+        parsed = parse_contact_block(block)
+        if not parsed.contacts:
+            continue
+        person = parsed.contacts[0]
+        quote = " | ".join([line, *block])
+        values = {"name": person.name, "academic_title": person.academic_title, "organisation": person.organisation,
+                  "email": person.email, "phone": person.phone[0] if person.phone else None,
+                  "fax": person.fax[0] if person.fax else None}
+        return [Fact(f"contact.{k}", v, quote) for k, v in values.items() if v is not None]
+    return []

@@ -1,0 +1,80 @@
+"""PDF text with pypdf, in a child process with a time and memory limit.
+
+A hostile PDF (a circular xref, a stream that inflates to gigabytes, plain garbage) must cost a
+bounded amount of time and memory and end in a ``ParseError``, never hang or take the harvest down.
+So the parent checks the magic bytes, then runs ``python -m clusterharvest.parse.pdf`` with the
+bytes on stdin, an address-space and CPU limit, and a wall-clock timeout; the child prints the
+pages' text as JSON.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+from ..errors import ParseError
+
+TIMEOUT = 30.0
+MAX_MEMORY = 2 * 1024**3  # address space of the child, bytes
+MAX_TEXT = 20_000_000  # characters of extracted text
+
+
+def _limit(max_memory: int, cpu_seconds: int) -> None:  # pragma: no cover - runs in the child
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+
+
+def pdf_pages(data: bytes, *, timeout: float = TIMEOUT, max_memory: int = MAX_MEMORY) -> list[str]:
+    """The text of each page; ``ParseError`` for anything that is not a readable PDF within the limits."""
+    head = data[:1024].lstrip()
+    if not head.startswith(b"%PDF-"):
+        kind = "HTML" if head[:200].lower().lstrip().startswith((b"<!doctype", b"<html")) else "something else"
+        raise ParseError(f"not a PDF (no %PDF- header; looks like {kind})")
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "clusterharvest.parse.pdf"], input=data, capture_output=True, timeout=timeout,
+            preexec_fn=lambda: _limit(max_memory, int(timeout) + 1), check=False)
+    except subprocess.TimeoutExpired:
+        raise ParseError(f"PDF text extraction took longer than {timeout:g} s") from None
+    if proc.returncode != 0:
+        reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        if proc.returncode < 0 or not reason:
+            raise ParseError(f"PDF text extraction was stopped (exit {proc.returncode}: time or memory limit)")
+        raise ParseError(f"unreadable PDF: {reason[-1][:200]}")
+    pages = json.loads(proc.stdout)
+    if not isinstance(pages, list) or not all(isinstance(p, str) for p in pages):
+        raise ParseError("PDF text extraction returned no pages")
+    return pages
+
+
+def _main() -> int:  # pragma: no cover - exercised through pdf_pages in a child process
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(sys.stdin.buffer.read()), strict=False)
+        pages, total = [], 0
+        for page in reader.pages:
+            text = page.extract_text() or ""
+            total += len(text)
+            if total > MAX_TEXT:
+                raise ValueError(f"more than {MAX_TEXT} characters of text")
+            pages.append(text)
+    except MemoryError:
+        print("PDF needs more memory than allowed", file=sys.stderr)
+        return 3
+    except Exception as exc:  # noqa: BLE001 - any failure of a hostile file is a parse error
+        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    if not pages:
+        print("PDF has no pages", file=sys.stderr)
+        return 2
+    sys.stdout.write(json.dumps(pages))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(_main())

@@ -1,0 +1,167 @@
+"""``programme.json``: the programme facts of all sources as one record, every value traceable.
+
+Each source's parser states facts with the sentence that states them. Facts on the same field are
+combined here: agreeing sources give one value with all their evidence; disagreeing ones keep the
+value of the most authoritative source kind (the programme page, then the flyer, then announcements)
+and report the others in ``issues``; an approximate figure ("about 10 ... in each round") never
+overrides an exact one and is kept beside it. Nothing is invented: a fact no source states is null.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .models import Evidence, Issue, Name, Phase, Programme, ProgrammeContact, Round, issue
+from .parse.facts import Fact
+
+KIND_PRIORITY = {"programme-page": 0, "flyer": 1, "announcement": 2}
+ROUND_PATH = re.compile(r"^rounds\[(\d+|\*)\]\.(\w+)$")
+PHASES = ("concept", "implementation")
+CONTACT_FIELDS = ("name", "academic_title", "organisation", "email", "phone", "fax")
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A fact as one source states it."""
+
+    source: str
+    kind: str
+    order: int  # the source's position in the registry
+    fact: Fact
+
+
+def _rank(s: Stated) -> tuple[int, int]:
+    return KIND_PRIORITY.get(s.kind, 9), s.order
+
+
+def _say(states: Sequence[Stated]) -> str:
+    return "; ".join(f"{s.source}: {s.fact.value}" for s in states)
+
+
+def _more_precise(a: str, b: str) -> bool:
+    return len(a) > len(b)
+
+
+def choose(path: str, states: list[Stated]) -> tuple[Any, list[Issue]]:
+    """The value for one field, and an issue when sources disagree."""
+    states = sorted(states, key=_rank)
+    if path.endswith(".start"):  # '2018-01' and '2018' agree; the more precise one is kept
+        values = sorted({str(s.fact.value) for s in states}, key=len, reverse=True)
+        best = values[0]
+        if all(best.startswith(v) for v in values):
+            return best, []
+        return states[0].fact.value, [issue(path, f"sources disagree ({_say(states)}); kept the value of "
+                                                  f"{states[0].source}", _say(states))]
+    chosen = states[0].fact.value
+    others = [s for s in states if s.fact.value != chosen]
+    if not others:
+        return chosen, []
+    return chosen, [issue(path, f"sources disagree ({_say(states)}); kept the value of {states[0].source}",
+                          _say(others))]
+
+
+def build_programme(stated: Sequence[tuple[str, str, list[Fact]]]) -> Programme:
+    """One programme record from ``(source id, source kind, facts)`` in registry order."""
+    by_path: dict[str, list[Stated]] = {}
+    for order, (source, kind, facts) in enumerate(stated):
+        for fact in facts:
+            by_path.setdefault(fact.path, []).append(Stated(source, kind, order, fact))
+    issues: list[Issue] = []
+    values: dict[str, Any] = {}
+    names = by_path.pop("name.en", [])
+    for path, states in by_path.items():
+        if path != "rounds[*].projects_selected":
+            values[path], found = choose(path, states)
+            issues += found
+    programme = Programme()
+    if names:
+        ordered = sorted(names, key=lambda s: (0 if s.kind == "flyer" else _rank(s)[0] + 1, s.order))
+        programme.name = Name(en=ordered[0].fact.value)
+        programme.aliases = sorted({s.fact.value for s in ordered} - {ordered[0].fact.value})
+    funder = values.get("funder")
+    if funder:
+        abbreviation = values.get("funder_abbreviation")
+        programme.funder = f"{funder} ({abbreviation})" if abbreviation else funder
+    programme.max_funding_eur = values.get("max_funding_eur")
+    programme.max_duration_years = values.get("max_duration_years")
+    programme.phases = [Phase(name=p, max_years=values[f"phases.{p}"]) for p in PHASES if f"phases.{p}" in values]
+    contact = {f: values[f"contact.{f}"] for f in CONTACT_FIELDS if f"contact.{f}" in values}
+    programme.contact = ProgrammeContact(**contact) if contact else None
+    programme.rounds, found = rounds(values, by_path.get("rounds[*].projects_selected", []))
+    programme.issues = issues + found
+    programme.evidence = evidence([*names, *(s for states in by_path.values() for s in states)])
+    programme.sources = sorted({s for s, _, facts in stated if facts})
+    return programme
+
+
+def rounds(values: dict[str, Any], approximate: list[Stated]) -> tuple[list[Round], list[Issue]]:
+    """Rounds by number from 'rounds[N].field' values; an approximate per-round figure kept beside them."""
+    numbers = sorted({int(m.group(1)) for p in values if (m := ROUND_PATH.match(p)) and m.group(1) != "*"})
+    approx = sorted(approximate, key=_rank)[0] if approximate else None
+    out, issues = [], []
+    for n in numbers:
+        r = Round(number=n, year=values.get(f"rounds[{n}].year"),
+                  projects_selected=values.get(f"rounds[{n}].projects_selected"),
+                  start=values.get(f"rounds[{n}].start"))
+        if approx is not None:
+            r.projects_selected_approx = approx.fact.value
+            if r.projects_selected is None:
+                issues.append(issue(f"rounds[{n}].projects_selected", f"only an approximate figure is stated "
+                                    f"({approx.source}: about {approx.fact.value} a round)", approx.fact.quote))
+            elif r.projects_selected != approx.fact.value:
+                issues.append(issue(f"rounds[{n}].projects_selected",
+                                    f"{approx.source} says about {approx.fact.value} clusters a round; the exact "
+                                    f"figure stated for round {n} is {r.projects_selected}; both kept",
+                                    approx.fact.quote))
+        out.append(r)
+    return out, issues
+
+
+def evidence(states: list[Stated]) -> list[Evidence]:
+    """Evidence entries: per field and source, the first sentence stating it ('contact.*' as 'contact',
+    the funder's abbreviation with the funder), sorted by field and source."""
+    first: dict[tuple[str, str], str] = {}
+    for s in sorted(states, key=lambda s: s.order):
+        path = "contact" if s.fact.path.startswith("contact.") else s.fact.path.replace("funder_abbreviation", "funder")
+        first.setdefault((path, s.source), s.fact.quote)
+    return [Evidence(path=p, source=src, quote=q) for (p, src), q in sorted(first.items())]
+
+
+def check(name: str, passed: bool, **figures: Any) -> dict[str, Any]:
+    """A manifest check entry."""
+    return {"check": name, "passed": passed, **figures}
+
+
+def cross_checks(programme: Programme, directory_entries: int | None,
+                 announced: Sequence[tuple[str, int | None, int, int]]) -> list[dict[str, Any]]:
+    """Cross-source checks for the manifest.
+
+    ``announced``: per announcement, (source id, round, clusters listed, clusters linked).
+    """
+    checks = []
+    counts = [r.projects_selected for r in programme.rounds]
+    if counts and directory_entries is not None:
+        total = sum(c for c in counts if c is not None)
+        checks.append(check("selected projects of all rounds = directory entries",
+                            None not in counts and total == directory_entries,
+                            rounds={r.number: r.projects_selected for r in programme.rounds},
+                            selected_total=total, directory_entries=directory_entries))
+    by_number = {r.number: r for r in programme.rounds}
+    for source, number, listed, linked in announced:
+        if not listed:
+            continue
+        selected = by_number[number].projects_selected if number in by_number else None
+        checks.append(check(f"round {number}: clusters listed in {source} = projects selected", selected == listed,
+                            listed=listed, projects_selected=selected))
+        checks.append(check(f"round {number}: every cluster listed in {source} is linked to a directory entry",
+                            linked == listed, listed=listed, linked=linked))
+    years = {p.name: p.max_years for p in programme.phases}
+    if programme.max_duration_years is not None and all(years.get(p) is not None for p in PHASES):
+        phase_total = sum(years[p] or 0 for p in PHASES)
+        checks.append(check("phase durations add up to the maximum funding period",
+                            phase_total == programme.max_duration_years,
+                            phases=years, max_duration_years=programme.max_duration_years))
+    return checks
