@@ -66,6 +66,25 @@ def test_extract_of_a_page_without_entries_fails_with_one_line(tmp_path):
     assert res.stderr.count("\n") == 1 and "maintenance.html" in res.stderr, res.stderr
 
 
+def test_extract_other_kinds():
+    res = run_cli("extract", str(DIRECTORY_CAPTURE.parent / "003_4b6e1bbd750e072b.txt"), "--kind", "announcement",
+                  "--round", "3")
+    assert res.returncode == 0, res.stderr
+    found = json.loads(res.stdout)
+    assert found["round"] == 3 and len(found["selected"]) == 10
+    flyer = ROOT / "raw" / "bmbf-flyer-2016" / "enhancing-global-cooperation-2016-10.pdf"
+    res = run_cli("extract", str(flyer), "--kind", "flyer")
+    assert res.returncode == 0, res.stderr
+    assert {"path": "max_funding_eur", "value": 4000000} in [
+        {"path": f["path"], "value": f["value"]} for f in json.loads(res.stdout)["facts"]]
+
+
+def test_extract_of_html_as_a_flyer_fails_with_one_line():
+    res = run_cli("extract", str(DIRECTORY_CAPTURE), "--kind", "flyer")
+    assert res.returncode == 1 and res.stdout == ""
+    assert res.stderr.count("\n") == 1 and "not a PDF" in res.stderr, res.stderr
+
+
 def test_unknown_kind_is_a_usage_error():
     res = run_cli("extract", str(DIRECTORY_CAPTURE), "--kind", "brochure")
     assert res.returncode == 2 and "invalid choice" in res.stderr
@@ -88,6 +107,9 @@ def test_offline_harvest_publishes_one_version_then_nothing(tmp_path):
                                                       "interspin-directory-en"}
     assert all(len(s["snapshot_sha256"]) == 64 and s["obtained_at"] for s in manifest["sources"])
     assert (out / "schema" / "clusters.schema.json").is_file()
+    programme = json.loads((out / version / "programme.json").read_text())
+    assert [r["projects_selected"] for r in programme["rounds"]] == [11, 11, 10]
+    assert sum(1 for r in records if r["round"] == 3) == 10
 
     again = run_cli("harvest", "--offline", "--out", str(out))
     assert again.returncode == 0, again.stderr

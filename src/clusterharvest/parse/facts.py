@@ -31,7 +31,8 @@ APPROXIMATE = r"(about|approximately|around|some|roughly|circa|ca\.)"
 COUNTED = r"(?:new |promising |further |more |selected |German )*(?:projects|clusters|networks|consortia)"
 SENTENCE_END = re.compile(r"(?<=[.!?])[”\"]?\s+(?=[A-Z0-9“\"„])")
 
-FUNDING = re.compile(rf"\bup to {NUM}(?:[.,]\d+)? million (?:euros?|eur)\b", re.I)
+FUNDING = re.compile(rf"\b(?:up to|a maximum of|maximum of|at most)\s+(?:(?:EUR|€)\s?{NUM}\s+million\b|"
+                     rf"{NUM}\s+million\s+(?:euros?\b|EUR\b|€))", re.I)
 DURATION = re.compile(rf"\b(?:over|for) (?:a|the) (?:period|duration|term) of up to {NUM} years\b", re.I)
 PHASE = re.compile(rf"\b(concept(?:ion)?|implementation)(?: development)? phase\b[^.;:]{{0,25}}?"
                    rf"\b(?:up to|a maximum of|maximum of|at most|max\.)\s+{NUM}\s+years?\b", re.I)
@@ -112,7 +113,7 @@ def prose_facts(text: str, own_round: int | None = None) -> list[Fact]:
     for sentence in sentences(text):
         found: list[Fact] = []
         for m in FUNDING.finditer(sentence):
-            found.append(Fact("max_funding_eur", number(m.group(1)) * 1_000_000, sentence))
+            found.append(Fact("max_funding_eur", number(m.group(1) or m.group(2)) * 1_000_000, sentence))
         for m in DURATION.finditer(sentence):
             found.append(Fact("max_duration_years", number(m.group(1)), sentence))
         for m in PHASE.finditer(sentence):
