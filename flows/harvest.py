@@ -7,18 +7,25 @@ flow's exception is the task's own (a ``HarvestError`` naming the source).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
+from prefect import serve as prefect_serve
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.deployments.runner import RunnerDeployment
 from prefect.futures import wait
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from clusterharvest import pipeline
 from clusterharvest.config import Source
+from clusterharvest.diff import to_markdown
 from clusterharvest.errors import FetchError
 from clusterharvest.models import Cluster
+from clusterharvest.publish import read_manifest
 from clusterharvest.store import Snapshot
 
 MAX_WORKERS = 4
@@ -81,11 +88,42 @@ def results(futures: list[Any]) -> list[Any]:
     return [f.result() for f in futures]
 
 
+@task(name="report", cache_policy=NO_CACHE)
+def report_task(ctx: pipeline.Context, outcome: dict[str, Any], snapshots: list[Snapshot]) -> dict[str, Any]:
+    """Leave the run's changelog (Markdown) and counts (table) as Prefect artifacts; return the counts."""
+    changes = None
+    if outcome["changed"] and outcome["path"]:
+        path = Path(outcome["path"]) / "changes.json"
+        changes = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    if changes is not None:
+        markdown = to_markdown(changes)
+    elif outcome["changed"]:
+        markdown = f"# First version {outcome['version']}\n\n{outcome['clusters']} clusters published.\n"
+    else:
+        markdown = f"# No changes\n\nNothing changed since {outcome['version']}; no version was written.\n"
+    counts = {
+        "sources": len(snapshots),
+        "fetched": sum(1 for s in snapshots if s.method == "fetched" and not s.not_modified),
+        "not_modified_304": sum(1 for s in snapshots if s.not_modified),
+        "parsed": outcome.get("parsed", 0),
+        "records": outcome["clusters"],
+        **{k: len(changes[k]) if changes else 0 for k in ("added", "removed", "renamed", "modified")},
+    }
+    create_markdown_artifact(key="clusterharvest-changelog", markdown=markdown,
+                             description=f"Changes published as {outcome['version']}")
+    create_table_artifact(key="clusterharvest-counts", table=[{"measure": k, "value": v} for k, v in counts.items()],
+                          description="What this harvest run did")
+    return counts
+
+
 @flow(name="clusterharvest", task_runner=ThreadPoolTaskRunner(max_workers=MAX_WORKERS),  # type: ignore[arg-type]
       log_prints=False)
 def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir: str = "raw",
             offline: bool = False) -> dict[str, Any]:
     """Harvest every registered source and publish a version if anything changed.
+
+    Snapshots identical to those ``LATEST`` was made from (same code, same configuration) are not parsed
+    again: the run ends with "no changes" right after fetching.
 
     Args:
         sources: the source registry (``sources.toml``).
@@ -96,11 +134,39 @@ def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir:
     ctx = pipeline.open_context(Path(sources), Path(out_dir), Path(raw_dir), offline=offline)
     srcs = list(ctx.registry.sources)
     snapshots = results([fetch_task.submit(ctx, s) for s in srcs])
-    parsed = results([parse_task.submit(s, snap) for s, snap in zip(srcs, snapshots, strict=True)])
-    records = results([normalise_task.submit(p) for p in parsed])
-    clusters = validate_task(ctx, records)
-    combined = combine_task(ctx, clusters, parsed)
-    return publish_task(ctx, combined, parsed)
+    unchanged = pipeline.unchanged_since(ctx, snapshots)
+    if unchanged:
+        counts = read_manifest(ctx.out_dir, unchanged).get("counts", {})
+        outcome = {"version": unchanged, "changed": False, "previous": unchanged, "path": None,
+                   "clusters": counts.get("clusters", 0), "parsed": 0}
+    else:
+        parsed = results([parse_task.submit(s, snap) for s, snap in zip(srcs, snapshots, strict=True)])
+        records = results([normalise_task.submit(p) for p in parsed])
+        clusters = validate_task(ctx, records)
+        combined = combine_task(ctx, clusters, parsed)
+        outcome = {**publish_task(ctx, combined, parsed), "parsed": len(parsed)}
+    outcome["counts"] = report_task(ctx, outcome, snapshots)
+    return outcome
+
+
+DEFAULT_CRON = "0 6 * * 1"  # weekly, Mondays 06:00 (UTC)
+
+
+def deployment(cron: str = DEFAULT_CRON, sources: str = "sources.toml", out_dir: str = "normalized",
+               raw_dir: str = "raw", offline: bool = False, name: str = "scheduled-harvest") -> RunnerDeployment:
+    """The scheduled deployment: a cron schedule, one run at a time (a run due while one is running waits)."""
+    return harvest.to_deployment(  # type: ignore[return-value]  # sync call: a RunnerDeployment, not a coroutine
+        name=name, cron=cron,
+        concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE),
+        parameters={"sources": str(Path(sources).resolve()), "out_dir": str(Path(out_dir).resolve()),
+                    "raw_dir": str(Path(raw_dir).resolve()), "offline": offline},
+        description="Harvest the BMBF cluster internationalisation sources and publish what changed.",
+        tags=["clusterharvest"])
+
+
+def serve(**kwargs: Any) -> None:
+    """Serve the scheduled deployment in this process until interrupted (one run at a time)."""
+    prefect_serve(deployment(**kwargs), limit=1)
 
 
 if __name__ == "__main__":

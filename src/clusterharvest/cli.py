@@ -27,9 +27,9 @@ def fail(message: str, code: int = 1) -> int:
     return code
 
 
-def cmd_harvest(args: argparse.Namespace) -> int:
-    """Run the Prefect flow."""
-    if not args.verbose:
+def prefect_environment(verbose: bool) -> None:
+    """Settings for running Prefect from the command line (before Prefect is imported)."""
+    if not verbose:
         # Prefect's own console logging would bury the one line that says what failed.
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
         os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
@@ -37,7 +37,12 @@ def cmd_harvest(args: argparse.Namespace) -> int:
     # The ephemeral server's telemetry heartbeat races the run for its SQLite file ("database is
     # locked" tracebacks) and would phone home from an unattended harvester: off.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from flows.harvest import harvest  # Prefect is imported only for this command
+
+
+def cmd_harvest(args: argparse.Namespace) -> int:
+    """Run the Prefect flow."""
+    prefect_environment(args.verbose)
+    from flows.harvest import harvest  # Prefect is imported only for the commands that run flows
 
     try:
         result = harvest(sources=str(args.sources), out_dir=str(args.out), raw_dir=str(args.raw),
@@ -48,6 +53,86 @@ def cmd_harvest(args: argparse.Namespace) -> int:
         print(f"published {result['version']}: {result['clusters']} clusters in {result['path']}")
     else:
         print(f"no changes since {result['version']}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the scheduled deployment until interrupted."""
+    prefect_environment(args.verbose)
+    from flows.harvest import serve
+
+    print(f"serving the harvest on schedule {args.cron!r} (one run at a time); Ctrl-C stops")
+    serve(cron=args.cron, sources=str(args.sources), out_dir=str(args.out), raw_dir=str(args.raw),
+          offline=args.offline)
+    return 0
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)
+    sys.stdout.write("\n")
+
+
+def cmd_versions(args: argparse.Namespace) -> int:
+    """List the published versions."""
+    from .versions import summaries
+
+    rows = summaries(args.out)
+    if args.format == "json":
+        print_json(rows)
+        return 0
+    if not rows:
+        print(f"no versions in {args.out}")
+    for row in rows:
+        changes = row["changes"]
+        summary = "first version" if changes is None else ", ".join(f"{v} {k}" for k, v in changes.items() if v) or \
+            "no record changes"
+        print(f"{row['version']}  {row['clusters']} clusters  {summary}{'  (LATEST)' if row['latest'] else ''}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Show what changed between two versions."""
+    from .diff import to_markdown
+    from .versions import diff
+
+    try:
+        changes = diff(args.out, args.old, args.new)
+    except HarvestError as exc:
+        return fail(str(exc))
+    if args.format == "json":
+        print_json(changes)
+    else:
+        sys.stdout.write(to_markdown(changes))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print one cluster's record."""
+    from .versions import show
+
+    try:
+        print_json(show(args.out, args.id, args.version))
+    except HarvestError as exc:
+        return fail(str(exc))
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """Print one cluster's changes across all versions."""
+    from .versions import history
+
+    try:
+        events = history(args.out, args.id)
+    except HarvestError as exc:
+        return fail(str(exc))
+    if args.format == "json":
+        print_json(events)
+        return 0
+    for event in events:
+        print(f"{event['version']}  {event['event']}")
+        for change in event.get("changes", []):
+            print(f"    {change['path']}: {json.dumps(change['old'], ensure_ascii=False)} -> "
+                  f"{json.dumps(change['new'], ensure_ascii=False)}")
     return 0
 
 
@@ -91,14 +176,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every command."""
-    parser = argparse.ArgumentParser(prog=PROG, description="Harvest the BMBF cluster internationalisation "
-                                     "programme into versioned JSON datasets.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = sub.add_parser("harvest", help="fetch, parse and publish a new version (runs the Prefect flow)")
+def add_dataset_options(p: argparse.ArgumentParser) -> None:
+    """Options of the commands that run the harvest."""
     p.add_argument("--offline", action="store_true",
                    help="no network: replay the newest stored snapshot of http(s) sources")
     p.add_argument("--sources", type=Path, default=Path("sources.toml"), metavar="FILE",
@@ -107,7 +186,49 @@ def build_parser() -> argparse.ArgumentParser:
                    help="dataset root (default: normalized)")
     p.add_argument("--raw", type=Path, default=Path("raw"), metavar="DIR", help="raw store (default: raw)")
     p.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(prog=PROG, description="Harvest the BMBF cluster internationalisation "
+                                     "programme into versioned JSON datasets.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("harvest", help="fetch, parse and publish a new version (runs the Prefect flow)")
+    add_dataset_options(p)
     p.set_defaults(func=cmd_harvest)
+
+    p = sub.add_parser("serve", help="run the harvest on a cron schedule, one run at a time (Prefect)")
+    p.add_argument("--cron", default="0 6 * * 1", metavar="CRON",
+                   help="schedule (default: '0 6 * * 1', Mondays 06:00 UTC)")
+    add_dataset_options(p)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("versions", help="list the published versions")
+    p.add_argument("--out", type=Path, default=Path("normalized"), metavar="DIR", help="dataset root")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.set_defaults(func=cmd_versions)
+
+    p = sub.add_parser("diff", help="what changed between two versions (default: the previous one and LATEST)")
+    p.add_argument("old", nargs="?", metavar="OLD", help="older version (id, prefix; default: the one before NEW)")
+    p.add_argument("new", nargs="?", metavar="NEW", help="newer version (id, prefix or LATEST; default: LATEST)")
+    p.add_argument("--out", type=Path, default=Path("normalized"), metavar="DIR", help="dataset root")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown",
+                   help="output format (default: markdown)")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("show", help="print one cluster's record")
+    p.add_argument("id", metavar="ID", help="cluster id")
+    p.add_argument("--version", dest="version", default="LATEST", metavar="V", help="version (default: LATEST)")
+    p.add_argument("--out", type=Path, default=Path("normalized"), metavar="DIR", help="dataset root")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("history", help="one cluster's field changes across all versions")
+    p.add_argument("id", metavar="ID", help="cluster id")
+    p.add_argument("--out", type=Path, default=Path("normalized"), metavar="DIR", help="dataset root")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("extract", help="parse one local file and print its records or facts as JSON (no Prefect)")
     p.add_argument("path", type=Path, metavar="PATH", help="an HTML, PDF or plain-text file")

@@ -6,8 +6,11 @@ them without Prefect (tests, and a reference for what the flow must do).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ from .parse.facts import Fact
 from .parse.flyer import parse_flyer
 from .parse.programme_page import parse_programme_page
 from .programme import build_programme, cross_checks
-from .publish import PublishResult, publish_version
+from .publish import PublishResult, publish_version, read_latest, read_manifest
 from .schema import write_schemas
 from .store import RawStore, Snapshot
 
@@ -166,15 +169,53 @@ def combine(ctx: Context, clusters: list[Cluster], parsed: list[Parsed]) -> Comb
     return Combined(clusters, programme, {"links": links, "link_issues": problems, "checks": checks})
 
 
+@cache
+def code_fingerprint() -> str:
+    """Hash of the package's code and lookup tables: a different parser may give different records."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".yml") and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def config_fingerprint(registry: Registry) -> str:
+    """Hash of what the registry says about each source beyond where it is (kind, language, options)."""
+    described = [[s.id, s.kind, s.lang, sorted(s.gates.items())] for s in registry.sources]
+    return hashlib.sha256(json.dumps(described, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def inputs(ctx: Context) -> dict[str, str]:
+    """What besides the snapshots decides the records: recorded in the manifest."""
+    return {"code": code_fingerprint(), "config": config_fingerprint(ctx.registry)}
+
+
+def unchanged_since(ctx: Context, snapshots: list[Snapshot]) -> str | None:
+    """The ``LATEST`` version if it was made from these very snapshots by this code and configuration, so
+    parsing them again cannot change anything; else None."""
+    latest = read_latest(ctx.out_dir)
+    if latest is None:
+        return None
+    manifest = read_manifest(ctx.out_dir, latest)
+    if manifest.get("inputs") != inputs(ctx):
+        return None
+    before = {s.get("id"): s.get("snapshot_sha256") for s in manifest.get("sources", [])}
+    return latest if before == {s.source_id: s.sha256 for s in snapshots} else None
+
+
 def publish(ctx: Context, combined: Combined, parsed: list[Parsed]) -> PublishResult:
     """Write the schema files and the version (or report that nothing changed)."""
     write_schemas(ctx.out_dir)
-    return publish_version(ctx.out_dir, combined.clusters, provenance(parsed), extra=combined.report,
-                           programme=combined.programme)
+    return publish_version(ctx.out_dir, combined.clusters, provenance(parsed),
+                           extra={"inputs": inputs(ctx), **combined.report}, programme=combined.programme)
 
 
 def run_harvest(ctx: Context) -> PublishResult:
     """The whole harvest, sequentially, without Prefect."""
-    parsed = [parse_snapshot(s, obtain(ctx, s)) for s in ctx.registry.sources]
+    snapshots = [obtain(ctx, s) for s in ctx.registry.sources]
+    unchanged = unchanged_since(ctx, snapshots)
+    if unchanged:
+        return PublishResult(version=unchanged, path=None, changed=False, previous=unchanged)
+    parsed = [parse_snapshot(s, snap) for s, snap in zip(ctx.registry.sources, snapshots, strict=True)]
     clusters = validate(ctx, [normalise(p) for p in parsed])
     return publish(ctx, combine(ctx, clusters, parsed), parsed)

@@ -1,7 +1,7 @@
 """Versioned datasets: content-hashed version ids, manifests, atomic publication.
 
-``<out>/<version-id>/`` holds ``clusters.json`` (records sorted by id), ``programme.json`` and
-``manifest.json``;
+``<out>/<version-id>/`` holds ``clusters.json`` (records sorted by id), ``programme.json``,
+``manifest.json`` and, after the first version, ``changes.json`` against the previous one;
 ``<out>/LATEST`` names the newest complete version. A version is written into a hidden
 temporary folder and renamed into place, then ``LATEST`` is replaced atomically, so a
 crash at any point leaves ``LATEST`` naming a complete version; leftovers are removed on
@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .diff import diff_versions
 from .errors import PublishError
 from .models import SCHEMA_VERSION, Cluster, Programme
 from .store import atomic_write
@@ -73,13 +74,30 @@ def read_manifest(out_dir: str | Path, version: str) -> dict[str, Any]:
         raise PublishError(f"no version {version!r} in {out_dir}") from None
 
 
+def read_data(out_dir: str | Path, version: str) -> dict[str, Any]:
+    """A version's data files (those that exist) by name, parsed."""
+    out = {}
+    for name in DATA_FILES:
+        path = Path(out_dir) / version / name
+        if path.is_file():
+            out[name] = json.loads(path.read_text(encoding="utf-8"))
+    return out
+
+
 def list_versions(out_dir: str | Path) -> list[str]:
-    """Complete versions, oldest first."""
+    """Complete versions, oldest first: the chain of ``previous`` links back from ``LATEST`` (ids sort by
+    time only to the second), after any versions outside that chain in id order."""
     root = Path(out_dir)
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir()
-                  if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file())
+    complete = {p.name for p in root.iterdir()
+                if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file()}
+    chain: list[str] = []
+    version = read_latest(root)
+    while version in complete and version not in chain:
+        chain.append(version)
+        version = read_manifest(root, version).get("previous")
+    return sorted(complete - set(chain)) + chain[::-1]
 
 
 def clean_leftovers(out_dir: str | Path) -> list[str]:
@@ -143,6 +161,10 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
     if final.exists():
         raise PublishError(f"version {version} already exists in {root}")
     files = {name: pretty_json(payload) for name, payload in data.items()}
+    changes = None
+    if previous:
+        changes = diff_versions(previous, version, read_data(root, previous), data)
+        files["changes.json"] = pretty_json(changes)
     manifest = {
         "version": version,
         "created": created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -153,6 +175,8 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
         "files": {name: {"sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)}
                   for name, body in files.items()},
         "sources": sources,
+        "changes": None if changes is None else {k: len(changes[k]) for k in
+                                                 ("added", "removed", "renamed", "modified", "programme")},
         **(extra or {}),
     }
     files["manifest.json"] = pretty_json(manifest)

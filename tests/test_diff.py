@@ -1,0 +1,64 @@
+"""Field-level diffs: set semantics where order means nothing, item by item for contacts, renames."""
+
+from __future__ import annotations
+
+from clusterharvest.diff import diff_records, diff_versions, field_changes, is_empty, to_markdown
+
+
+def record(rid: str, name: str, **fields) -> dict:
+    base = {"id": rid, "name": name, "aliases": [], "sources": ["s"], "issues": [],
+            "target_countries": {"concept": ["FR", "NL"], "implementation": ["FR"]},
+            "contacts": [{"name": "Erika Muster", "phone": ["+49711123456"], "fax": []}],
+            "addresses": [{"city": "Stuttgart", "postcode": "70174"}],
+            "description": {"en": "A cluster.", "de": None}}
+    return {**base, **fields}
+
+
+def test_country_lists_compare_as_sets():
+    old = record("a", "A")
+    new = record("a", "A", target_countries={"concept": ["NL", "FR"], "implementation": ["FR"]})
+    assert field_changes(old, new) == []
+    new["target_countries"]["implementation"] = ["FR", "ES"]
+    assert field_changes(old, new) == [{"path": "target_countries.implementation", "old": ["FR"], "new": ["FR", "ES"]}]
+
+
+def test_contacts_compare_item_by_item():
+    old = record("a", "A")
+    new = record("a", "A", contacts=[{"name": "Erika Muster", "phone": ["+49711999999"], "fax": []},
+                                     {"name": "Max Muster", "phone": [], "fax": []}])
+    assert field_changes(old, new) == [
+        {"path": "contacts[0].phone", "old": ["+49711123456"], "new": ["+49711999999"]},
+        {"path": "contacts[1]", "old": None, "new": {"name": "Max Muster", "phone": [], "fax": []}}]
+
+
+def test_added_removed_modified():
+    old = [record("a", "A"), record("b", "B", description={"en": "Bee.", "de": None})]
+    new = [record("a", "A", description={"en": "Changed.", "de": None}),
+           record("c", "C", description={"en": "Sea.", "de": None}, addresses=[], contacts=[])]
+    out = diff_records(old, new)
+    assert (out["added"], out["removed"], out["renamed"]) == (["c"], ["b"], [])
+    assert out["modified"] == [{"id": "a", "name": "A", "changes": [
+        {"path": "description.en", "old": "A cluster.", "new": "Changed."}]}]
+
+
+def test_a_new_name_with_everything_else_unchanged_is_a_rename():
+    old = [record("cluster-old", "Cluster Old")]
+    new = [record("cluster-new", "Cluster New", aliases=["Cluster Old"])]
+    out = diff_records(old, new)
+    assert (out["added"], out["removed"]) == ([], [])
+    [renamed] = out["renamed"]
+    assert (renamed["from"], renamed["to"]) == ("cluster-old", "cluster-new")
+    assert {c["path"] for c in renamed["changes"]} == {"id", "name", "aliases"}
+
+
+def test_programme_changes_and_markdown():
+    old = {"clusters.json": [record("a", "A")], "programme.json": {"max_funding_eur": 4000000}}
+    new = {"clusters.json": [record("a", "A", target_countries={"concept": ["FR"], "implementation": ["FR"]})],
+           "programme.json": {"max_funding_eur": 5000000}}
+    changes = diff_versions("v1", "v2", old, new)
+    assert changes["programme"] == [{"path": "programme.max_funding_eur", "old": 4000000, "new": 5000000}]
+    text = to_markdown(changes)
+    assert "# Changes from v1 to v2" in text and "| `target_countries.concept` | [\"FR\", \"NL\"] | [\"FR\"] |" in text
+    assert "| `programme.max_funding_eur` | 4000000 | 5000000 |" in text
+    same = diff_versions("v1", "v2", old, old)
+    assert is_empty(same) and "No changes." in to_markdown(same)

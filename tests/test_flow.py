@@ -1,0 +1,66 @@
+"""The Prefect flow in-process (a few runs only: each starts a temporary server): artifacts, the
+short-circuit of an unchanged re-run, and the scheduled deployment."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def quiet_prefect():
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+
+
+@pytest.mark.flow
+def test_runs_leave_changelog_and_counts_artifacts(tmp_path, quiet_prefect):
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, TaskRunFilter
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    from flows.harvest import harvest
+
+    args = {"sources": str(ROOT / "sources.toml"), "out_dir": str(tmp_path / "out"), "raw_dir": str(ROOT / "raw"),
+            "offline": True}
+    first = harvest(**args)
+    assert first["changed"] and first["counts"]["records"] == 32 and first["counts"]["parsed"] == 5
+    second = harvest(**args)
+    assert not second["changed"] and second["version"] == first["version"]
+    assert second["counts"]["parsed"] == 0  # unchanged snapshots: no parse work
+    with get_client(sync_client=True) as client:
+        def latest(key: str) -> str:
+            # every filter given: this server rejects the client's nulls for the ones left out
+            found = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
+                                          flow_run_filter=FlowRunFilter(), task_run_filter=TaskRunFilter(),
+                                          sort=ArtifactSort.CREATED_DESC, limit=1, offset=0)
+            return str(found[0].data)
+        assert f"Nothing changed since {first['version']}" in latest("clusterharvest-changelog")
+        assert "not_modified_304" in latest("clusterharvest-counts")
+
+
+def test_scheduled_deployment_is_weekly_and_runs_one_at_a_time(tmp_path, quiet_prefect):
+    from flows.harvest import DEFAULT_CRON, deployment
+
+    d = deployment(out_dir=str(tmp_path / "out"))
+    assert DEFAULT_CRON == "0 6 * * 1"
+    assert [s.schedule.cron for s in d.schedules] == [DEFAULT_CRON]
+    assert d.concurrency_limit == 1 and str(d.concurrency_options.collision_strategy).endswith("ENQUEUE")
+    assert d.parameters["out_dir"] == str(tmp_path / "out")
+    assert d.entrypoint.endswith("harvest.py:harvest")
+
+
+def test_prefect_yaml_matches_the_served_deployment():
+    import yaml
+
+    from flows.harvest import DEFAULT_CRON, harvest
+
+    [spec] = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))["deployments"]
+    path, name = spec["entrypoint"].split(":")
+    assert (ROOT / path).is_file() and name == harvest.fn.__name__
+    assert [s["cron"] for s in spec["schedules"]] == [DEFAULT_CRON]
+    assert spec["concurrency_limit"] == {"limit": 1, "collision_strategy": "ENQUEUE"}
+    assert set(spec["parameters"]) == {"sources", "out_dir", "raw_dir", "offline"}
