@@ -14,9 +14,11 @@ import mimetypes
 import threading
 import time
 import urllib.robotparser
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -298,38 +300,62 @@ def short_reason(exc: BaseException) -> str:
     return " ".join(text.split())[:300]
 
 
+def body_decoder(encoding: str, url: str, source_id: str) -> Any:
+    """A zlib decompressor for a Content-Encoding (we only ask for gzip and deflate), None for identity."""
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return zlib.decompressobj()
+    raise FetchError(f"{url} uses content-encoding {encoding!r}, which was not asked for", source_id)
+
+
 def read_capped(raw: requests.Response, url: str, source_id: str, max_bytes: int, deadline: float) -> bytes:
-    """Read a streamed body: decoded bytes capped, the total time bounded, short bodies refused."""
+    """Read a streamed body: decoded bytes capped (a small gzip that inflates past the cap is stopped as it
+    inflates), the total time bounded, short bodies and truncated compressed streams refused."""
     declared = raw.headers.get("content-length")
-    encoded = raw.headers.get("content-encoding", "identity").lower() not in ("", "identity")
-    if declared and declared.isdigit() and not encoded and int(declared) > max_bytes:
+    encoding = raw.headers.get("content-encoding", "identity").lower().strip()
+    if declared and declared.isdigit() and encoding in ("", "identity") and int(declared) > max_bytes:
         raise FetchError(f"{url} declares {int(declared)} bytes, over the cap of {max_bytes}", source_id)
     if raw.status_code in REDIRECT_STATUS or raw.status_code == 304:
         return b""
+    decoder = body_decoder(encoding, url, source_id)
     chunks: list[bytes] = []
-    total = 0
+    received = total = 0
     try:
         while True:
-            chunk = raw.raw.read1(65536, decode_content=True)
+            chunk = raw.raw.read1(65536, decode_content=False)
             if not chunk:
                 break
-            total += len(chunk)
-            if total > max_bytes:
-                raise FetchError(f"{url} body exceeds the cap of {max_bytes} bytes", source_id)
-            chunks.append(chunk)
+            received += len(chunk)
+            pending = chunk
+            while pending:
+                if decoder is None:
+                    piece, pending = pending, b""
+                else:
+                    piece = decoder.decompress(pending, max_bytes + 1 - total)
+                    pending = decoder.unconsumed_tail
+                total += len(piece)
+                if total > max_bytes:
+                    raise FetchError(f"{url} body exceeds the cap of {max_bytes} bytes", source_id)
+                chunks.append(piece)
             if time.monotonic() > deadline:
                 raise FetchError(f"{url} not received within the total deadline", source_id)
     except FetchError:
         raise
-    except Exception as exc:  # urllib3 protocol/decoding errors, or the watchdog's close
+    except Exception as exc:  # urllib3 protocol errors, zlib errors, or the watchdog's close
         if time.monotonic() >= deadline:
             raise FetchError(f"{url} not received within the total deadline", source_id) from None
         raise FetchError(f"{url} body incomplete or undecodable: {short_reason(exc)}", source_id,
                          transient=True) from None
     if time.monotonic() >= deadline:  # the watchdog closed the stream: a silent EOF, not the end
         raise FetchError(f"{url} not received within the total deadline", source_id)
-    if declared and declared.isdigit() and not encoded and total < int(declared):
-        raise FetchError(f"{url} body shorter than its Content-Length ({total} < {declared})", source_id,
+    if declared and declared.isdigit() and received < int(declared):
+        raise FetchError(f"{url} body shorter than its Content-Length ({received} < {declared})", source_id,
+                         transient=True)
+    if decoder is not None and not decoder.eof:
+        raise FetchError(f"{url} compressed body ends before its end-of-stream marker (truncated)", source_id,
                          transient=True)
     return b"".join(chunks)
 

@@ -1,0 +1,120 @@
+"""Faults of servers, each against a real server on 127.0.0.1: every one ends in a FetchError that
+names the source, within the configured time and size bounds."""
+
+from __future__ import annotations
+
+import gzip
+import time
+
+import pytest
+
+from clusterharvest.config import FetchSettings, Source
+from clusterharvest.errors import FetchError
+from clusterharvest.fetch import Fetcher
+from clusterharvest.store import RawStore
+
+from .httpserver import start_server, static
+from .rawserver import RawServer, head
+
+QUICK = FetchSettings(min_interval=0.0, backoff=0.05, max_tries=1, connect_timeout=1, read_timeout=1, deadline=3,
+                      max_bytes=50_000)
+
+
+def fetch(tmp_path, url: str, settings: FetchSettings = QUICK):
+    src = Source(id="dir", url=url, kind="cluster-directory", lang="en", location=url)
+    return Fetcher(settings, RawStore(tmp_path / "raw"), [src]).fetch(src)
+
+
+@pytest.fixture
+def raw():
+    servers: list[RawServer] = []
+
+    def make(behaviour):
+        srv = RawServer({"/page": behaviour})
+        servers.append(srv)
+        return srv.url("/page")
+
+    yield make
+    for srv in servers:
+        srv.stop()
+
+
+def silent(conn):
+    time.sleep(5)
+
+
+def trickle(conn):
+    conn.sendall(head(Content_Type="text/html", Content_Length="1000"))
+    for _ in range(100):
+        conn.sendall(b"x")
+        time.sleep(0.2)
+
+
+def chunked_past_cap(conn):
+    conn.sendall(head(Content_Type="text/html", Transfer_Encoding="chunked"))
+    block = b"<p>" + b"a" * 10_000 + b"</p>"
+    for _ in range(20):
+        conn.sendall(f"{len(block):x}\r\n".encode() + block + b"\r\n")
+    conn.sendall(b"0\r\n\r\n")
+
+
+def short_body(conn):
+    conn.sendall(head(Content_Type="text/html", Content_Length="1000") + b"<p>only part</p>")
+
+
+def truncated_gzip(conn):
+    body = gzip.compress(b"<p>" + "Grüße ".join(str(i) for i in range(5000)).encode() + b"</p>")
+    part = body[: len(body) // 2]
+    conn.sendall(head(Content_Type="text/html", Content_Encoding="gzip", Content_Length=str(len(part))) + part)
+
+
+def test_server_that_never_replies_times_out(tmp_path, raw):
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="source dir: .*(timed out|deadline)"):
+        fetch(tmp_path, raw(silent))
+    assert time.monotonic() - started < QUICK.deadline + 2
+
+
+def test_body_trickled_a_byte_at_a_time_hits_the_total_deadline(tmp_path, raw):
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="deadline"):
+        fetch(tmp_path, raw(trickle))
+    assert time.monotonic() - started < QUICK.deadline + 2
+
+
+def test_chunked_body_past_the_cap_is_refused(tmp_path, raw):
+    with pytest.raises(FetchError, match="cap of 50000"):
+        fetch(tmp_path, raw(chunked_past_cap))
+
+
+def test_body_shorter_than_its_content_length_is_an_error(tmp_path, raw):
+    with pytest.raises(FetchError, match="source dir: .*(shorter|incomplete|IncompleteRead|ended)"):
+        fetch(tmp_path, raw(short_body))
+
+
+def test_truncated_gzip_is_an_error(tmp_path, raw):
+    with pytest.raises(FetchError, match="source dir: "):
+        fetch(tmp_path, raw(truncated_gzip))
+    assert not list((tmp_path / "raw").glob("dir/*.html"))  # nothing stored
+
+
+def test_redirect_loop_is_refused(tmp_path):
+    srv = start_server({"/a": lambda seen: (302, {"Location": "/b"}, b""),
+                        "/b": lambda seen: (302, {"Location": "/a"}, b"")})
+    try:
+        with pytest.raises(FetchError, match="redirect"):
+            fetch(tmp_path, srv.url("/a"))
+        assert sum(1 for s in srv.seen if s.path in ("/a", "/b")) <= QUICK.max_redirects + 1
+    finally:
+        srv.stop()
+
+
+@pytest.mark.parametrize("target", ["http://10.0.0.1/admin", "http://169.254.169.254/latest/meta-data/",
+                                    "http://127.0.0.1:9/", "http://[::1]/", "http://192.168.1.1/"])
+def test_redirect_to_private_loopback_or_link_local_address_is_refused(tmp_path, target):
+    srv = start_server({"/page": lambda seen: (302, {"Location": target}, b""), "/ok": static(b"<p>ok</p>")})
+    try:
+        with pytest.raises(FetchError, match="refused redirect"):
+            fetch(tmp_path, srv.url("/page"))
+    finally:
+        srv.stop()
