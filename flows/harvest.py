@@ -24,7 +24,6 @@ from clusterharvest import pipeline
 from clusterharvest.config import Source
 from clusterharvest.diff import to_markdown
 from clusterharvest.errors import FetchError
-from clusterharvest.models import Cluster
 from clusterharvest.publish import read_manifest
 from clusterharvest.store import Snapshot
 
@@ -56,22 +55,29 @@ def parse_task(source: Source, snapshot: Snapshot) -> pipeline.Parsed:
     return pipeline.parse_snapshot(source, snapshot)
 
 
+@task(name="gates", cache_policy=NO_CACHE)
+def gates_task(ctx: pipeline.Context, parsed: list[pipeline.Parsed]) -> None:
+    """Stop the run when a directory's entry count breaks its publish gates."""
+    pipeline.check_gates(ctx, parsed)
+
+
 @task(name="normalise", cache_policy=NO_CACHE)
-def normalise_task(parsed: pipeline.Parsed) -> list[Cluster]:
+def normalise_task(parsed: pipeline.Parsed) -> pipeline.Batch:
     """Records from one parsed source."""
     return pipeline.normalise(parsed)
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate_task(ctx: pipeline.Context, records: list[list[Cluster]]) -> list[Cluster]:
+def validate_task(ctx: pipeline.Context, records: list[pipeline.Batch]) -> pipeline.Validated:
     """Combine and check all records."""
     return pipeline.validate(ctx, records)
 
 
 @task(name="combine", cache_policy=NO_CACHE)
-def combine_task(ctx: pipeline.Context, clusters: list[Cluster], parsed: list[pipeline.Parsed]) -> pipeline.Combined:
+def combine_task(ctx: pipeline.Context, validated: pipeline.Validated,
+                 parsed: list[pipeline.Parsed]) -> pipeline.Combined:
     """Link announced clusters, build the programme record, run the cross-source checks."""
-    return pipeline.combine(ctx, clusters, parsed)
+    return pipeline.combine(ctx, validated, parsed)
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -119,7 +125,7 @@ def report_task(ctx: pipeline.Context, outcome: dict[str, Any], snapshots: list[
 @flow(name="clusterharvest", task_runner=ThreadPoolTaskRunner(max_workers=MAX_WORKERS),  # type: ignore[arg-type]
       log_prints=False)
 def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir: str = "raw",
-            offline: bool = False) -> dict[str, Any]:
+            offline: bool = False, allow_shrink: bool = False) -> dict[str, Any]:
     """Harvest every registered source and publish a version if anything changed.
 
     Snapshots identical to those ``LATEST`` was made from (same code, same configuration) are not parsed
@@ -130,22 +136,26 @@ def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir:
         out_dir: dataset root for versions and ``LATEST``.
         raw_dir: the raw store.
         offline: no network: replay the newest stored snapshot of each http(s) source.
+        allow_shrink: publish even if a directory has fewer entries than its gates allow.
     """
-    ctx = pipeline.open_context(Path(sources), Path(out_dir), Path(raw_dir), offline=offline)
-    srcs = list(ctx.registry.sources)
-    snapshots = results([fetch_task.submit(ctx, s) for s in srcs])
-    unchanged = pipeline.unchanged_since(ctx, snapshots)
-    if unchanged:
-        counts = read_manifest(ctx.out_dir, unchanged).get("counts", {})
-        outcome = {"version": unchanged, "changed": False, "previous": unchanged, "path": None,
-                   "clusters": counts.get("clusters", 0), "parsed": 0}
-    else:
-        parsed = results([parse_task.submit(s, snap) for s, snap in zip(srcs, snapshots, strict=True)])
-        records = results([normalise_task.submit(p) for p in parsed])
-        clusters = validate_task(ctx, records)
-        combined = combine_task(ctx, clusters, parsed)
-        outcome = {**publish_task(ctx, combined, parsed), "parsed": len(parsed)}
-    outcome["counts"] = report_task(ctx, outcome, snapshots)
+    ctx = pipeline.open_context(Path(sources), Path(out_dir), Path(raw_dir), offline=offline,
+                                allow_shrink=allow_shrink)
+    with pipeline.dataset_lock(ctx.out_dir):
+        srcs = list(ctx.registry.sources)
+        snapshots = results([fetch_task.submit(ctx, s) for s in srcs])
+        unchanged = pipeline.unchanged_since(ctx, snapshots)
+        if unchanged:
+            counts = read_manifest(ctx.out_dir, unchanged).get("counts", {})
+            outcome = {"version": unchanged, "changed": False, "previous": unchanged, "path": None,
+                       "clusters": counts.get("clusters", 0), "parsed": 0}
+        else:
+            parsed = results([parse_task.submit(s, snap) for s, snap in zip(srcs, snapshots, strict=True)])
+            gates_task(ctx, parsed)
+            records = results([normalise_task.submit(p) for p in parsed])
+            validated = validate_task(ctx, records)
+            combined = combine_task(ctx, validated, parsed)
+            outcome = {**publish_task(ctx, combined, parsed), "parsed": len(parsed)}
+        outcome["counts"] = report_task(ctx, outcome, snapshots)
     return outcome
 
 
@@ -153,13 +163,14 @@ DEFAULT_CRON = "0 6 * * 1"  # weekly, Mondays 06:00 (UTC)
 
 
 def deployment(cron: str = DEFAULT_CRON, sources: str = "sources.toml", out_dir: str = "normalized",
-               raw_dir: str = "raw", offline: bool = False, name: str = "scheduled-harvest") -> RunnerDeployment:
+               raw_dir: str = "raw", offline: bool = False, allow_shrink: bool = False,
+               name: str = "scheduled-harvest") -> RunnerDeployment:
     """The scheduled deployment: a cron schedule, one run at a time (a run due while one is running waits)."""
     return harvest.to_deployment(  # type: ignore[return-value]  # sync call: a RunnerDeployment, not a coroutine
         name=name, cron=cron,
         concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE),
         parameters={"sources": str(Path(sources).resolve()), "out_dir": str(Path(out_dir).resolve()),
-                    "raw_dir": str(Path(raw_dir).resolve()), "offline": offline},
+                    "raw_dir": str(Path(raw_dir).resolve()), "offline": offline, "allow_shrink": allow_shrink},
         description="Harvest the BMBF cluster internationalisation sources and publish what changed.",
         tags=["clusterharvest"])
 

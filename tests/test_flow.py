@@ -63,4 +63,4 @@ def test_prefect_yaml_matches_the_served_deployment():
     assert (ROOT / path).is_file() and name == harvest.fn.__name__
     assert [s["cron"] for s in spec["schedules"]] == [DEFAULT_CRON]
     assert spec["concurrency_limit"] == {"limit": 1, "collision_strategy": "ENQUEUE"}
-    assert set(spec["parameters"]) == {"sources", "out_dir", "raw_dir", "offline"}
+    assert set(spec["parameters"]) == {"sources", "out_dir", "raw_dir", "offline", "allow_shrink"}

@@ -46,7 +46,7 @@ def cmd_harvest(args: argparse.Namespace) -> int:
 
     try:
         result = harvest(sources=str(args.sources), out_dir=str(args.out), raw_dir=str(args.raw),
-                         offline=args.offline)
+                         offline=args.offline, allow_shrink=args.allow_shrink)
     except HarvestError as exc:
         return fail(str(exc))
     if result["changed"]:
@@ -63,7 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     print(f"serving the harvest on schedule {args.cron!r} (one run at a time); Ctrl-C stops")
     serve(cron=args.cron, sources=str(args.sources), out_dir=str(args.out), raw_dir=str(args.raw),
-          offline=args.offline)
+          offline=args.offline, allow_shrink=args.allow_shrink)
     return 0
 
 
@@ -185,6 +185,8 @@ def add_dataset_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=Path("normalized"), metavar="DIR",
                    help="dataset root (default: normalized)")
     p.add_argument("--raw", type=Path, default=Path("raw"), metavar="DIR", help="raw store (default: raw)")
+    p.add_argument("--allow-shrink", action="store_true",
+                   help="publish even if a directory has fewer entries than its gates allow")
     p.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from .contacts import parse_contact_block, split_body
 from .descriptions import describe, find_boilerplate, group_paragraphs
@@ -87,19 +88,42 @@ def unplaced_lines(entry: DirectoryEntry, placed: Placed) -> list[str]:
     return missing
 
 
-def build_clusters(entries: list[DirectoryEntry], source_id: str) -> list[Cluster]:
+def invalid_reason(record: Cluster) -> str | None:
+    """Why a built record cannot be published, or None: it needs an id (a name that gives a slug)."""
+    if not record.id:
+        return f"its name {record.name!r} gives no id (no letters or digits)"
+    return None
+
+
+def build_clusters(entries: list[DirectoryEntry], source_id: str,
+                   quarantine: list[dict[str, Any]] | None = None) -> list[Cluster]:
     """All entries as records: boilerplate found across entries, ids unique (a clash gets the page position
-    appended, as an issue), and any line that reached no field kept as an issue."""
+    appended, as an issue), and any line that reached no field kept as an issue.
+
+    An entry that cannot become a valid record raises, unless ``quarantine`` is given: then it is left out
+    and described there (source, position, first line, reason, its lines), for the manifest.
+    """
     bodies = [split_body(e.body) for e in entries]
     boilerplate = find_boilerplate([group_paragraphs(description) for description, _ in bodies])
-    clusters = []
+    clusters, kept = [], []
     for entry, body in zip(entries, bodies, strict=True):
-        record, placed = build_cluster(entry, source_id, boilerplate, body)
+        try:
+            record, placed = build_cluster(entry, source_id, boilerplate, body)
+            reason = invalid_reason(record)
+        except Exception as exc:  # noqa: BLE001 - one bad entry must not sink the others
+            record, placed, reason = None, [], f"{type(exc).__name__}: {exc}"
+        if reason is not None or record is None:
+            if quarantine is None:
+                raise ValueError(f"entry {entry.position} ({(entry.lines or [''])[0]!r}) is invalid: {reason}")
+            quarantine.append({"source": source_id, "position": entry.position,
+                               "first_line": (entry.lines or [""])[0], "reason": reason, "lines": entry.lines})
+            continue
         record.issues += [issue("entry", "line not taken into any field", line)
                           for line in unplaced_lines(entry, placed)]
         clusters.append(record)
+        kept.append(entry)
     counts = Counter(c.id for c in clusters)
-    for entry, cluster in zip(entries, clusters, strict=True):
+    for entry, cluster in zip(kept, clusters, strict=True):
         if counts[cluster.id] > 1:
             cluster.issues.append(issue("id", "another entry has the same name; id made unique by position",
                                         cluster.id))

@@ -41,5 +41,13 @@ class ValidationFailed(HarvestError):
     """Records failed the checks that stand between parsing and publishing."""
 
 
+class GateError(ValidationFailed):
+    """A source's publish gate (minimum/maximum entries, maximum shrink) stopped the run."""
+
+
+class LockedError(HarvestError):
+    """Another harvest holds the dataset root's lock."""
+
+
 class PublishError(HarvestError):
     """A version could not be written."""

@@ -9,14 +9,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
 from .clusters import build_clusters
 from .config import Registry, Source, load_registry
-from .errors import FetchError, ParseError, ValidationFailed
+from .errors import FetchError, GateError, LockedError, ParseError, ValidationFailed
 from .fetch import Fetcher, read_file_source
 from .link import apply_links
 from .merge import merge_by_id
@@ -32,6 +36,7 @@ from .schema import write_schemas
 from .store import RawStore, Snapshot
 
 log = logging.getLogger("clusterharvest")
+LOCK_NAME = ".harvest.lock"
 
 
 @dataclass
@@ -44,15 +49,17 @@ class Context:
     offline: bool
     fetcher: Fetcher | None
     log: logging.Logger = field(default=log)
+    allow_shrink: bool = False  # publish even when a source's minimum-entries or shrink gate fails
 
 
 def open_context(sources: str | Path = "sources.toml", out_dir: str | Path = "normalized",
-                 raw_dir: str | Path = "raw", offline: bool = False) -> Context:
+                 raw_dir: str | Path = "raw", offline: bool = False, allow_shrink: bool = False) -> Context:
     """Load the registry and set up the store and (online) the fetcher."""
     registry = load_registry(sources)
     store = RawStore(raw_dir)
     fetcher = None if offline else Fetcher(registry.fetch, store, registry.sources, log=log)
-    return Context(registry=registry, store=store, out_dir=Path(out_dir), offline=offline, fetcher=fetcher)
+    return Context(registry=registry, store=store, out_dir=Path(out_dir), offline=offline, fetcher=fetcher,
+                   allow_shrink=allow_shrink)
 
 
 def obtain(ctx: Context, source: Source) -> Snapshot:
@@ -97,20 +104,79 @@ def parse_snapshot(source: Source, snapshot: Snapshot) -> Parsed:
     raise ParseError(f"no parser for kind {source.kind!r}", source.id)
 
 
-def normalise(parsed: Parsed) -> list[Cluster]:
-    """Records from a parsed directory (empty for other kinds)."""
-    if parsed.source.kind != "cluster-directory":
-        return []
-    return build_clusters(parsed.entries, parsed.source.id)
+GATES = ("min_entries", "max_entries", "max_shrink")
 
 
-def validate(ctx: Context, records: list[list[Cluster]]) -> list[Cluster]:
+def previous_entries(ctx: Context, source_id: str) -> tuple[str, int] | None:
+    """(version, entries) of a directory source in ``LATEST``'s manifest, if it has one."""
+    latest = read_latest(ctx.out_dir)
+    if latest is None:
+        return None
+    for entry in read_manifest(ctx.out_dir, latest).get("sources", []):
+        if entry.get("id") == source_id and isinstance(entry.get("entries"), int):
+            return latest, entry["entries"]
+    return None
+
+
+def check_gates(ctx: Context, parsed: list[Parsed]) -> None:
+    """Stop the run when a directory source's entry count is implausible: below ``min_entries`` or above
+    ``max_entries`` (``sources.toml``), or more than ``max_shrink`` (a fraction) below the previous version.
+    ``allow_shrink`` lets a smaller directory through (both the minimum and the shrink gate)."""
+    for p in parsed:
+        if p.source.kind != "cluster-directory":
+            continue
+        gates, n, sid = p.source.gates, len(p.entries), p.source.id
+        if "max_entries" in gates and n > gates["max_entries"]:
+            raise GateError(f"gate max_entries: {n} entries, more than the allowed {gates['max_entries']:g}", sid)
+        if ctx.allow_shrink:
+            continue
+        if "min_entries" in gates and n < gates["min_entries"]:
+            raise GateError(f"gate min_entries: {n} entries, fewer than the required {gates['min_entries']:g} "
+                            "(--allow-shrink to publish anyway)", sid)
+        before = previous_entries(ctx, sid)
+        if "max_shrink" in gates and before and before[1] and (before[1] - n) / before[1] > gates["max_shrink"]:
+            raise GateError(f"gate max_shrink: {n} entries, {(before[1] - n) / before[1]:.0%} fewer than the "
+                            f"{before[1]} in {before[0]} (allowed: {gates['max_shrink']:.0%}; --allow-shrink to "
+                            "publish anyway)", sid)
+
+
+@dataclass
+class Batch:
+    """One source's records, and the entries quarantined because they could not become valid records."""
+
+    source_id: str
+    lang: str
+    records: list[Cluster] = field(default_factory=list)
+    quarantined: list[dict[str, Any]] = field(default_factory=list)
+    entries: int = 0
+
+
+def normalise(parsed: Parsed) -> Batch:
+    """Records from a parsed directory (none for other kinds); invalid entries quarantined."""
+    batch = Batch(parsed.source.id, parsed.source.lang, entries=len(parsed.entries))
+    if parsed.source.kind == "cluster-directory":
+        batch.records = build_clusters(parsed.entries, parsed.source.id, batch.quarantined)
+    return batch
+
+
+@dataclass
+class Validated:
+    """The sources' records combined and checked, and what was quarantined on the way."""
+
+    clusters: list[Cluster]
+    quarantined: list[dict[str, Any]] = field(default_factory=list)
+
+
+def validate(ctx: Context, batches: list[Batch]) -> Validated:
     """Combine the sources' records (in registry order), merging a cluster that several directory sources
-    describe (e.g. a German and an English page) into one record, and check them: at least one record,
-    unique ids."""
-    languages = {s.id: s.lang for s in ctx.registry.sources}
-    batches = [(batch[0].sources[0], languages.get(batch[0].sources[0], ""), batch) for batch in records if batch]
-    clusters = merge_by_id(batches)
+    describe (e.g. a German and an English page) into one record, and check them: no directory whose
+    entries were all invalid, at least one record, unique ids."""
+    for batch in batches:
+        if batch.entries and not batch.records:
+            reasons = sorted({q["reason"] for q in batch.quarantined})
+            raise ValidationFailed(f"all {batch.entries} entries are invalid ({'; '.join(reasons)[:200]})",
+                                   batch.source_id)
+    clusters = merge_by_id([(b.source_id, b.lang, b.records) for b in batches if b.records])
     if not clusters:
         raise ValidationFailed("no cluster records from any directory source")
     seen: dict[str, Cluster] = {}
@@ -119,7 +185,10 @@ def validate(ctx: Context, records: list[list[Cluster]]) -> list[Cluster]:
             raise ValidationFailed(f"duplicate cluster id {cluster.id!r} across sources {cluster.sources} "
                                    f"and {seen[cluster.id].sources}")
         seen[cluster.id] = cluster
-    return clusters
+    quarantined = [q for b in batches for q in b.quarantined]
+    for q in quarantined:
+        ctx.log.warning("source %s: entry %s quarantined: %s", q["source"], q["position"], q["reason"])
+    return Validated(clusters, quarantined)
 
 
 def provenance(parsed: list[Parsed]) -> list[dict[str, Any]]:
@@ -148,8 +217,9 @@ class Combined:
     report: dict[str, Any]
 
 
-def combine(ctx: Context, clusters: list[Cluster], parsed: list[Parsed]) -> Combined:
+def combine(ctx: Context, validated: Validated, parsed: list[Parsed]) -> Combined:
     """Link announced clusters to records, build the programme record, run the cross-source checks."""
+    clusters = validated.clusters
     links, problems, announced = [], [], []
     for p in parsed:
         if p.announcement is None:
@@ -166,7 +236,8 @@ def combine(ctx: Context, clusters: list[Cluster], parsed: list[Parsed]) -> Comb
     checks = cross_checks(programme, len(clusters) if directories else None, announced)
     for failed in (c for c in checks if not c["passed"]):
         ctx.log.warning("check failed: %s", failed["check"])
-    return Combined(clusters, programme, {"links": links, "link_issues": problems, "checks": checks})
+    return Combined(clusters, programme, {"links": links, "link_issues": problems, "checks": checks,
+                                          "quarantined": validated.quarantined})
 
 
 @cache
@@ -210,12 +281,36 @@ def publish(ctx: Context, combined: Combined, parsed: list[Parsed]) -> PublishRe
                            extra={"inputs": inputs(ctx), **combined.report}, programme=combined.programme)
 
 
+@contextmanager
+def dataset_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the dataset root's lock for a whole run; a second harvest on the same root fails at once.
+
+    An OS file lock (``flock``): the kernel releases it when the holder exits or is killed.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(out_dir / LOCK_NAME), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockedError(f"dataset root {out_dir} is locked: another harvest is running") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def run_harvest(ctx: Context) -> PublishResult:
     """The whole harvest, sequentially, without Prefect."""
+    with dataset_lock(ctx.out_dir):
+        return _run_harvest(ctx)
+
+
+def _run_harvest(ctx: Context) -> PublishResult:
     snapshots = [obtain(ctx, s) for s in ctx.registry.sources]
     unchanged = unchanged_since(ctx, snapshots)
     if unchanged:
         return PublishResult(version=unchanged, path=None, changed=False, previous=unchanged)
     parsed = [parse_snapshot(s, snap) for s, snap in zip(ctx.registry.sources, snapshots, strict=True)]
-    clusters = validate(ctx, [normalise(p) for p in parsed])
-    return publish(ctx, combine(ctx, clusters, parsed), parsed)
+    check_gates(ctx, parsed)
+    validated = validate(ctx, [normalise(p) for p in parsed])
+    return publish(ctx, combine(ctx, validated, parsed), parsed)

@@ -97,7 +97,8 @@ def parse_directory(data: bytes | str, url: str = "", content_type: str | None =
     lines = [part for line in document_lines(data, content_type) for part in split_line(line)]
     anchors = [i for i, line in enumerate(lines) if (m := match_label(line)) and m.kind == "concept"]
     if not anchors:
-        raise ParseError(f"no 'Target countries concept phase' label found in {url or 'the page'}")
+        raise ParseError("no directory entries: no 'Target countries concept phase' label found in "
+                         f"{url or 'the page'}")
     starts: list[tuple[int, list[str], list[str]]] = []
     floor = 0
     for anchor in anchors:
