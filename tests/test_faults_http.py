@@ -118,3 +118,20 @@ def test_redirect_to_private_loopback_or_link_local_address_is_refused(tmp_path,
             fetch(tmp_path, srv.url("/page"))
     finally:
         srv.stop()
+
+
+@pytest.mark.parametrize(("encoding", "meta"), [("utf-8", ""), ("cp1252", '<meta charset="windows-1252">')])
+def test_pages_without_a_header_charset_keep_their_umlauts(tmp_path, encoding, meta):
+    from clusterharvest.parse.cluster_directory import parse_directory
+
+    page = (f"<html><head>{meta}</head><body><h3>Elektromobilität Süd-West</h3>"
+            "<p>Target countries concept phase: Frankreich, Österreich</p><p>Stefan Büchele<br>Contact Data:<br>"
+            "Leuschnerstr. 45| 70176 Stuttgart</p></body></html>").encode(encoding)
+    srv = start_server({"/page": static(page, "text/html")})  # no charset in the Content-Type
+    try:
+        snap = fetch(tmp_path, srv.url("/page"))
+    finally:
+        srv.stop()
+    [entry] = parse_directory(snap.read(), snap.url, snap.content_type)
+    assert "Elektromobilität Süd-West" in (entry.heading, entry.organisation)
+    assert "Österreich" in entry.concept and "Stefan Büchele" in entry.body

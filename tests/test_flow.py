@@ -64,3 +64,17 @@ def test_prefect_yaml_matches_the_served_deployment():
     assert [s["cron"] for s in spec["schedules"]] == [DEFAULT_CRON]
     assert spec["concurrency_limit"] == {"limit": 1, "collision_strategy": "ENQUEUE"}
     assert set(spec["parameters"]) == {"sources", "out_dir", "raw_dir", "offline", "allow_shrink"}
+
+
+@pytest.mark.flow
+def test_a_failing_task_fails_the_flow_run(tmp_path, quiet_prefect):
+    from flows.harvest import harvest
+
+    (tmp_path / "sources.toml").write_text(
+        '[[source]]\nid = "gone"\nurl = "missing.html"\nkind = "cluster-directory"\nlang = "en"\n', encoding="utf-8")
+    state = harvest(sources=str(tmp_path / "sources.toml"), out_dir=str(tmp_path / "out"),
+                    raw_dir=str(tmp_path / "raw"), offline=True, return_state=True)
+    assert state.is_failed()
+    with pytest.raises(Exception, match="source gone"):
+        state.result()
+    assert not (tmp_path / "out" / "LATEST").exists()

@@ -89,3 +89,41 @@ def test_bad_pdfs_are_parse_errors(data, reason):
 def test_the_child_process_has_a_time_limit():
     with pytest.raises(ParseError, match="longer than"):
         pdf_pages(BUNDLED, timeout=0.01)
+
+
+def hand_made_pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
+    """A minimal PDF with a correct xref table around the given objects (1 0 obj is the catalog)."""
+    out, offsets = b"%PDF-1.4\n", []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R ".encode()
+    out += trailer_extra.replace(b"XREF", str(xref).encode()) + b">>\n"
+    return out + f"startxref\n{xref}\n%%EOF\n".encode()
+
+
+def test_circular_references_are_a_parse_error():
+    circular = hand_made_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+                              b"<< /Type /Page /Parent 2 0 R /Kids [2 0 R] >>"], b"/Prev XREF ")  # xref chain too
+    with pytest.raises(ParseError, match="unreadable PDF"):
+        pdf_pages(circular, timeout=20)
+
+
+def test_a_stream_that_inflates_to_a_gigabyte_is_a_parse_error_within_bounds():
+    import time
+    import zlib
+
+    squeeze = zlib.compressobj(9)
+    zeros = b"\0" * (1 << 20)
+    stream = b"".join(squeeze.compress(zeros) for _ in range(1024)) + squeeze.flush()  # 1 GiB in about 1 MB
+    bomb = hand_made_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode() + stream + b"\nendstream"])
+    started = time.monotonic()
+    with pytest.raises(ParseError):
+        pdf_pages(bomb, timeout=20, max_memory=1024**3)
+    assert time.monotonic() - started < 25

@@ -58,6 +58,9 @@ def _main() -> int:  # pragma: no cover - exercised through pdf_pages in a child
         reader = pypdf.PdfReader(io.BytesIO(sys.stdin.buffer.read()), strict=False)
         pages, total = [], 0
         for page in reader.pages:
+            contents = page.get_contents()
+            if contents is not None:
+                contents.get_data()  # decoded here, so a decompression limit raises instead of being logged
             text = page.extract_text() or ""
             total += len(text)
             if total > MAX_TEXT:
