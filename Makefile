@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install harvest test lint typecheck snapshot clean
+.PHONY: install harvest test lint typecheck snapshot bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ typecheck: $(STAMP)
 ## snapshot: rebuild raw/ from the text captures (then `git add -f raw/*/*`)
 snapshot: $(STAMP)
 	$(PY) scripts/build_snapshot.py
+
+bench: $(STAMP)
+	$(PY) -m bench
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache

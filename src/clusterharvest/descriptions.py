@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -16,6 +17,7 @@ MIN_ENTRIES = 2  # a sentence in this many entries' descriptions is boilerplate
 SIMILAR = 90  # and a sentence this similar to a boilerplate sentence is one too (reworded copies)
 
 
+@lru_cache(maxsize=65536)  # each sentence is keyed twice: when boilerplate is found, and when it is removed
 def sentence_key(sentence: str) -> str:
     """Comparison key: lower-case words only."""
     return " ".join(re.findall(r"\w+", sentence.lower()))

@@ -22,7 +22,7 @@ CLEAR_MARGIN = 3  # stopword hits one language must lead by to decide without la
 def stopword_votes(text: str) -> dict[str, int]:
     """Stopword hits per language."""
     words = WORD.findall(text.lower())
-    return {lang: sum(w in stop for w in words) for lang, stop in STOPWORDS.items()}
+    return {lang: sum(map(stop.__contains__, words)) for lang, stop in STOPWORDS.items()}
 
 
 @lru_cache(maxsize=65536)

@@ -84,13 +84,23 @@ def is_person_line(text: str) -> bool:
     return 2 <= len(words) <= 4 and all(NAME_WORD.match(w) for w in words)
 
 
+@cache
+def organisation_pattern() -> re.Pattern[str]:
+    """One regex for every organisation word (as a whole word), or a glued 'GmbH'/'AG'."""
+    words = sorted(lookups()["organisation_words"], key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w in words)})(?!\w)|\w(?:GmbH|AG)\b")
+
+
+@cache
+def role_words() -> frozenset[str]:
+    return frozenset(lookups()["role_words"])
+
+
 def is_organisation_line(text: str) -> bool:
     """Whether a line names an organisation (GmbH, e.V., University, Institut, ...)."""
-    words = lookups()["organisation_words"]
-    return any(re.search(rf"(?<!\w){re.escape(w)}(?![\w])", text) for w in words) or bool(
-        re.search(r"\w(?:GmbH|AG)\b", text))
+    return organisation_pattern().search(text) is not None
 
 
 def is_role_line(text: str) -> bool:
     """Whether a line has a job-title word ('Managing Director', 'Vorstand MedicalMountains AG')."""
-    return bool(set(re.split(r"[\s,;/]+", text)) & set(lookups()["role_words"]))
+    return not role_words().isdisjoint(re.split(r"[\s,;/]+", text))

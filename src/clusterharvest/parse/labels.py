@@ -51,8 +51,16 @@ def patterns() -> dict[str, re.Pattern[str]]:
     return out
 
 
+@cache
+def any_label() -> re.Pattern[str]:
+    """Whether a line starts with any known label at all (one regex, before the per-kind ones)."""
+    return re.compile(rf"^(?:{alternation(tuple(label_variants()))})", re.I)
+
+
 def match_label(line: str) -> Labelled | None:
     """The label a line starts with, and the value after it; None if it has none."""
+    if not any_label().match(line):
+        return None
     for kind, pattern in patterns().items():
         found = pattern.match(line)
         if found:
@@ -76,7 +84,7 @@ def inline_number_label() -> re.Pattern[str]:
 
 def split_line(line: str) -> list[str]:
     """Split a line holding a glued contact label or several number labels into one line each."""
-    glued = glued_contact_label().match(line)
+    glued = glued_contact_label().match(line) if line.rstrip().endswith(":") else None
     if glued and not match_label(line):
         return [glued.group(1), f"{glued.group(2)}:"]
     if match_label(line):

@@ -77,6 +77,15 @@ def sniff_encoding(data: bytes, content_type: str | None = None) -> str:
     return "utf-8"
 
 
+def is_utf8(data: bytes) -> bool:
+    """Whether bytes are valid UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode(data: bytes, content_type: str | None = None) -> str:
     """Bytes to text by the sniffed encoding; undecodable bytes become U+FFFD, never an exception."""
     return data.decode(sniff_encoding(data, content_type), errors="replace")
@@ -119,14 +128,16 @@ def list_marker(li: lxml.html.HtmlElement) -> str:
     return f"{start + items.index(li)}. "
 
 
-def html_lines(html: str) -> list[str]:
+def html_lines(html: str | bytes, encoding: str | None = None) -> list[str]:
     """Visible text lines of an HTML page without its chrome: block elements and ``<br>`` break
     lines, list items read as '- item' or 'N. item' (as text captures write them).
+
+    ``html`` is text, or bytes in ``encoding`` (parsed without decoding them to a str first: less memory).
 
     Raises:
         ParseError: if the markup cannot be parsed at all.
     """
-    parser = lxml.html.HTMLParser(huge_tree=True)
+    parser = lxml.html.HTMLParser(huge_tree=True, encoding=encoding if isinstance(html, bytes) else None)
     try:
         root = lxml.html.document_fromstring(html, parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
@@ -186,6 +197,9 @@ def html_lines(html: str) -> list[str]:
 
 def document_lines(data: bytes | str, content_type: str | None = None) -> list[str]:
     """Lines of visible text of an HTML page or a plain-text document."""
+    if isinstance(data, bytes) and sniff_encoding(data, content_type) == "utf-8" and is_utf8(data) and (
+            "html" in (content_type or "") or looks_like_html(data)):
+        return html_lines(data, "utf-8")  # valid UTF-8: lxml reads the bytes directly, no str copy
     text = decode(data, content_type) if isinstance(data, bytes) else data
     if "html" in (content_type or "") or looks_like_html(text):
         return html_lines(text)

@@ -1,0 +1,1 @@
+"""Benchmark of clusterharvest (run with ``make bench``; not part of the test suite)."""

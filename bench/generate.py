@@ -1,0 +1,61 @@
+"""A directory page of N entries, made by replicating the bundled page's 32 entries under distinct names.
+
+Copy k of an entry gets " k" appended to its heading and organisation line, the last group of its phone
+numbers shifted by k, and a marker (" in batch k") in every description sentence that is not the
+funding measure's boilerplate, so no two copies share a sentence and the boilerplate stays the one set of
+sentences it is on the real page (otherwise every sentence would recur across copies and be removed as
+boilerplate, and the benchmark would measure a different workload).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from clusterharvest.contacts import split_body
+from clusterharvest.descriptions import find_boilerplate, group_paragraphs, sentence_key, sentences
+from clusterharvest.parse.cluster_directory import parse_directory
+from clusterharvest.store import RawStore
+
+from .paths import ROOT
+
+HEADING = re.compile(r"<h3>(.*?)</h3>")
+STRONG = re.compile(r"<p><strong>(.*?)</strong></p>")
+PARAGRAPH = re.compile(r"<p>([^<]{40,})</p>")
+PHONE_END = re.compile(r"((?:Tel|Fax|Mob|Mobil)[^<\d]*\+[\d ()/.\-]*?)(\d{2})(?=\s*(?:<|$))")
+
+
+@cache
+def bundled() -> tuple[str, str, str, set[str]]:
+    """(head, entries, tail) of the bundled directory page and the boilerplate sentence keys."""
+    snap = RawStore(ROOT / "raw").latest("interspin-directory-en")
+    assert snap is not None
+    html = snap.read().decode("utf-8")
+    start = html.index("<h3>AMZ Sachsen</h3>")
+    end = html.index("</main>")
+    entries = parse_directory(snap.read())
+    boilerplate = find_boilerplate([group_paragraphs(split_body(e.body)[0]) for e in entries])
+    return html[:start], html[start:end], html[end:], boilerplate
+
+
+def mark_sentences(paragraph: str, k: int, boilerplate: set[str]) -> str:
+    return " ".join(s if sentence_key(s) in boilerplate else re.sub(r"([.!?])$", rf" in batch {k}\1", s)
+                    for s in sentences(paragraph))
+
+
+def copy(k: int) -> str:
+    """Copy k of the 32 entries."""
+    _, entries, _, boilerplate = bundled()
+    if k == 0:
+        return entries
+    out = HEADING.sub(lambda m: f"<h3>{m.group(1)} {k}</h3>", entries)
+    out = STRONG.sub(lambda m: f"<p><strong>{m.group(1)} {k}</strong></p>", out)
+    out = PARAGRAPH.sub(lambda m: f"<p>{mark_sentences(m.group(1), k, boilerplate)}</p>", out)
+    return PHONE_END.sub(lambda m: f"{m.group(1)}{(int(m.group(2)) + k) % 100:02d}", out)
+
+
+def directory(n: int) -> bytes:
+    """A page of about n entries (whole copies of the 32: 32 * ceil(n / 32))."""
+    head, _, tail, _ = bundled()
+    copies = -(-n // 32)
+    return (head + "".join(copy(k) for k in range(copies)) + tail).encode("utf-8")
