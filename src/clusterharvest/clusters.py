@@ -31,10 +31,12 @@ Placed = list[tuple[str, str]]  # (line of the entry, field it went to): the aud
 
 
 def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] | None = None,
-                  body: tuple[list[str], list[str]] | None = None) -> tuple[Cluster, Placed]:
+                  body: tuple[list[str], list[str]] | None = None,
+                  paragraphs: list[str] | None = None) -> tuple[Cluster, Placed]:
     """One entry as a record (ids made unique by ``build_clusters``), with where each line went.
 
-    ``body`` is the entry's ``split_body`` result when the caller already has it.
+    ``body`` is the entry's ``split_body`` result and ``paragraphs`` its grouped description, when the
+    caller already has them.
     """
     placed: Placed = []
     name, issues = entry_name(entry)
@@ -59,7 +61,8 @@ def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] |
     placed += [(line, "issues") for line in entry.header_extra]
 
     description_lines, contact_lines = body or split_body(entry.body)
-    description, removed = describe(group_paragraphs(description_lines), boilerplate or set())
+    description, removed = describe(paragraphs if paragraphs is not None else group_paragraphs(description_lines),
+                                    boilerplate or set())
     if removed:
         issues.append(issue("description", f"{removed} sentence(s) of the funding measure's boilerplate, which "
                                            "recurs across entries, left out of the description"))
@@ -104,11 +107,12 @@ def build_clusters(entries: list[DirectoryEntry], source_id: str,
     and described there (source, position, first line, reason, its lines), for the manifest.
     """
     bodies = [split_body(e.body) for e in entries]
-    boilerplate = find_boilerplate([group_paragraphs(description) for description, _ in bodies])
+    grouped = [group_paragraphs(description) for description, _ in bodies]
+    boilerplate = find_boilerplate(grouped)
     clusters, kept = [], []
-    for entry, body in zip(entries, bodies, strict=True):
+    for entry, body, paragraphs in zip(entries, bodies, grouped, strict=True):
         try:
-            record, placed = build_cluster(entry, source_id, boilerplate, body)
+            record, placed = build_cluster(entry, source_id, boilerplate, body, paragraphs)
             reason = invalid_reason(record)
         except Exception as exc:  # noqa: BLE001 - one bad entry must not sink the others
             record, placed, reason = None, [], f"{type(exc).__name__}: {exc}"

@@ -16,9 +16,12 @@ from .parse.labels import match_label
 PROSE_LENGTH = 100
 
 
+PROSE_END = re.compile(r"[a-zäöüß]{3,}[.!?]$")
+
+
 def is_prose(line: str) -> bool:
     """A description line: long, a list item, or a sentence."""
-    return len(line) >= PROSE_LENGTH or line.startswith("- ") or bool(re.search(r"[a-zäöüß]{3,}[.!?]$", line))
+    return len(line) >= PROSE_LENGTH or line.startswith("- ") or bool(PROSE_END.search(line))
 
 
 def is_contact_signal(line: str) -> bool:

@@ -6,11 +6,12 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .models import Description
 from .normalize.language import detect_language
 
+WORDS = re.compile(r"\w+")
 SENTENCE_SPLIT = re.compile(r"(?<=[a-zäöüß)\]“”\"][.!?])\s*(?=[A-ZÄÖÜ„“\"])")
 MIN_SENTENCE = 40  # shorter sentences recur by chance ("All projects will start ...")
 MIN_ENTRIES = 2  # a sentence in this many entries' descriptions is boilerplate
@@ -20,7 +21,7 @@ SIMILAR = 90  # and a sentence this similar to a boilerplate sentence is one too
 @lru_cache(maxsize=65536)  # each sentence is keyed twice: when boilerplate is found, and when it is removed
 def sentence_key(sentence: str) -> str:
     """Comparison key: lower-case words only."""
-    return " ".join(re.findall(r"\w+", sentence.lower()))
+    return " ".join(WORDS.findall(sentence.lower()))
 
 
 def sentences(paragraph: str) -> list[str]:
@@ -40,8 +41,9 @@ def find_boilerplate(entries: list[list[str]]) -> set[str]:
     common = {key for key, where in seen.items() if len(where) >= MIN_ENTRIES}
     # Reworded copies ("innovative capability" for "innovation competence"): compared only against the
     # few recurring sentences, so this stays linear in the number of entries.
-    near = {key for key in seen if key not in common
-            and any(fuzz.ratio(key, c) >= SIMILAR for c in common if abs(len(key) - len(c)) < 0.2 * len(c))}
+    choices = sorted(common)
+    near = {key for key in seen if key not in common and choices
+            and process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=SIMILAR) is not None}
     return common | near
 
 

@@ -9,17 +9,21 @@ import phonenumbers
 DEFAULT_REGION = "DE"
 # Markup residue or stray text after the number ('2732/p>'): dropped, the raw text kept in issues.
 TRAILING_JUNK = re.compile(r"[^\d)]+$")
+SPACED_PLUS = re.compile(r"^\+\s+")
+DOUBLE_ZERO = re.compile(r"^00(?=[1-9])")
+TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
+NON_DIGITS = re.compile(r"\D")
 
 
 def clean_number(raw: str) -> str:
     """Digits and a leading '+' only: '(0)' trunk prefixes after a country code and a doubled trunk '0'
     ('+49 (0) 06441/...') removed, '+ 49' and '0049' read as '+49'."""
     text = TRAILING_JUNK.sub("", raw.strip())
-    text = re.sub(r"^\+\s+", "+", text)
-    text = re.sub(r"^00(?=[1-9])", "+", text)
+    text = SPACED_PLUS.sub("+", text)
+    text = DOUBLE_ZERO.sub("+", text)
     if text.startswith("+"):
-        text = re.sub(r"\(\s*0\s*\)", "", text)
-    digits = "+" * text.startswith("+") + re.sub(r"\D", "", text)
+        text = TRUNK_ZERO.sub("", text)
+    digits = "+" * text.startswith("+") + NON_DIGITS.sub("", text)
     if digits.startswith("+"):
         code = next((digits[1:n] for n in (2, 3, 4) if int(digits[1:n]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE),
                     None) if len(digits) > 4 else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -57,6 +57,7 @@ def any_label() -> re.Pattern[str]:
     return re.compile(rf"^(?:{alternation(tuple(label_variants()))})", re.I)
 
 
+@lru_cache(maxsize=65536)  # pure, and asked several times per line (anchors, splitting, contact blocks)
 def match_label(line: str) -> Labelled | None:
     """The label a line starts with, and the value after it; None if it has none."""
     if not any_label().match(line):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
+from typing import Any
 
 import lxml.etree
 import lxml.html
@@ -43,7 +45,6 @@ CHROME_TAGS = frozenset(
 )
 CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "dialog", "alertdialog", "search",
                           "complementary", "menu", "menubar", "tablist"})
-WHITESPACE = re.compile(r"[\s\u00a0\u200b\u2009\u202f]+")
 
 
 def encoding_label(label: str) -> str | None:
@@ -92,8 +93,10 @@ def decode(data: bytes, content_type: str | None = None) -> str:
 
 
 def clean_line(text: str) -> str:
-    """Collapse whitespace (including no-break and thin spaces) to single spaces and strip."""
-    return WHITESPACE.sub(" ", text).strip()
+    """Collapse whitespace (including no-break, thin and zero-width spaces) to single spaces and strip."""
+    if "\u200b" in text:
+        text = text.replace("\u200b", " ")
+    return " ".join(text.split())  # str.split() splits on all Unicode whitespace; faster than a regex
 
 
 def text_lines(text: str) -> list[str]:
@@ -107,92 +110,125 @@ def looks_like_html(data: bytes | str) -> bool:
     return bool(re.search(r"<(!doctype html|html|body|div|p|h[1-6]|br)\b", head))
 
 
-def is_chrome(el: lxml.html.HtmlElement, in_content: bool) -> bool:
+def is_chrome(tag: str, attrib: Any, in_content: bool) -> bool:
     """Whether an element is page chrome rather than content."""
-    tag = el.tag if isinstance(el.tag, str) else ""
     if tag in CHROME_TAGS:
         return True
     if tag in ("header", "footer") and not in_content:
         return True
-    role = (el.get("role") or "").lower()
-    return role in CHROME_ROLES or el.get("hidden") is not None or el.get("aria-hidden") == "true"
+    if not attrib:
+        return False
+    role = (attrib.get("role") or "").lower()
+    return role in CHROME_ROLES or attrib.get("hidden") is not None or attrib.get("aria-hidden") == "true"
 
 
-def list_marker(li: lxml.html.HtmlElement) -> str:
-    """'- ' for a bullet item, 'N. ' for an item of an ordered list (as text captures write them)."""
-    parent = li.getparent()
-    if parent is None or parent.tag != "ol":
-        return "- "
-    start = int(parent.get("start", "1")) if (parent.get("start") or "1").isdigit() else 1
-    items = [c for c in parent if c.tag == "li"]
-    return f"{start + items.index(li)}. "
+MAIN = re.compile(rb"<main\b|role\s*=\s*[\"']?main\b", re.I)
+
+
+@dataclass
+class Open:
+    """An open element while streaming: what it means for the text inside it."""
+
+    tag: str
+    skip: bool  # chrome, or outside the main content: its text is not read
+    in_content: bool  # inside main/article: header/footer here are content
+    ordered: bool = False  # an <ol>: its items are numbered
+    items: int = 0  # list items seen so far (for 'N. ')
+    start: int = 1
+
+
+class LineCollector:
+    """lxml parser target: builds the visible lines while the parser streams, without building a tree
+    (constant memory per open element, however large the page)."""
+
+    def __init__(self, main_only: bool) -> None:
+        self.main_state = "before" if main_only else "inside"  # before / inside / after the first <main>
+        self.stack: list[Open] = []
+        self.lines: list[str] = []
+        self.buf: list[str] = []
+
+    def flush(self) -> None:
+        line = clean_line("".join(self.buf))
+        self.buf.clear()
+        if line:
+            self.lines.append(line)
+
+    def start(self, tag: Any, attrib: Any, *_: Any) -> None:
+        tag = tag.lower() if isinstance(tag, str) else ""
+        parent = self.stack[-1] if self.stack else None
+        is_main = tag == "main" or bool(attrib) and (attrib.get("role") or "").lower() == "main"
+        if self.main_state == "before" and is_main:
+            self.main_state = "inside"
+            self.stack.append(Open(tag, False, True))
+            self.stack[-1].items = -1  # marks the main element itself
+            return
+        in_content = bool(parent and parent.in_content) or tag in ("main", "article")
+        skip = (self.main_state != "inside" or (parent is not None and parent.skip)
+                or is_chrome(tag, attrib, bool(parent and parent.in_content)))
+        node = Open(tag, skip, in_content, ordered=tag == "ol")
+        if tag == "ol":
+            node.start = int(attrib["start"]) if (attrib.get("start") or "").isdigit() else 1
+        self.stack.append(node)
+        if skip:
+            return
+        if tag == "br" or tag in BLOCK_TAGS:
+            self.flush()
+        if tag == "li":
+            if parent is not None and parent.ordered:
+                self.buf.append(f"{parent.start + parent.items}. ")
+                parent.items += 1
+            else:
+                self.buf.append("- ")
+
+    def end(self, tag: Any) -> None:
+        if not self.stack:
+            return
+        node = self.stack.pop()
+        if node.items == -1 and self.main_state == "inside":  # the first <main> closes
+            self.flush()
+            self.main_state = "after"
+            return
+        if not node.skip and node.tag in BLOCK_TAGS:
+            self.flush()
+
+    def data(self, text: str) -> None:
+        top = self.stack[-1] if self.stack else None
+        if self.main_state == "inside" and (top is None or not top.skip):
+            self.buf.append(text)
+
+    def comment(self, text: str) -> None:
+        pass
+
+    def close(self) -> list[str]:
+        self.flush()
+        return [line for line in self.lines if line != "-"]
 
 
 def html_lines(html: str | bytes, encoding: str | None = None) -> list[str]:
     """Visible text lines of an HTML page without its chrome: block elements and ``<br>`` break
-    lines, list items read as '- item' or 'N. item' (as text captures write them).
+    lines, list items read as '- item' or 'N. item' (as text captures write them). Only the first
+    ``<main>`` (or ``role="main"``) is read where the page has one.
 
-    ``html`` is text, or bytes in ``encoding`` (parsed without decoding them to a str first: less memory).
+    ``html`` is text, or bytes in ``encoding`` (parsed without decoding them to a str first). The parser
+    streams into ``LineCollector``: no element tree is built, so memory does not grow with the page.
 
     Raises:
-        ParseError: if the markup cannot be parsed at all.
+        ParseError: if the markup cannot be parsed at all, or exceeds the parser's limits.
     """
-    parser = lxml.html.HTMLParser(huge_tree=True, encoding=encoding if isinstance(html, bytes) else None)
+    raw = html if isinstance(html, bytes) else html.encode("utf-8")
+    collector = LineCollector(main_only=MAIN.search(raw) is not None)
+    parser = lxml.etree.HTMLParser(target=collector, huge_tree=True,
+                                   encoding=(encoding or "utf-8") if isinstance(html, bytes) else "utf-8")
     try:
-        root = lxml.html.document_fromstring(html, parser=parser)
-    except (lxml.etree.ParserError, ValueError) as exc:
+        lines: list[str] = lxml.etree.fromstring(raw, parser=parser) if raw.strip() else []
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError) as exc:
         raise ParseError(f"HTML could not be parsed: {exc}") from None
     # libxml2 drops what lies past its limits (nesting depth) with only a logged error:
     # fail loudly rather than return a page with text silently missing.
     limits = [e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
     if limits:
         raise ParseError(f"HTML exceeds the parser's limits ({limits[0]}); its text would be incomplete")
-    mains = root.xpath("//main | //*[@role='main']")
-    top = mains[0] if mains else root
-    lines: list[str] = []
-    buf: list[str] = []
-
-    def flush() -> None:
-        line = clean_line("".join(buf))
-        buf.clear()
-        if line:
-            lines.append(line)
-
-    # Iterative walk (no recursion limit on deeply nested pages).
-    stack: list[tuple[lxml.html.HtmlElement, bool, bool]] = [(top, False, top is not root)]
-    while stack:
-        el, closing, in_content = stack.pop()
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if closing:
-            if tag in BLOCK_TAGS:
-                flush()
-            if el.tail:
-                buf.append(el.tail)
-            continue
-        if not isinstance(el.tag, str):  # comments and processing instructions: skip, keep the tail
-            if el.tail:
-                buf.append(el.tail)
-            continue
-        if is_chrome(el, in_content):
-            if el.tail:
-                buf.append(el.tail)
-            continue
-        if tag == "br":
-            flush()
-            if el.tail:
-                buf.append(el.tail)
-            continue
-        if tag in BLOCK_TAGS:
-            flush()
-        if tag == "li":
-            buf.append(list_marker(el))
-        if el.text:
-            buf.append(el.text)
-        inside = in_content or tag in ("main", "article")
-        stack.append((el, True, in_content))
-        stack.extend((child, False, inside) for child in reversed(el))
-    flush()
-    return [line for line in lines if line != "-"]
+    return lines
 
 
 def document_lines(data: bytes | str, content_type: str | None = None) -> list[str]:
