@@ -159,6 +159,32 @@ def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir:
     return outcome
 
 
+RUNNERS = ("threads", "dask")
+
+
+def make_task_runner(runner: str = "threads", dask_address: str | None = None, dask_workers: int = 2) -> Any:
+    """The task runner: threads (bounded), or Dask: the cluster at ``dask_address`` (``tcp://host:8786``),
+    else a local cluster of ``dask_workers`` processes started for the run."""
+    if runner == "threads":
+        return ThreadPoolTaskRunner(max_workers=MAX_WORKERS)
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner  # optional: only needed for this runner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": dask_workers, "threads_per_worker": 2,
+                                              "dashboard_address": None})
+    raise ValueError(f"unknown task runner {runner!r}; choose one of {', '.join(RUNNERS)}")
+
+
+def run(runner: str = "threads", dask_address: str | None = None, **params: Any) -> dict[str, Any]:
+    """Run the harvest flow on the chosen task runner (same parameters as ``harvest``)."""
+    if runner == "threads" and not dask_address:
+        return harvest(**params)
+    flow_with_runner = harvest.with_options(task_runner=make_task_runner(runner, dask_address))
+    return flow_with_runner(**params)
+
+
 DEFAULT_CRON = "0 6 * * 1"  # weekly, Mondays 06:00 (UTC)
 
 

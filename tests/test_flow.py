@@ -78,3 +78,27 @@ def test_a_failing_task_fails_the_flow_run(tmp_path, quiet_prefect):
     with pytest.raises(Exception, match="source gone"):
         state.result()
     assert not (tmp_path / "out" / "LATEST").exists()
+
+
+@pytest.mark.flow
+def test_the_flow_on_a_local_dask_cluster_gives_identical_output(tmp_path, quiet_prefect):
+    import json
+
+    from flows.harvest import run
+
+    args = {"sources": str(ROOT / "sources.toml"), "raw_dir": str(ROOT / "raw"), "offline": True}
+    threads = run(runner="threads", out_dir=str(tmp_path / "threads"), **args)
+    dask = run(runner="dask", out_dir=str(tmp_path / "dask"), **args)
+    assert threads["changed"] and dask["changed"]
+    for name in ("clusters.json", "programme.json"):
+        a = json.loads((tmp_path / "threads" / threads["version"] / name).read_text(encoding="utf-8"))
+        b = json.loads((tmp_path / "dask" / dask["version"] / name).read_text(encoding="utf-8"))
+        assert a == b, name
+    assert threads["version"].split("-")[1] == dask["version"].split("-")[1]  # same content hash
+
+
+def test_unknown_runner_is_refused():
+    from flows.harvest import make_task_runner
+
+    with pytest.raises(ValueError, match="unknown task runner"):
+        make_task_runner("spark")

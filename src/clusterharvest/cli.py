@@ -42,11 +42,12 @@ def prefect_environment(verbose: bool) -> None:
 def cmd_harvest(args: argparse.Namespace) -> int:
     """Run the Prefect flow."""
     prefect_environment(args.verbose)
-    from flows.harvest import harvest  # Prefect is imported only for the commands that run flows
+    from flows.harvest import run  # Prefect is imported only for the commands that run flows
 
     try:
-        result = harvest(sources=str(args.sources), out_dir=str(args.out), raw_dir=str(args.raw),
-                         offline=args.offline, allow_shrink=args.allow_shrink)
+        result = run(runner=args.runner, dask_address=args.dask_address, sources=str(args.sources),
+                     out_dir=str(args.out), raw_dir=str(args.raw), offline=args.offline,
+                     allow_shrink=args.allow_shrink)
     except HarvestError as exc:
         return fail(str(exc))
     if result["changed"]:
@@ -199,6 +200,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("harvest", help="fetch, parse and publish a new version (runs the Prefect flow)")
     add_dataset_options(p)
+    p.add_argument("--runner", choices=("threads", "dask"), default="threads",
+                   help="task runner: threads (default, 4 workers) or dask (needs prefect-dask)")
+    p.add_argument("--dask-address", default=None, metavar="ADDR",
+                   help="with --runner dask: an existing Dask scheduler (tcp://host:8786); default: a local cluster")
     p.set_defaults(func=cmd_harvest)
 
     p = sub.add_parser("serve", help="run the harvest on a cron schedule, one run at a time (Prefect)")

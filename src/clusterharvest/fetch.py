@@ -87,6 +87,14 @@ class HostLimiter:
         self._next: dict[str, float] = {}
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Picklable (a task on another process gets its own limiter; the lock is not copied)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_lock"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def wait(self, host: str) -> None:
         """Block until a request to ``host`` is allowed, and book that slot."""
         with self._lock:
@@ -110,6 +118,17 @@ class Fetcher:
         self.limiter = HostLimiter(settings.min_interval, sleep=sleep)
         self._local = threading.local()  # one requests.Session per thread: sessions are not thread-safe
         self._robots: dict[tuple[str, str, int], urllib.robotparser.RobotFileParser] = {}
+        self._robots_lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Picklable, for task runners that run tasks in other processes (Dask): sessions, robots.txt
+        cache and locks are per process and made anew there."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_local", "_robots", "_robots_lock")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._local = threading.local()
+        self._robots = {}
         self._robots_lock = threading.Lock()
 
     @property
