@@ -24,9 +24,10 @@ def sentence_key(sentence: str) -> str:
     return " ".join(WORDS.findall(sentence.lower()))
 
 
-def sentences(paragraph: str) -> list[str]:
+@lru_cache(maxsize=16384)  # each paragraph is split twice: to find the boilerplate, then to remove it
+def sentences(paragraph: str) -> tuple[str, ...]:
     """A paragraph's sentences (a missing space after the full stop is tolerated)."""
-    return [s.strip() for s in SENTENCE_SPLIT.split(paragraph) if s.strip()]
+    return tuple(s.strip() for s in SENTENCE_SPLIT.split(paragraph) if s.strip())
 
 
 def find_boilerplate(entries: list[list[str]]) -> set[str]:

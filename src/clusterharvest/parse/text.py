@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import lxml.etree
@@ -125,16 +124,10 @@ def is_chrome(tag: str, attrib: Any, in_content: bool) -> bool:
 MAIN = re.compile(rb"<main\b|role\s*=\s*[\"']?main\b", re.I)
 
 
-@dataclass
-class Open:
-    """An open element while streaming: what it means for the text inside it."""
-
-    tag: str
-    skip: bool  # chrome, or outside the main content: its text is not read
-    in_content: bool  # inside main/article: header/footer here are content
-    ordered: bool = False  # an <ol>: its items are numbered
-    items: int = 0  # list items seen so far (for 'N. ')
-    start: int = 1
+MAIN_MARK = "#main"  # stack tag of the (first) main element
+# An open element while streaming: (tag, skip: chrome or outside the main content, in_content: inside
+# main/article, ol: [start, items seen] for an <ol>, else None). Tuples: this runs for every element.
+Open = tuple[str, bool, bool, "list[int] | None"]
 
 
 class LineCollector:
@@ -153,47 +146,46 @@ class LineCollector:
         if line:
             self.lines.append(line)
 
-    def start(self, tag: Any, attrib: Any, *_: Any) -> None:
-        tag = tag.lower() if isinstance(tag, str) else ""
-        parent = self.stack[-1] if self.stack else None
-        is_main = tag == "main" or bool(attrib) and (attrib.get("role") or "").lower() == "main"
-        if self.main_state == "before" and is_main:
-            self.main_state = "inside"
-            self.stack.append(Open(tag, False, True))
-            self.stack[-1].items = -1  # marks the main element itself
+    def start(self, tag: str, attrib: Any, *_: Any) -> None:  # libxml2 gives HTML tag names in lower case
+        stack = self.stack
+        parent_skip, parent_in, parent_ol = (stack[-1][1], stack[-1][2], stack[-1][3]) if stack else (False, False,
+                                                                                                      None)
+        if self.main_state != "inside":
+            if self.main_state == "before" and (
+                    tag == "main" or attrib and (attrib.get("role") or "").lower() == "main"):
+                self.main_state = "inside"
+                stack.append((MAIN_MARK, False, True, None))
+            else:
+                stack.append((tag, True, False, None))
             return
-        in_content = bool(parent and parent.in_content) or tag in ("main", "article")
-        skip = (self.main_state != "inside" or (parent is not None and parent.skip)
-                or is_chrome(tag, attrib, bool(parent and parent.in_content)))
-        node = Open(tag, skip, in_content, ordered=tag == "ol")
+        if parent_skip or is_chrome(tag, attrib, parent_in):
+            stack.append((tag, True, parent_in, None))
+            return
+        ol = None
         if tag == "ol":
-            node.start = int(attrib["start"]) if (attrib.get("start") or "").isdigit() else 1
-        self.stack.append(node)
-        if skip:
-            return
+            ol = [int(attrib["start"]) if (attrib.get("start") or "").isdigit() else 1, 0]
+        stack.append((tag, False, parent_in or tag in ("main", "article"), ol))
         if tag == "br" or tag in BLOCK_TAGS:
             self.flush()
         if tag == "li":
-            if parent is not None and parent.ordered:
-                self.buf.append(f"{parent.start + parent.items}. ")
-                parent.items += 1
+            if parent_ol is not None:
+                self.buf.append(f"{parent_ol[0] + parent_ol[1]}. ")
+                parent_ol[1] += 1
             else:
                 self.buf.append("- ")
 
-    def end(self, tag: Any) -> None:
+    def end(self, tag: str) -> None:
         if not self.stack:
             return
-        node = self.stack.pop()
-        if node.items == -1 and self.main_state == "inside":  # the first <main> closes
+        closed, skipped, _, _ = self.stack.pop()
+        if closed == MAIN_MARK:  # the first <main> closes: nothing after it is read
             self.flush()
             self.main_state = "after"
-            return
-        if not node.skip and node.tag in BLOCK_TAGS:
+        elif not skipped and closed in BLOCK_TAGS:
             self.flush()
 
     def data(self, text: str) -> None:
-        top = self.stack[-1] if self.stack else None
-        if self.main_state == "inside" and (top is None or not top.skip):
+        if self.main_state == "inside" and not (self.stack and self.stack[-1][1]):
             self.buf.append(text)
 
     def comment(self, text: str) -> None:
