@@ -164,7 +164,7 @@ RUNNERS = ("threads", "dask")
 
 def make_task_runner(runner: str = "threads", dask_address: str | None = None, dask_workers: int = 2) -> Any:
     """The task runner: threads (bounded), or Dask: the cluster at ``dask_address`` (``tcp://host:8786``),
-    else a local cluster of ``dask_workers`` processes started for the run."""
+    else a local cluster of ``dask_workers`` workers started for the run."""
     if runner == "threads":
         return ThreadPoolTaskRunner(max_workers=MAX_WORKERS)
     if runner == "dask":
@@ -172,8 +172,11 @@ def make_task_runner(runner: str = "threads", dask_address: str | None = None, d
 
         if dask_address:
             return DaskTaskRunner(address=dask_address)
+        # A local cluster's workers run in this process: they share the run's Prefect API (with an ephemeral
+        # server, worker processes would each need their own). A remote cluster needs PREFECT_API_URL set
+        # to a Prefect server that its workers can reach.
         return DaskTaskRunner(cluster_kwargs={"n_workers": dask_workers, "threads_per_worker": 2,
-                                              "dashboard_address": None})
+                                              "processes": False, "dashboard_address": None})
     raise ValueError(f"unknown task runner {runner!r}; choose one of {', '.join(RUNNERS)}")
 
 

@@ -97,6 +97,22 @@ def test_the_flow_on_a_local_dask_cluster_gives_identical_output(tmp_path, quiet
     assert threads["version"].split("-")[1] == dask["version"].split("-")[1]  # same content hash
 
 
+def test_task_inputs_survive_pickling_for_remote_workers():
+    """A remote Dask cluster gets every task's inputs pickled: the context (with its fetcher) and parsed
+    snapshots must round-trip, and a task on the other side must work with them."""
+    import pickle
+
+    from clusterharvest import pipeline
+
+    ctx = pipeline.open_context(ROOT / "sources.toml", "/nonexistent-out", ROOT / "raw", offline=False)
+    copy = pickle.loads(pickle.dumps(ctx))
+    assert copy.fetcher is not None and copy.fetcher.origins == ctx.fetcher.origins
+    source = next(s for s in ctx.registry.sources if s.kind == "cluster-directory")
+    snapshot = pipeline.obtain(pipeline.open_context(ROOT / "sources.toml", "/x", ROOT / "raw", offline=True), source)
+    parsed = pickle.loads(pickle.dumps(pipeline.parse_snapshot(source, snapshot)))
+    assert len(pickle.loads(pickle.dumps(pipeline.normalise(parsed))).records) == 32
+
+
 def test_unknown_runner_is_refused():
     from flows.harvest import make_task_runner
 
