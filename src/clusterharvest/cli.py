@@ -137,6 +137,31 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a version's files (or their public variant) into another folder."""
+    from .outputs import public_variant
+    from .publish import read_data
+    from .store import atomic_write
+    from .versions import resolve
+
+    try:
+        version = resolve(args.out, args.version)
+        if args.redact_personal:
+            data = read_data(args.out, version)
+            changes_path = args.out / version / "changes.json"
+            changes = json.loads(changes_path.read_text(encoding="utf-8")) if changes_path.is_file() else None
+            files = public_variant(version, data, changes)
+        else:
+            files = {p.name: p.read_bytes() for p in sorted((args.out / version).iterdir()) if p.is_file()}
+        for name, body in files.items():
+            atomic_write(args.to / name, body)
+    except (HarvestError, OSError) as exc:
+        return fail(str(exc))
+    kind = "public variant (personal data removed)" if args.redact_personal else "files"
+    print(f"exported {kind} of {version} to {args.to}: {', '.join(sorted(files))}")
+    return 0
+
+
 def read_input(path: Path) -> bytes:
     """A local file's bytes, or a HarvestError."""
     try:
@@ -236,6 +261,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("normalized"), metavar="DIR", help="dataset root")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("export", help="write a version's files, or their public variant, into a folder")
+    p.add_argument("--to", type=Path, required=True, metavar="DIR", help="folder to write into")
+    p.add_argument("--redact-personal", action="store_true",
+                   help="public variant: no contact persons' names, titles, e-mails or phone numbers")
+    p.add_argument("--version", dest="version", default="LATEST", metavar="V", help="version (default: LATEST)")
+    p.add_argument("--out", type=Path, default=Path("normalized"), metavar="DIR", help="dataset root")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("extract", help="parse one local file and print its records or facts as JSON (no Prefect)")
     p.add_argument("path", type=Path, metavar="PATH", help="an HTML, PDF or plain-text file")

@@ -20,9 +20,14 @@ class Record(BaseModel):
 class Issue(Record):
     """Something a source says that could not be taken into a typed field, or was interpreted."""
 
-    field: str = Field(description="Dotted path of the field the value belongs to, e.g. 'contacts[0].email'.")
-    message: str = Field(description="What is wrong or what was assumed, in plain English.")
-    value: str | None = Field(default=None, description="The raw text as the source wrote it.")
+    field: str = Field(
+        examples=['target_countries.concept'],
+        description="Dotted path of the field the value belongs to, e.g. 'contacts[0].email'.")
+    message: str = Field(
+        examples=["'Korea' read as the Republic of Korea (KR), the programme's partner country"],
+        description="What is wrong or what was assumed, in plain English.")
+    value: str | None = Field(
+        examples=['Korea'], default=None, description="The raw text as the source wrote it.")
 
 
 class Phases(Record):
@@ -35,119 +40,165 @@ class Phases(Record):
 class Project(Record):
     """The cluster's internationalisation project as announced."""
 
-    title: str | None = Field(default=None, description="Project title as quoted in the announcement.")
-    acronym: str | None = Field(default=None, description="Acronym given in parentheses in the title.")
+    title: str | None = Field(
+        examples=['Transatlantic Automated Driving Alliance (TADA)'], default=None,
+        description="Project title as quoted in the announcement.")
+    acronym: str | None = Field(
+        examples=['TADA'], default=None, description="Acronym given in parentheses in the title.")
 
 
 class Description(Record):
     """The entry's free text, by detected language."""
 
-    en: str | None = Field(default=None, description="English description paragraphs, joined by blank lines.")
-    de: str | None = Field(default=None, description="German description paragraphs, joined by blank lines.")
+    en: str | None = Field(
+        examples=['In addition to strengthening the cooperation with partners from Australia and the USA, ...'],
+        default=None,
+        description="English description paragraphs, joined by blank lines.")
+    de: str | None = Field(
+        examples=['Das Projekt „International Bridges for Innovation in Carbon Composites (MAI_iBIC)“ ...'],
+        default=None,
+        description="German description paragraphs, joined by blank lines.")
 
 
 class Contact(Record):
     """A contact person (or an unnamed contact line) of a cluster."""
 
-    name: str | None = Field(default=None, description="Person's name without titles or honorifics.")
-    academic_title: str | None = Field(default=None, description="Academic titles, e.g. 'Dr.', 'M.Sc.'.")
-    honorific: str | None = Field(default=None, description="Form of address, e.g. 'Frau', 'Herr'.")
-    role: str | None = Field(default=None, description="Role as written (German or English).")
-    organisation: str | None = Field(default=None, description="Organisation the contact works for.")
-    email: str | None = Field(default=None, description="Validated e-mail address.")
-    phone: list[str] = Field(default_factory=list, description="Phone numbers in E.164.")
-    fax: list[str] = Field(default_factory=list, description="Fax numbers in E.164.")
-    mobile: list[str] = Field(default_factory=list, description="Mobile numbers in E.164.")
+    name: str | None = Field(
+        examples=['Erika Mustermann'], default=None, description="Person's name without titles or honorifics.")
+    academic_title: str | None = Field(
+        examples=['M.Sc.'], default=None, description="Academic titles, e.g. 'Dr.', 'M.Sc.'.")
+    honorific: str | None = Field(examples=['Frau'], default=None, description="Form of address, e.g. 'Frau', 'Herr'.")
+    role: str | None = Field(
+        examples=['Head of International Services'], default=None, description="Role as written (German or English).")
+    organisation: str | None = Field(
+        examples=['Deutsches Forschungszentrum für Künstliche Intelligenz'], default=None,
+        description="Organisation the contact works for.")
+    email: str | None = Field(
+        examples=['erika.mustermann@example.org'], default=None, description="Validated e-mail address.")
+    phone: list[str] = Field(examples=[['+49301234567']], default_factory=list, description="Phone numbers in E.164.")
+    fax: list[str] = Field(examples=[['+49301234568']], default_factory=list, description="Fax numbers in E.164.")
+    mobile: list[str] = Field(
+        examples=[['+491511234567']], default_factory=list, description="Mobile numbers in E.164.")
 
 
 class Address(Record):
     """A postal address given in the entry."""
 
-    organisation: str | None = Field(default=None, description="Organisation named with the address.")
-    street: str | None = Field(default=None, description="Street and house number.")
-    postcode: str | None = Field(default=None, description="Postcode as written, without country prefix.")
-    city: str | None = Field(default=None, description="City or town.")
-    country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 code.")
+    organisation: str | None = Field(
+        examples=['Open Hybrid LabFactory e.V.'], default=None, description="Organisation named with the address.")
+    street: str | None = Field(
+        examples=['Hermann-Münch-Straße 2'], default=None, description="Street and house number.")
+    postcode: str | None = Field(
+        examples=['38440'], default=None, description="Postcode as written, without country prefix.")
+    city: str | None = Field(examples=['Wolfsburg'], default=None, description="City or town.")
+    country: str | None = Field(examples=['DE'], default=None, description="ISO 3166-1 alpha-2 code.")
 
 
 class Cluster(Record):
     """One funded cluster or network, as the sources describe it."""
 
-    id: str = Field(description="Stable slug of the cluster's name; the key across versions.")
-    name: str = Field(description="Name: the entry's heading, else its organisation line, else derived.")
-    organisation: str | None = Field(default=None, description="Organisation line under the heading.")
-    aliases: list[str] = Field(default_factory=list, description="Other names used for it in the sources.")
-    round: int | None = Field(default=None, description="Funding round it was announced in (1-3).")
+    id: str = Field(examples=['arena-2036'], description="Stable slug of the cluster's name; the key across versions.")
+    name: str = Field(
+        examples=['ARENA 2036'], description="Name: the entry's heading, else its organisation line, else derived.")
+    organisation: str | None = Field(
+        examples=['ARENA 2036 e.V.'], default=None, description="Organisation line under the heading.")
+    aliases: list[str] = Field(
+        examples=[['Forschungscampus ARENA2036']], default_factory=list,
+        description="Other names used for it in the sources.")
+    round: int | None = Field(examples=[3], default=None, description="Funding round it was announced in (1-3).")
     project: Project | None = Field(default=None, description="Internationalisation project.")
     target_countries: Phases = Field(
+        examples=[{"concept": ["CN", "GB", "FI", "FR", "NL"], "implementation": ["FR"]}],
         default_factory=Phases, description="Target countries per phase, ISO 3166-1 alpha-2 codes."
     )
     target_regions: Phases = Field(
+        examples=[{"concept": ["Asia-Pacific"], "implementation": []}],
         default_factory=Phases, description="Targets per phase that are regions, not countries."
     )
     description: Description = Field(default_factory=Description, description="Free text by language.")
     contacts: list[Contact] = Field(default_factory=list, description="Contact persons and lines.")
     addresses: list[Address] = Field(default_factory=list, description="Postal addresses.")
-    sources: list[str] = Field(default_factory=list, description="Ids of the sources the record came from.")
+    sources: list[str] = Field(
+        examples=[['announcement-round-3-2017', 'interspin-directory-en']], default_factory=list,
+        description="Ids of the sources the record came from.")
     issues: list[Issue] = Field(default_factory=list, description="Values not taken into fields, and why.")
 
 
 class Name(Record):
     """A name by language; a language no source gives stays null."""
 
-    en: str | None = Field(default=None, description="English name.")
+    en: str | None = Field(
+        examples=['Internationalisation of Leading-Edge Clusters, Forward-Looking Projects, and Comparable Networks'],
+        default=None,
+        description="English name.")
     de: str | None = Field(default=None, description="German name.")
 
 
 class Round(Record):
     """A funding round as far as the sources state it."""
 
-    number: int = Field(description="Round number, 1-based.")
-    year: int | None = Field(default=None, description="Year of the round's competition.")
-    projects_selected: int | None = Field(default=None, description="Projects (clusters) selected in the round.")
-    projects_selected_approx: int | None = Field(
+    number: int = Field(examples=[3], description="Round number, 1-based.")
+    year: int | None = Field(examples=[2017], default=None, description="Year of the round's competition.")
+    projects_selected: int | None = Field(
+        examples=[10], default=None, description="Projects (clusters) selected in the round.")
+    projects_selected_approx: int | None = Field(examples=[10], 
         default=None, description="An approximate figure a source gives for every round ('about 10').")
-    start: str | None = Field(default=None, description="Start of funding, 'YYYY-MM' or 'YYYY' as precise as stated.")
+    start: str | None = Field(
+        examples=['2018-01'], default=None, description="Start of funding, 'YYYY-MM' or 'YYYY' as precise as stated.")
 
 
 class Phase(Record):
     """A phase of the funded projects."""
 
-    name: str = Field(description="'concept' or 'implementation'.")
-    max_years: int | None = Field(default=None, description="Longest duration of the phase in years.")
+    name: str = Field(examples=['concept'], description="'concept' or 'implementation'.")
+    max_years: int | None = Field(examples=[2], default=None, description="Longest duration of the phase in years.")
 
 
 class ProgrammeContact(Record):
     """The funding measure's contact."""
 
-    name: str | None = Field(default=None, description="Person's name without titles.")
-    academic_title: str | None = Field(default=None, description="Academic titles, e.g. 'Dr.'.")
-    organisation: str | None = Field(default=None, description="Organisation.")
-    email: str | None = Field(default=None, description="Validated e-mail address.")
-    phone: str | None = Field(default=None, description="Phone number in E.164.")
-    fax: str | None = Field(default=None, description="Fax number in E.164.")
+    name: str | None = Field(examples=['Erika Mustermann'], default=None, description="Person's name without titles.")
+    academic_title: str | None = Field(examples=['Dr.'], default=None, description="Academic titles, e.g. 'Dr.'.")
+    organisation: str | None = Field(
+        examples=['Project Management Jülich, Forschungszentrum Jülich GmbH'], default=None,
+        description="Organisation.")
+    email: str | None = Field(
+        examples=['erika.mustermann@example.org'], default=None, description="Validated e-mail address.")
+    phone: str | None = Field(examples=['+49301234567'], default=None, description="Phone number in E.164.")
+    fax: str | None = Field(examples=['+49301234568'], default=None, description="Fax number in E.164.")
 
 
 class Evidence(Record):
     """Where a programme fact comes from: the source and the sentence that states it."""
 
-    path: str = Field(description="Field path of the fact, e.g. 'rounds[3].projects_selected'.")
-    source: str = Field(description="Source id.")
-    quote: str = Field(description="The source's sentence or line stating the fact.")
+    path: str = Field(
+        examples=['rounds[3].start'], description="Field path of the fact, e.g. 'rounds[3].projects_selected'.")
+    source: str = Field(examples=['bmbf-programme-page-en'], description="Source id.")
+    quote: str = Field(
+        examples=['All projects will start in January 2018.'],
+        description="The source's sentence or line stating the fact.")
 
 
 class Programme(Record):
     """The funding measure itself: rounds, funding cap, phases, contact (``programme.json``)."""
 
     name: Name = Field(default_factory=Name, description="The measure's name by language.")
-    aliases: list[str] = Field(default_factory=list, description="Other names the sources use for the measure.")
-    funder: str | None = Field(default=None, description="Funding ministry.")
+    aliases: list[str] = Field(
+        examples=[['Internationalisation of Top Clusters, Future Projects and Comparable Networks']],
+        default_factory=list,
+        description="Other names the sources use for the measure.")
+    funder: str | None = Field(
+        examples=['Federal Ministry of Education and Research (BMBF)'], default=None, description="Funding ministry.")
     rounds: list[Round] = Field(default_factory=list, description="Funding rounds, by number.")
-    max_funding_eur: int | None = Field(default=None, description="Most funding per project, euros.")
-    max_duration_years: int | None = Field(default=None, description="Longest funding period per project, years.")
+    max_funding_eur: int | None = Field(
+        examples=[4000000], default=None, description="Most funding per project, euros.")
+    max_duration_years: int | None = Field(
+        examples=[5], default=None, description="Longest funding period per project, years.")
     phases: list[Phase] = Field(default_factory=list, description="Phases of a funded project.")
     contact: ProgrammeContact | None = Field(default=None, description="Contact for the funding measure.")
-    sources: list[str] = Field(default_factory=list, description="Ids of the sources stating these facts.")
+    sources: list[str] = Field(
+        examples=[['bmbf-flyer-2016', 'bmbf-programme-page-en']], default_factory=list,
+        description="Ids of the sources stating these facts.")
     evidence: list[Evidence] = Field(default_factory=list, description="For each fact, its sources and sentences.")
     issues: list[Issue] = Field(default_factory=list, description="Where sources disagree or are vague.")
 

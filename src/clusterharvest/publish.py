@@ -22,6 +22,7 @@ from typing import Any
 from .diff import diff_versions
 from .errors import PublishError
 from .models import SCHEMA_VERSION, Cluster, Programme
+from .outputs import analyst_files, package_file
 from .store import atomic_write
 
 TMP_PREFIX = ".tmp-"
@@ -179,6 +180,10 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
                                                  ("added", "removed", "renamed", "modified", "programme")},
         **(extra or {}),
     }
+    files.update(analyst_files(version, data, changes))
+    files["datapackage.json"] = package_file(version, files)
+    manifest["files"] = {name: {"sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)}
+                         for name, body in files.items()}
     files["manifest.json"] = pretty_json(manifest)
     tmp = root / f"{TMP_PREFIX}{version}-{os.getpid()}"
     try:

@@ -1,0 +1,229 @@
+"""Files for analysts beside the JSON: CSVs, a Frictionless data package, and the public (redacted) variant.
+
+- ``clusters.csv``: one row per cluster, lists joined with "; ", UTF-8 with a byte-order mark so
+  spreadsheets open it right; ``contacts.csv``: one row per contact, with its cluster's id.
+- ``datapackage.json``: every data file as a resource with ``path``, ``bytes``, ``hash``
+  (``sha256:...``), format, and its schema: a Table Schema for the CSVs, the JSON Schema for the JSON.
+- ``redact``: the public variant without contact persons' names, titles, e-mails and numbers (and the
+  raw values of issues about them).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from typing import Any
+
+from .models import SCHEMA_VERSION
+from .schema import clusters_schema, programme_schema
+
+SEP = "; "
+PERSONAL = ("name", "academic_title", "honorific", "email", "phone", "fax", "mobile")
+
+CLUSTER_FIELDS: list[tuple[str, str, str]] = [
+    ("id", "string", "Stable slug of the cluster's name; the key across versions."),
+    ("name", "string", "The entry's heading, else its organisation line, else derived."),
+    ("organisation", "string", "Organisation line under the heading."),
+    ("aliases", "string", "Other names used in the sources, '; '-separated."),
+    ("round", "integer", "Funding round it was announced in."),
+    ("project_title", "string", "Project title as quoted in the announcement."),
+    ("project_acronym", "string", "Acronym of the project title."),
+    ("target_countries_concept", "string", "ISO 3166-1 alpha-2 codes, concept phase, '; '-separated."),
+    ("target_countries_implementation", "string", "ISO 3166-1 alpha-2 codes, implementation phase."),
+    ("target_regions_concept", "string", "Target regions (not countries), concept phase."),
+    ("target_regions_implementation", "string", "Target regions (not countries), implementation phase."),
+    ("description_en", "string", "English description."),
+    ("description_de", "string", "German description."),
+    ("contacts", "integer", "Number of contacts (see contacts.csv)."),
+    ("addresses", "string", "Postal addresses 'organisation, street, postcode city, country', '; '-separated."),
+    ("sources", "string", "Ids of the sources the record came from, '; '-separated."),
+    ("issues", "integer", "Number of data-quality issues (see clusters.json for each)."),
+]
+CONTACT_FIELDS: list[tuple[str, str, str]] = [
+    ("cluster_id", "string", "Id of the cluster (clusters.csv)."),
+    ("position", "integer", "Position of the contact within the cluster's contacts, from 0."),
+    ("name", "string", "Person's name without titles or honorifics."),
+    ("academic_title", "string", "Academic titles."),
+    ("honorific", "string", "Form of address."),
+    ("role", "string", "Role as written."),
+    ("organisation", "string", "Organisation the contact works for."),
+    ("email", "string", "E-mail address."),
+    ("phone", "string", "Phone numbers in E.164, '; '-separated."),
+    ("fax", "string", "Fax numbers in E.164, '; '-separated."),
+    ("mobile", "string", "Mobile numbers in E.164, '; '-separated."),
+]
+
+
+def _joined(values: list[str] | None) -> str:
+    return SEP.join(values or [])
+
+
+def _address(a: dict[str, Any]) -> str:
+    place = " ".join(p for p in (a.get("postcode"), a.get("city")) if p)
+    return ", ".join(p for p in (a.get("organisation"), a.get("street"), place, a.get("country")) if p)
+
+
+def _csv(fields: list[tuple[str, str, str]], rows: list[dict[str, Any]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=[f for f, _, _ in fields], lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def clusters_csv(records: list[dict[str, Any]]) -> bytes:
+    """``clusters.csv`` from the clusters.json payload."""
+    rows = []
+    for r in records:
+        project = r.get("project") or {}
+        rows.append({
+            "id": r["id"], "name": r["name"], "organisation": r.get("organisation"), "aliases": _joined(r["aliases"]),
+            "round": r.get("round"), "project_title": project.get("title"), "project_acronym": project.get("acronym"),
+            "target_countries_concept": _joined(r["target_countries"]["concept"]),
+            "target_countries_implementation": _joined(r["target_countries"]["implementation"]),
+            "target_regions_concept": _joined(r["target_regions"]["concept"]),
+            "target_regions_implementation": _joined(r["target_regions"]["implementation"]),
+            "description_en": r["description"]["en"], "description_de": r["description"]["de"],
+            "contacts": len(r["contacts"]), "addresses": SEP.join(_address(a) for a in r["addresses"]),
+            "sources": _joined(r["sources"]), "issues": len(r["issues"]),
+        })
+    return _csv(CLUSTER_FIELDS, rows)
+
+
+def contacts_csv(records: list[dict[str, Any]]) -> bytes:
+    """``contacts.csv``: one row per contact."""
+    rows = []
+    for r in records:
+        for n, c in enumerate(r["contacts"]):
+            rows.append({"cluster_id": r["id"], "position": n, "name": c.get("name"),
+                         "academic_title": c.get("academic_title"), "honorific": c.get("honorific"),
+                         "role": c.get("role"), "organisation": c.get("organisation"), "email": c.get("email"),
+                         "phone": _joined(c.get("phone")), "fax": _joined(c.get("fax")),
+                         "mobile": _joined(c.get("mobile"))})
+    return _csv(CONTACT_FIELDS, rows)
+
+
+def table_schema(fields: list[tuple[str, str, str]], key: list[str]) -> dict[str, Any]:
+    """A Frictionless Table Schema."""
+    return {"fields": [{"name": n, "type": t, "description": d} for n, t, d in fields], "primaryKey": key,
+            "missingValues": [""]}
+
+
+def redact(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The public variant: contact persons' names, titles, forms of address, e-mails and numbers removed,
+    and the raw values of issues about contacts (which hold such data) removed too. Roles, organisations
+    and addresses (of organisations) stay."""
+    out = []
+    for r in records:
+        contacts = [{**c, **{k: ([] if isinstance(c.get(k), list) else None) for k in PERSONAL}}
+                    for c in r["contacts"]]
+        issues = [{**i, "value": None} if i["field"].startswith("contacts") else i for i in r["issues"]]
+        out.append({**r, "contacts": contacts, "issues": issues})
+    return out
+
+
+def resource(name: str, path: str, body: bytes, fmt: str, **extra: Any) -> dict[str, Any]:
+    """One data package resource with its size and hash."""
+    media = {"json": "application/json", "csv": "text/csv", "html": "text/html"}[fmt]
+    return {"name": name, "path": path, "format": fmt, "mediatype": media, "bytes": len(body),
+            "hash": f"sha256:{hashlib.sha256(body).hexdigest()}", **extra}
+
+
+def datapackage(version: str, files: dict[str, bytes], redacted: bool) -> dict[str, Any]:
+    """``datapackage.json`` describing the version's data files."""
+    resources = []
+    for path, body in files.items():
+        if path == "clusters.json":
+            resources.append(resource("clusters-json", path, body, "json", profile="data-resource",
+                                      jsonSchema=clusters_schema()))
+        elif path == "programme.json":
+            resources.append(resource("programme-json", path, body, "json", profile="data-resource",
+                                      jsonSchema=programme_schema()))
+        elif path == "clusters.csv":
+            resources.append(resource("clusters-csv", path, body, "csv", encoding="utf-8-sig",
+                                      schema=table_schema(CLUSTER_FIELDS, ["id"])))
+        elif path == "contacts.csv":
+            resources.append(resource("contacts-csv", path, body, "csv", encoding="utf-8-sig",
+                                      schema=table_schema(CONTACT_FIELDS, ["cluster_id", "position"])))
+        elif path == "changes.json":
+            resources.append(resource("changes-json", path, body, "json", profile="data-resource"))
+    description = ("Funded clusters of the BMBF measure 'Internationalisation of Leading-Edge Clusters, "
+                   "Forward-Looking Projects and Comparable Networks' (three rounds, 2015-2017), harvested from "
+                   "the programme's web pages, flyer, announcements and the InterSpiN directory.")
+    if redacted:
+        description += (" Public variant: contact persons' names, titles, e-mail addresses and phone, fax and "
+                        "mobile numbers are removed (and the raw values of issues about contacts).")
+    return {
+        "name": "clusterharvest-bmbf-cluster-internationalisation" + ("-public" if redacted else ""),
+        "title": "BMBF cluster internationalisation: funded clusters and programme facts",
+        "description": description,
+        "version": version,
+        "redacted_personal_data": redacted,
+        "schema_version": SCHEMA_VERSION,
+        "resources": resources,
+    }
+
+
+def pretty(obj: Any) -> bytes:
+    """Published JSON formatting (as publish.pretty_json; kept here to avoid an import cycle)."""
+    return (json.dumps(obj, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def analyst_files(version: str, data: dict[str, Any], changes: dict[str, Any] | None,
+                  redacted: bool = False) -> dict[str, bytes]:
+    """clusters.csv, contacts.csv and report.html for a version's data (datapackage.json comes last, see
+    ``package_file``)."""
+    from .report import build_report
+
+    records = data["clusters.json"]
+    return {"clusters.csv": clusters_csv(records), "contacts.csv": contacts_csv(records),
+            "report.html": build_report(version, records, data.get("programme.json"), changes, redacted).encode()}
+
+
+def package_file(version: str, files: dict[str, bytes], redacted: bool = False) -> bytes:
+    """``datapackage.json`` over the version's data files."""
+    return pretty(datapackage(version, files, redacted))
+
+
+def redact_programme(programme: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The programme record without its contact person's name, title, e-mail and numbers."""
+    if not programme or not programme.get("contact"):
+        return programme
+    contact = {k: (None if k in PERSONAL else v) for k, v in programme["contact"].items()}
+    evidence = [e for e in programme.get("evidence", []) if e["path"] != "contact"]
+    return {**programme, "contact": contact, "evidence": evidence}
+
+
+PERSONAL_PATH = re.compile(r"^(?:programme\.)?contacts?(?:\[\d+\])?(?:\.(?:" + "|".join(PERSONAL) + r"))?$")
+
+
+def redact_changes(changes: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A changelog without personal values: changes of contact persons' fields keep their path only."""
+    if changes is None:
+        return None
+
+    def clean(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**c, "old": None, "new": None, "redacted": True} if PERSONAL_PATH.match(c["path"]) else c
+                for c in items]
+
+    return {**changes, "modified": [{**m, "changes": clean(m["changes"])} for m in changes["modified"]],
+            "renamed": [{**r, "changes": clean(r["changes"])} for r in changes["renamed"]],
+            "programme": clean(changes["programme"])}
+
+
+def public_variant(version: str, data: dict[str, Any], changes: dict[str, Any] | None) -> dict[str, bytes]:
+    """Every file of the public variant of a version: JSON, CSVs, report and package, without personal data."""
+    public: dict[str, Any] = {"clusters.json": redact(data["clusters.json"])}
+    if data.get("programme.json") is not None:
+        public["programme.json"] = redact_programme(data["programme.json"])
+    public_changes = redact_changes(changes)
+    files = {name: pretty(payload) for name, payload in public.items()}
+    if public_changes is not None:
+        files["changes.json"] = pretty(public_changes)
+    files.update(analyst_files(version, public, public_changes, redacted=True))
+    files["datapackage.json"] = package_file(version, files, redacted=True)
+    return files
