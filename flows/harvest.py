@@ -156,6 +156,9 @@ def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir:
             combined = combine_task(ctx, validated, parsed)
             outcome = {**publish_task(ctx, combined, parsed), "parsed": len(parsed)}
         outcome["counts"] = report_task(ctx, outcome, snapshots)
+        outcome["archived"] = [{"source": s.source_id, "as_of": s.extra.get("as_of"),
+                                "capture_url": s.extra.get("capture_url"), "reason": s.extra.get("live_error")}
+                               for s in snapshots if s.extra.get("via") == "archive"]
     return outcome
 
 

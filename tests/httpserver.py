@@ -20,6 +20,7 @@ class Seen:
 
     path: str
     headers: dict[str, str]
+    raw_path: str = ""  # with the query string
 
 
 @dataclass
@@ -29,6 +30,7 @@ class LocalServer:
     server: ThreadingHTTPServer
     routes: dict[str, Callable[[Seen], Reply]]
     seen: list[Seen] = field(default_factory=list)
+    fallback: Callable[[Seen], Reply] | None = None  # for paths no route names
 
     @property
     def base(self) -> str:
@@ -46,7 +48,8 @@ class LocalServer:
         self.server.server_close()
 
 
-def start_server(routes: dict[str, Callable[[Seen], Reply]], host: str = "127.0.0.1") -> LocalServer:
+def start_server(routes: dict[str, Callable[[Seen], Reply]], host: str = "127.0.0.1",
+                 fallback: Callable[[Seen], Reply] | None = None) -> LocalServer:
     """Start a threaded server on a free port of ``host``."""
     state: dict[str, LocalServer] = {}
 
@@ -58,10 +61,10 @@ def start_server(routes: dict[str, Callable[[Seen], Reply]], host: str = "127.0.
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             path = self.path.split("?")[0]
-            seen = Seen(path=path, headers={k.lower(): v for k, v in self.headers.items()})
+            seen = Seen(path=path, headers={k.lower(): v for k, v in self.headers.items()}, raw_path=self.path)
             srv = state["srv"]
             srv.seen.append(seen)
-            handler = srv.routes.get(path)
+            handler = srv.routes.get(path) or (srv.fallback if path != "/robots.txt" else None)
             status, headers, body = handler(seen) if handler else (404, {}, b"not found")
             self.send_response(status)
             for k, v in headers.items():
@@ -73,7 +76,7 @@ def start_server(routes: dict[str, Callable[[Seen], Reply]], host: str = "127.0.
 
     server = ThreadingHTTPServer((host, 0), Handler)
     server.daemon_threads = True
-    srv = LocalServer(server=server, routes=routes)
+    srv = LocalServer(server=server, routes=routes, fallback=fallback)
     state["srv"] = srv
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return srv

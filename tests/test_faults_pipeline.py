@@ -47,9 +47,15 @@ def intact(tmp_path, version: str) -> None:
 
 
 def first_entries(html: str, n: int) -> str:
-    """The page cut after its n-th entry (a truncated directory)."""
+    """The bundled page cut after its n-th entry (a truncated directory): before the (n+1)-th entry's
+    concept line, its organisation line and its heading, where it has them."""
     marks = [i for i in range(len(html)) if html.startswith("Target countries concept phase:", i)]
-    cut = html.rfind("<h3>", 0, marks[n]) if n < len(marks) else len(html)
+    if n >= len(marks):
+        return html
+    cut = html.rfind("<p>", 0, marks[n])
+    for closing, opening in (("</strong></p>", "<p><strong>"), ("</h3>", "<h3>")):
+        if html[:cut].rstrip().endswith(closing):
+            cut = html.rfind(opening, 0, cut)
     return html[:cut] + "</main></body></html>"
 
 

@@ -50,10 +50,32 @@ def cmd_harvest(args: argparse.Namespace) -> int:
                      allow_shrink=args.allow_shrink)
     except HarvestError as exc:
         return fail(str(exc))
+    for note in result.get("archived", []):
+        print(f"{PROG}: note: source {note['source']} is gone live ({note['reason']}); harvested from its archived "
+              f"capture of {note['as_of']} ({note['capture_url']})", file=sys.stderr)
     if result["changed"]:
         print(f"published {result['version']}: {result['clusters']} clusters in {result['path']}")
     else:
         print(f"no changes since {result['version']}")
+    return 0
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    """Rebuild the directory's history from archived captures (library only, no Prefect)."""
+    from .pipeline import backfill, open_context
+
+    try:
+        ctx = open_context(args.sources, args.out, args.raw)
+        steps = backfill(ctx, args.source, args.year_from, args.year_to)
+    except HarvestError as exc:
+        return fail(str(exc))
+    for step in steps:
+        if step.result is None:
+            print(f"{step.as_of}  capture {step.capture}: already backfilled, skipped")
+        elif step.result.changed:
+            print(f"{step.as_of}  capture {step.capture}: published {step.result.version}")
+        else:
+            print(f"{step.as_of}  capture {step.capture}: no change")
     return 0
 
 
@@ -230,6 +252,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dask-address", default=None, metavar="ADDR",
                    help="with --runner dask: an existing Dask scheduler (tcp://host:8786); default: a local cluster")
     p.set_defaults(func=cmd_harvest)
+
+    p = sub.add_parser("backfill", help="rebuild the directory's history from web archive captures")
+    p.add_argument("--source", default=None, metavar="ID", help="directory source (default: the first one)")
+    p.add_argument("--from", dest="year_from", type=int, default=None, metavar="YYYY", help="first year")
+    p.add_argument("--to", dest="year_to", type=int, default=None, metavar="YYYY", help="last year")
+    p.add_argument("--sources", type=Path, default=Path("sources.toml"), metavar="FILE",
+                   help="source registry (default: sources.toml)")
+    p.add_argument("--out", type=Path, default=Path("normalized-history"), metavar="DIR",
+                   help="dataset root for the history (default: normalized-history)")
+    p.add_argument("--raw", type=Path, default=Path("raw"), metavar="DIR", help="raw store (default: raw)")
+    p.set_defaults(func=cmd_backfill)
 
     p = sub.add_parser("serve", help="run the harvest on a cron schedule, one run at a time (Prefect)")
     p.add_argument("--cron", default="0 6 * * 1", metavar="CRON",

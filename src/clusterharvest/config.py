@@ -63,6 +63,7 @@ class Registry:
     path: Path
     sources: tuple[Source, ...]
     fetch: FetchSettings
+    wayback: str | None = None  # [archive] wayback: base URL of a Wayback Machine (CDX API and raw captures)
 
     def get(self, source_id: str) -> Source:
         """The source with this id, or a ConfigError."""
@@ -131,4 +132,12 @@ def load_registry(path: str | Path) -> Registry:
         sources.append(Source(table["id"], table["url"], table["kind"], table["lang"], location, gates))
     if not sources:
         raise ConfigError(f"{path}: no [[source]] tables")
-    return Registry(path=path, sources=tuple(sources), fetch=fetch)
+    archive = data.get("archive", {})
+    unknown = set(archive) - {"wayback"}
+    if unknown:
+        raise ConfigError(f"{path}: unknown [archive] settings {sorted(unknown)}")
+    wayback = archive.get("wayback")
+    if wayback is not None and urlsplit(str(wayback)).scheme not in ("http", "https"):
+        raise ConfigError(f"{path}: [archive] wayback must be an http(s) URL, not {wayback!r}")
+    return Registry(path=path, sources=tuple(sources), fetch=fetch,
+                    wayback=str(wayback).rstrip("/") if wayback else None)

@@ -27,10 +27,16 @@ class FetchError(HarvestError):
     """
 
     def __init__(self, message: str, source_id: str | None = None, *, transient: bool = False,
-                 status: int | None = None) -> None:
+                 status: int | None = None, unreachable: bool = False) -> None:
         super().__init__(message, source_id)
         self.transient = transient
         self.status = status
+        self.unreachable = unreachable  # no connection at all (refused, DNS): the server may be gone
+
+    @property
+    def gone(self) -> bool:
+        """The live source looks gone: unreachable, 404 or 410 (an archived copy may stand in)."""
+        return self.unreachable or self.status in (404, 410)
 
 
 class ParseError(HarvestError):

@@ -109,10 +109,12 @@ class Fetcher:
     """Fetches sources into a raw store under one set of limits."""
 
     def __init__(self, settings: FetchSettings, store: RawStore, sources: tuple[Source, ...] | list[Source],
-                 log: logging.Logger | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+                 log: logging.Logger | None = None, sleep: Callable[[float], None] = time.sleep,
+                 extra_origins: tuple[str, ...] = ()) -> None:
+        """``extra_origins``: URLs of further services the fetcher may contact (the web archive)."""
         self.settings = settings
         self.store = store
-        self.origins = allowed_origins(sources)
+        self.origins = allowed_origins(sources) | {origin(url) for url in extra_origins}
         self.log = log or logging.getLogger("clusterharvest.fetch")
         self.sleep = sleep
         self.limiter = HostLimiter(settings.min_interval, sleep=sleep)
@@ -237,6 +239,9 @@ class Fetcher:
         try:
             resp = self.get_with_retries(robots_url, source_id, {}, max_bytes=ROBOTS_MAX_BYTES)
         except FetchError as exc:
+            if exc.unreachable:  # no connection to the host at all: say so (the page cannot be fetched either)
+                raise FetchError(f"cannot connect to {origin(robots_url)[0]} (robots.txt: {exc.message})",
+                                 source_id, transient=True, unreachable=True) from None
             self.log.warning("%s: robots.txt unreachable (%s): treating the host as disallowed",
                              source_id, exc.message)
             parser.parse(disallow_all)
@@ -282,7 +287,7 @@ class Fetcher:
                 self.sleep(wait)
         assert last is not None
         raise FetchError(f"{last.message} (gave up after {s.max_tries} tries)", source_id,
-                         transient=True, status=last.status)
+                         transient=True, status=last.status, unreachable=last.unreachable)
 
     def request_once(self, url: str, source_id: str, headers: dict[str, str], max_bytes: int) -> Response:
         """One GET, streamed under the size cap and the total deadline."""
@@ -296,7 +301,8 @@ class Fetcher:
             raise FetchError(f"timed out connecting to {url} ({type(exc).__name__})", source_id,
                              transient=True) from None
         except requests.exceptions.ConnectionError as exc:
-            raise FetchError(f"cannot connect to {url}: {short_reason(exc)}", source_id, transient=True) from None
+            raise FetchError(f"cannot connect to {url}: {short_reason(exc)}", source_id, transient=True,
+                             unreachable=True) from None
         except requests.exceptions.RequestException as exc:
             raise FetchError(f"request to {url} failed: {short_reason(exc)}", source_id) from None
         # A watchdog closes the connection at the deadline, so even a read blocked on a

@@ -11,16 +11,18 @@ import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
 
+from .archive import Archive
 from .clusters import build_clusters
 from .config import Registry, Source, load_registry
-from .errors import FetchError, GateError, LockedError, ParseError, ValidationFailed
+from .errors import ConfigError, FetchError, GateError, LockedError, ParseError, ValidationFailed
 from .fetch import Fetcher, read_file_source
 from .link import apply_links
 from .merge import merge_by_id
@@ -57,7 +59,8 @@ def open_context(sources: str | Path = "sources.toml", out_dir: str | Path = "no
     """Load the registry and set up the store and (online) the fetcher."""
     registry = load_registry(sources)
     store = RawStore(raw_dir)
-    fetcher = None if offline else Fetcher(registry.fetch, store, registry.sources, log=log)
+    fetcher = None if offline else Fetcher(registry.fetch, store, registry.sources, log=log,
+                                           extra_origins=(registry.wayback,) if registry.wayback else ())
     return Context(registry=registry, store=store, out_dir=Path(out_dir), offline=offline, fetcher=fetcher,
                    allow_shrink=allow_shrink)
 
@@ -71,7 +74,19 @@ def obtain(ctx: Context, source: Source) -> Snapshot:
         if snap is None:
             raise FetchError(f"offline and no snapshot of {source.url} in {ctx.store.root}", source.id)
         return snap
-    return ctx.fetcher.fetch(source)
+    try:
+        return ctx.fetcher.fetch(source)
+    except FetchError as exc:
+        if not exc.gone or not ctx.registry.wayback or source.gates.get("archive") is False:
+            raise
+        try:
+            snap = Archive(ctx.registry.wayback, ctx.fetcher, ctx.store).newest(source)
+        except FetchError as archived:
+            raise FetchError(f"{exc.message}; archive fallback failed too: {archived.message}", source.id,
+                             status=exc.status) from None
+        ctx.log.warning("source %s: %s; using the archived capture of %s (%s)", source.id, exc.message,
+                        snap.extra.get("as_of"), snap.extra.get("capture_url"))
+        return replace(snap, extra={**snap.extra, "live_error": exc.message})
 
 
 @dataclass
@@ -314,3 +329,50 @@ def _run_harvest(ctx: Context) -> PublishResult:
     check_gates(ctx, parsed)
     validated = validate(ctx, [normalise(p) for p in parsed])
     return publish(ctx, combine(ctx, validated, parsed), parsed)
+
+
+@dataclass(frozen=True)
+class BackfillStep:
+    """What backfilling one capture did."""
+
+    capture: str  # the capture's timestamp
+    as_of: str
+    result: PublishResult | None  # None: skipped (published by an earlier backfill)
+
+
+def backfill(ctx: Context, source_id: str | None = None, year_from: int | None = None,
+             year_to: int | None = None) -> list[BackfillStep]:
+    """Rebuild a directory's history from its archived captures: one version per capture that changes the
+    data, in capture order, each dated by its capture (``as_of``) with ``changes.json`` against the one
+    before. Resumable: stored captures are not fetched again, and captures up to the ``as_of`` of
+    ``LATEST`` are skipped. Shrink and minimum-entry gates do not apply (a directory's history grows)."""
+    if not ctx.registry.wayback or ctx.fetcher is None:
+        raise ConfigError(f"{ctx.registry.path}: backfill needs [archive] wayback = \"...\" and network access")
+    directories = [s for s in ctx.registry.sources if s.kind == "cluster-directory"]
+    source = ctx.registry.get(source_id) if source_id else (directories[0] if directories else None)
+    if source is None or source.kind != "cluster-directory":
+        raise ConfigError(f"{ctx.registry.path}: backfill needs a cluster-directory source")
+    archive = Archive(ctx.registry.wayback, ctx.fetcher, ctx.store)
+    steps: list[BackfillStep] = []
+    with dataset_lock(ctx.out_dir):
+        captures = archive.captures(source, year_from, year_to)
+        if not captures:
+            raise FetchError(f"no archived capture of {source.location} in {ctx.registry.wayback}", source.id)
+        latest = read_latest(ctx.out_dir)
+        done = read_manifest(ctx.out_dir, latest).get("as_of") if latest else None
+        shrinking = Context(**{**ctx.__dict__, "allow_shrink": True})
+        for capture in captures:
+            if done and capture.as_of <= done:
+                steps.append(BackfillStep(capture.timestamp, capture.as_of, None))
+                continue
+            parsed = parse_snapshot(source, archive.fetch(source, capture))
+            check_gates(shrinking, [parsed])
+            validated = validate(ctx, [normalise(parsed)])
+            write_schemas(ctx.out_dir)
+            as_of = datetime.strptime(capture.as_of, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+            result = publish_version(ctx.out_dir, validated.clusters, provenance([parsed]), as_of=as_of,
+                                     extra={"inputs": inputs(ctx), "quarantined": validated.quarantined,
+                                            "backfill": {"source": source.id, "capture": capture.timestamp,
+                                                         "capture_url": capture.raw_url(archive.base)}})
+            steps.append(BackfillStep(capture.timestamp, capture.as_of, result))
+    return steps

@@ -132,7 +132,7 @@ class PublishResult:
 
 def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[dict[str, Any]],
                     extra: dict[str, Any] | None = None, now: datetime | None = None,
-                    programme: Programme | None = None) -> PublishResult:
+                    programme: Programme | None = None, as_of: datetime | None = None) -> PublishResult:
     """Write a new version unless its records equal those of ``LATEST``.
 
     Args:
@@ -141,6 +141,8 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
         sources: per-source provenance for the manifest (id, url, snapshot sha256, when obtained).
         extra: further manifest keys (checks, quarantined entries, ...).
         programme: the programme record, published as ``programme.json`` and covered by the hash.
+        as_of: the time the data describes, when it is not now (a backfilled archive capture): it dates
+            the version id, so versions sort by it, and is recorded as ``as_of`` in the manifest.
         now: creation time (for tests); defaults to the current time.
 
     Returns:
@@ -157,7 +159,7 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
     if previous and read_manifest(root, previous).get("content_hash") == digest:
         return PublishResult(version=previous, path=None, changed=False, previous=previous)
     created = now or datetime.now(UTC)
-    version = make_version_id(created, digest)
+    version = make_version_id(as_of or created, digest)
     final = root / version
     if final.exists():
         raise PublishError(f"version {version} already exists in {root}")
@@ -172,6 +174,7 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
         "schema_version": SCHEMA_VERSION,
         "content_hash": digest,
         "previous": previous,
+        "as_of": (as_of or created).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "counts": {"clusters": len(clusters)},
         "files": {name: {"sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)}
                   for name, body in files.items()},

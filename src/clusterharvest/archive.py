@@ -1,0 +1,142 @@
+"""Web archive access through the Wayback Machine's CDX API and raw captures.
+
+- Captures of a URL: ``{wayback}/cdx/search/cdx?url=...&output=json&filter=statuscode:200&collapse=digest``
+  (the first row is the header: urlkey, timestamp, original, mimetype, statuscode, digest, length).
+- A capture's raw bytes: ``{wayback}/web/{timestamp}id_/{original}``.
+
+Requests go through the project's ``Fetcher``: the same politeness (rate limit, robots.txt), size
+caps, deadlines and redirect checks as live fetching; the archive's origin is allowed explicitly.
+Captures are stored in the raw store under their source's id, with ``method: archive`` and the
+capture's timestamp and URL; ``captures.json`` beside them maps timestamps to stored snapshots so a
+capture already stored is never fetched again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from .config import Source
+from .errors import FetchError
+from .fetch import Fetcher
+from .store import RawStore, Snapshot, atomic_write
+
+INDEX = "captures.json"
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One archived capture of a URL."""
+
+    timestamp: str  # YYYYMMDDhhmmss, UTC
+    original: str
+    mimetype: str | None
+    digest: str
+
+    def raw_url(self, base: str) -> str:
+        return f"{base}/web/{self.timestamp}id_/{self.original}"
+
+    @property
+    def as_of(self) -> str:
+        """The capture time as ISO 8601 ('2019-05-04T10:20:30Z')."""
+        return datetime.strptime(self.timestamp[:14].ljust(14, "0"), "%Y%m%d%H%M%S").replace(
+            tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_cdx(body: bytes, source_id: str) -> list[Capture]:
+    """Captures from a CDX JSON answer, oldest first (an empty answer is no captures)."""
+    if not body.strip():
+        return []
+    try:
+        rows = json.loads(body)
+    except ValueError:
+        raise FetchError("archive CDX answer is not JSON", source_id) from None
+    if not rows:
+        return []
+    if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+        raise FetchError("archive CDX answer is not a JSON array of rows", source_id)
+    header = [str(h) for h in rows[0]]
+    missing = {"timestamp", "original"} - set(header)
+    if missing:
+        raise FetchError(f"archive CDX header lacks {sorted(missing)}", source_id)
+    out = []
+    for row in rows[1:]:
+        item = dict(zip(header, row, strict=False))
+        if str(item.get("statuscode", "200")) != "200" or not str(item.get("timestamp", "")).isdigit():
+            continue
+        out.append(Capture(timestamp=str(item["timestamp"]), original=str(item["original"]),
+                           mimetype=item.get("mimetype") or None, digest=str(item.get("digest", ""))))
+    return sorted(out, key=lambda c: c.timestamp)
+
+
+class Archive:
+    """A Wayback Machine at ``base``, reached through ``fetcher``, storing captures in ``store``."""
+
+    def __init__(self, base: str, fetcher: Fetcher, store: RawStore) -> None:
+        self.base = base.rstrip("/")
+        self.fetcher = fetcher
+        self.store = store
+
+    def captures(self, source: Source, year_from: int | None = None, year_to: int | None = None) -> list[Capture]:
+        """Distinct captures (by content digest) of the source's URL with status 200, oldest first."""
+        query = {"url": source.location, "output": "json", "filter": "statuscode:200", "collapse": "digest"}
+        if year_from:
+            query["from"] = str(year_from)
+        if year_to:
+            query["to"] = str(year_to)
+        resp = self.fetcher.get(f"{self.base}/cdx/search/cdx?{urlencode(query)}", source.id)
+        if resp.status != 200:
+            raise FetchError(f"archive CDX query answered HTTP {resp.status}", source.id, status=resp.status)
+        found = parse_cdx(resp.body, source.id)
+        return [c for c in found if (not year_from or int(c.timestamp[:4]) >= year_from)
+                and (not year_to or int(c.timestamp[:4]) <= year_to)]
+
+    def index(self, source_id: str) -> dict[str, str]:
+        path = self.store.root / source_id / INDEX
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def stored(self, source: Source, capture: Capture) -> Snapshot | None:
+        """The capture's snapshot if it is already in the raw store."""
+        sha = self.index(source.id).get(capture.timestamp)
+        if not sha:
+            return None
+        return next((s for s in self.store.snapshots(source.id) if s.sha256 == sha), None)
+
+    def fetch(self, source: Source, capture: Capture) -> Snapshot:
+        """A capture's raw bytes into the raw store (or the stored copy when it is there already)."""
+        already = self.stored(source, capture)
+        if already is not None:
+            return self._as_capture(already, capture)
+        url = capture.raw_url(self.base)
+        resp = self.fetcher.get(url, source.id)
+        if resp.status != 200 or not resp.body:
+            raise FetchError(f"archived capture {url} answered HTTP {resp.status}", source.id, status=resp.status)
+        snap = self.store.save(source.id, source.location, resp.body,
+                               content_type=resp.headers.get("content-type") or capture.mimetype, method="archive",
+                               extra={"via": "archive", "capture_timestamp": capture.timestamp,
+                                      "capture_url": url, "as_of": capture.as_of})
+        index = self.index(source.id)
+        index[capture.timestamp] = snap.sha256
+        atomic_write(self.store.root / source.id / INDEX,
+                     (json.dumps(index, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+        return snap
+
+    def _as_capture(self, snap: Snapshot, capture: Capture) -> Snapshot:
+        """A stored snapshot labelled as this capture (two captures may share identical bytes)."""
+        url = capture.raw_url(self.base)
+        return Snapshot(**{**snap.__dict__, "method": "archive",
+                           "extra": {**snap.extra, "via": "archive", "capture_timestamp": capture.timestamp,
+                                     "capture_url": url, "as_of": capture.as_of}})
+
+    def newest(self, source: Source) -> Snapshot:
+        """The newest capture of the source, fetched (or reused from the store)."""
+        found = self.captures(source)
+        if not found:
+            raise FetchError(f"no archived capture of {source.location} in {self.base}", source.id)
+        return self.fetch(source, found[-1])

@@ -1,0 +1,147 @@
+"""Web archives: a local Wayback server (CDX API and raw captures) holding several captures of a
+directory page that grows; backfill publishes its history; a live source that is gone falls back to
+the newest capture."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+
+import pytest
+
+from clusterharvest.archive import parse_cdx
+from clusterharvest.errors import ConfigError, FetchError
+from clusterharvest.pipeline import backfill, open_context, run_harvest
+from clusterharvest.publish import list_versions, read_latest, read_manifest
+
+from .httpserver import Seen, start_server
+from .test_faults_pipeline import first_entries
+
+LIVE_URL = "http://127.0.0.1:9/en/cluster-network"  # port 9 (discard): nothing listens, the live site is gone
+CAPTURES = [("20160301120000", 10), ("20170815093000", 20), ("20180120170000", 29)]
+
+
+@pytest.fixture
+def wayback(bundled_directory_html):
+    html = bundled_directory_html.decode("utf-8")
+    pages = {stamp: first_entries(html, n).encode("utf-8") for stamp, n in CAPTURES}
+    cdx_rows = [["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]]
+    cdx_rows += [["de,interspin)/en/cluster-network", stamp, LIVE_URL, "text/html", "200", f"DIGEST{n}",
+                  str(len(pages[stamp]))] for stamp, n in CAPTURES]
+    cdx_rows.insert(2, ["de,interspin)/en/cluster-network", "20161201000000", LIVE_URL, "text/html", "404", "X", "0"])
+
+    def route(seen: Seen):
+        parsed = urllib.parse.urlsplit(seen.raw_path)
+        if parsed.path == "/cdx/search/cdx":
+            query = urllib.parse.parse_qs(parsed.query)
+            assert query["output"] == ["json"] and query["filter"] == ["statuscode:200"]
+            assert query["collapse"] == ["digest"] and query["url"] == [LIVE_URL]
+            return 200, {"Content-Type": "application/json"}, json.dumps(cdx_rows).encode()
+        stamp = parsed.path.split("/")[2].removesuffix("id_")
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, pages[stamp]
+
+    srv = start_server({}, fallback=route)
+    yield srv
+    srv.stop()
+
+
+def registry(tmp_path, srv, extra: str = "") -> str:
+    path = tmp_path / "sources.toml"
+    path.write_text(f'[fetch]\nmin_interval = 0\nmax_tries = 1\nconnect_timeout = 2\n\n[archive]\nwayback = '
+                    f'"{srv.base}"\n\n[[source]]\nid = "directory"\nurl = "{LIVE_URL}"\nkind = "cluster-directory"\n'
+                    f'lang = "en"\n{extra}', encoding="utf-8")
+    return str(path)
+
+
+def test_cdx_answer_is_parsed_oldest_first_and_non_200_rows_dropped():
+    body = json.dumps([["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"],
+                       ["k", "20180101000000", "http://x/", "text/html", "200", "B", "1"],
+                       ["k", "20170101000000", "http://x/", "text/html", "200", "A", "1"],
+                       ["k", "20170601000000", "http://x/", "text/html", "302", "C", "1"]]).encode()
+    assert [c.timestamp for c in parse_cdx(body, "s")] == ["20170101000000", "20180101000000"]
+    assert parse_cdx(b"[]", "s") == [] and parse_cdx(b"", "s") == []
+    with pytest.raises(FetchError, match="not JSON"):
+        parse_cdx(b"<html>", "s")
+
+
+def test_backfill_publishes_one_version_per_capture_in_order(tmp_path, wayback):
+    out = tmp_path / "history"
+    steps = backfill(open_context(registry(tmp_path, wayback), out, tmp_path / "raw"))
+    assert [s.capture for s in steps] == [stamp for stamp, _ in CAPTURES]
+    versions = list_versions(out)
+    assert len(versions) == 3 and read_latest(out) == versions[-1]
+    manifests = [read_manifest(out, v) for v in versions]
+    assert [m["as_of"] for m in manifests] == ["2016-03-01T12:00:00Z", "2017-08-15T09:30:00Z", "2018-01-20T17:00:00Z"]
+    assert [m["counts"]["clusters"] for m in manifests] == [10, 20, 29]
+    assert versions == sorted(versions) and versions[0].startswith("20160301T120000Z")
+    changes = [json.loads((out / v / "changes.json").read_text(encoding="utf-8")) for v in versions[1:]]
+    assert [len(c["added"]) for c in changes] == [10, 9] and all(not c["removed"] for c in changes)
+    assert "amz-sachsen" in json.loads((out / versions[0] / "clusters.json").read_text(encoding="utf-8"))[0]["id"]
+    source = manifests[-1]["sources"][0]
+    assert source["via"] == "archive" and source["capture_timestamp"] == "20180120170000"
+
+    # resumable: a second backfill fetches no capture again and publishes nothing new
+    fetched = len([s for s in wayback.seen if "/web/" in s.raw_path])
+    again = backfill(open_context(registry(tmp_path, wayback), out, tmp_path / "raw"))
+    assert all(s.result is None for s in again) and list_versions(out) == versions
+    assert len([s for s in wayback.seen if "/web/" in s.raw_path]) == fetched
+
+
+def test_backfill_years_limit_the_captures(tmp_path, wayback):
+    steps = backfill(open_context(registry(tmp_path, wayback), tmp_path / "h", tmp_path / "raw"), year_from=2017,
+                     year_to=2017)
+    assert [s.capture for s in steps] == ["20170815093000"]
+
+
+def test_a_gone_live_source_is_harvested_from_the_newest_capture(tmp_path, wayback):
+    result = run_harvest(open_context(registry(tmp_path, wayback), tmp_path / "out", tmp_path / "raw"))
+    manifest = read_manifest(tmp_path / "out", result.version)
+    assert manifest["counts"]["clusters"] == 29
+    [source] = manifest["sources"]
+    assert source["via"] == "archive" and source["method"] == "archive"
+    assert source["capture_timestamp"] == "20180120170000" and source["as_of"] == "2018-01-20T17:00:00Z"
+    assert source["capture_url"] == f"{wayback.base}/web/20180120170000id_/{LIVE_URL}"
+    assert "cannot connect" in source["live_error"]
+
+
+def test_a_source_may_opt_out_of_the_archive(tmp_path, wayback):
+    with pytest.raises(FetchError, match="source directory: .*cannot connect"):
+        run_harvest(open_context(registry(tmp_path, wayback, "archive = false\n"), tmp_path / "out",
+                                 tmp_path / "raw"))
+
+
+def test_archive_requests_are_as_safe_as_live_ones(tmp_path, wayback):
+    # a redirect from the archive to a host that is neither a source nor the archive is refused
+    wayback.fallback = lambda seen: (302, {"Location": "http://10.0.0.1/x"}, b"")
+    with pytest.raises(FetchError, match="archive fallback failed too: .*refused redirect"):
+        run_harvest(open_context(registry(tmp_path, wayback), tmp_path / "out", tmp_path / "raw"))
+
+
+def test_backfill_without_an_archive_is_a_config_error(tmp_path):
+    (tmp_path / "sources.toml").write_text(f'[[source]]\nid = "d"\nurl = "{LIVE_URL}"\nkind = "cluster-directory"\n'
+                                           'lang = "en"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="wayback"):
+        backfill(open_context(tmp_path / "sources.toml", tmp_path / "h", tmp_path / "raw"))
+
+
+@pytest.mark.flow
+def test_harvest_command_says_on_stderr_that_it_used_the_archive(tmp_path, wayback):
+    from .test_cli import run_cli
+
+    res = run_cli("harvest", "--sources", registry(tmp_path, wayback), "--out", str(tmp_path / "out"),
+                  "--raw", str(tmp_path / "raw"))
+    assert res.returncode == 0, res.stderr
+    assert "source directory is gone live" in res.stderr and "20180120170000" in res.stderr
+    version = read_latest(tmp_path / "out")
+    assert version and read_manifest(tmp_path / "out", version)["sources"][0]["via"] == "archive"
+
+
+def test_backfill_command(tmp_path, wayback):
+    from .test_cli import run_cli
+
+    res = run_cli("backfill", "--sources", registry(tmp_path, wayback), "--out", str(tmp_path / "h"),
+                  "--raw", str(tmp_path / "raw"), "--from", "2016", "--to", "2018")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.count("published") == 3
+    res = run_cli("history", "amz-sachsen", "--out", str(tmp_path / "h"))
+    assert res.stdout.splitlines()[0].endswith("added")
