@@ -7,7 +7,6 @@ flow's exception is the task's own (a ``HarvestError`` naming the source).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from clusterharvest import pipeline
 from clusterharvest.config import Source
 from clusterharvest.diff import to_markdown
 from clusterharvest.errors import FetchError
-from clusterharvest.publish import read_manifest
+from clusterharvest.publish import read_changes, read_manifest
 from clusterharvest.store import Snapshot
 
 MAX_WORKERS = 4
@@ -97,10 +96,7 @@ def results(futures: list[Any]) -> list[Any]:
 @task(name="report", cache_policy=NO_CACHE)
 def report_task(ctx: pipeline.Context, outcome: dict[str, Any], snapshots: list[Snapshot]) -> dict[str, Any]:
     """Leave the run's changelog (Markdown) and counts (table) as Prefect artifacts; return the counts."""
-    changes = None
-    if outcome["changed"] and outcome["path"]:
-        path = Path(outcome["path"]) / "changes.json"
-        changes = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    changes = read_changes(ctx.out_dir, outcome["version"]) if outcome["changed"] else None
     if changes is not None:
         markdown = to_markdown(changes)
     elif outcome["changed"]:

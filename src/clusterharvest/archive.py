@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from .config import Source
 from .errors import FetchError
 from .fetch import Fetcher
-from .store import RawStore, Snapshot, atomic_write
+from .store import RawStore, Snapshot, atomic_write, pretty_json
 
 INDEX = "captures.json"
 
@@ -123,8 +123,7 @@ class Archive:
                                       "capture_url": url, "as_of": capture.as_of})
         index = self.index(source.id)
         index[capture.timestamp] = snap.sha256
-        atomic_write(self.store.root / source.id / INDEX,
-                     (json.dumps(index, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+        atomic_write(self.store.root / source.id / INDEX, pretty_json(index))
         return snap
 
     def _as_capture(self, snap: Snapshot, capture: Capture) -> Snapshot:

@@ -162,17 +162,14 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Write a version's files (or their public variant) into another folder."""
     from .outputs import public_variant
-    from .publish import read_data
+    from .publish import read_changes, read_data
     from .store import atomic_write
     from .versions import resolve
 
     try:
         version = resolve(args.out, args.version)
         if args.redact_personal:
-            data = read_data(args.out, version)
-            changes_path = args.out / version / "changes.json"
-            changes = json.loads(changes_path.read_text(encoding="utf-8")) if changes_path.is_file() else None
-            files = public_variant(version, data, changes)
+            files = public_variant(version, read_data(args.out, version), read_changes(args.out, version))
         else:
             files = {p.name: p.read_bytes() for p in sorted((args.out / version).iterdir()) if p.is_file()}
         for name, body in files.items():
@@ -219,8 +216,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             out = {"facts": [asdict(f) for f in facts]}
     except HarvestError as exc:
         return fail(f"{args.path}: {exc}")
-    json.dump(out, sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)
-    sys.stdout.write("\n")
+    print_json(out)
     return 0
 
 

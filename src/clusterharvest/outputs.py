@@ -13,12 +13,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import re
 from typing import Any
 
 from .models import SCHEMA_VERSION
 from .schema import clusters_schema, programme_schema
+from .store import pretty_json
 
 SEP = "; "
 PERSONAL = ("name", "academic_title", "honorific", "email", "phone", "fax", "mobile")
@@ -168,25 +168,21 @@ def datapackage(version: str, files: dict[str, bytes], redacted: bool) -> dict[s
     }
 
 
-def pretty(obj: Any) -> bytes:
-    """Published JSON formatting (as publish.pretty_json; kept here to avoid an import cycle)."""
-    return (json.dumps(obj, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def analyst_files(version: str, data: dict[str, Any], changes: dict[str, Any] | None,
+def version_files(version: str, data: dict[str, Any], changes: dict[str, Any] | None,
                   redacted: bool = False) -> dict[str, bytes]:
-    """clusters.csv, contacts.csv and report.html for a version's data (datapackage.json comes last, see
-    ``package_file``)."""
+    """Every file of a version but its manifest: the data files (JSON), ``changes.json`` (after the first
+    version), clusters.csv, contacts.csv, report.html, and last ``datapackage.json`` over them."""
     from .report import build_report
 
     records = data["clusters.json"]
-    return {"clusters.csv": clusters_csv(records), "contacts.csv": contacts_csv(records),
-            "report.html": build_report(version, records, data.get("programme.json"), changes, redacted).encode()}
-
-
-def package_file(version: str, files: dict[str, bytes], redacted: bool = False) -> bytes:
-    """``datapackage.json`` over the version's data files."""
-    return pretty(datapackage(version, files, redacted))
+    files = {name: pretty_json(payload) for name, payload in data.items()}
+    if changes is not None:
+        files["changes.json"] = pretty_json(changes)
+    files["clusters.csv"] = clusters_csv(records)
+    files["contacts.csv"] = contacts_csv(records)
+    files["report.html"] = build_report(version, records, data.get("programme.json"), changes, redacted).encode()
+    files["datapackage.json"] = pretty_json(datapackage(version, files, redacted))
+    return files
 
 
 def redact_programme(programme: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -220,10 +216,4 @@ def public_variant(version: str, data: dict[str, Any], changes: dict[str, Any] |
     public: dict[str, Any] = {"clusters.json": redact(data["clusters.json"])}
     if data.get("programme.json") is not None:
         public["programme.json"] = redact_programme(data["programme.json"])
-    public_changes = redact_changes(changes)
-    files = {name: pretty(payload) for name, payload in public.items()}
-    if public_changes is not None:
-        files["changes.json"] = pretty(public_changes)
-    files.update(analyst_files(version, public, public_changes, redacted=True))
-    files["datapackage.json"] = package_file(version, files, redacted=True)
-    return files
+    return version_files(version, public, redact_changes(changes), redacted=True)

@@ -22,8 +22,8 @@ from typing import Any
 from .diff import diff_versions
 from .errors import PublishError
 from .models import SCHEMA_VERSION, Cluster, Programme
-from .outputs import analyst_files, package_file
-from .store import atomic_write
+from .outputs import version_files
+from .store import atomic_write, pretty_json
 
 TMP_PREFIX = ".tmp-"
 DATA_FILES = ("clusters.json", "programme.json")
@@ -32,11 +32,6 @@ DATA_FILES = ("clusters.json", "programme.json")
 def canonical_json(obj: Any) -> bytes:
     """Canonical JSON bytes: sorted keys, no insignificant whitespace, UTF-8."""
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def pretty_json(obj: Any) -> bytes:
-    """Readable JSON bytes for published files (stable: sorted keys, two-space indent)."""
-    return (json.dumps(obj, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def records_payload(clusters: list[Cluster]) -> list[dict[str, Any]]:
@@ -83,6 +78,12 @@ def read_data(out_dir: str | Path, version: str) -> dict[str, Any]:
         if path.is_file():
             out[name] = json.loads(path.read_text(encoding="utf-8"))
     return out
+
+
+def read_changes(out_dir: str | Path, version: str) -> dict[str, Any] | None:
+    """A version's ``changes.json`` (None for a first version)."""
+    path = Path(out_dir) / version / "changes.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 def list_versions(out_dir: str | Path) -> list[str]:
@@ -163,11 +164,8 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
     final = root / version
     if final.exists():
         raise PublishError(f"version {version} already exists in {root}")
-    files = {name: pretty_json(payload) for name, payload in data.items()}
-    changes = None
-    if previous:
-        changes = diff_versions(previous, version, read_data(root, previous), data)
-        files["changes.json"] = pretty_json(changes)
+    changes = diff_versions(previous, version, read_data(root, previous), data) if previous else None
+    files = version_files(version, data, changes)
     manifest = {
         "version": version,
         "created": created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -183,10 +181,6 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
                                                  ("added", "removed", "renamed", "modified", "programme")},
         **(extra or {}),
     }
-    files.update(analyst_files(version, data, changes))
-    files["datapackage.json"] = package_file(version, files)
-    manifest["files"] = {name: {"sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)}
-                         for name, body in files.items()}
     files["manifest.json"] = pretty_json(manifest)
     tmp = root / f"{TMP_PREFIX}{version}-{os.getpid()}"
     try:

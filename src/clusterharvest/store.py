@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 EXTENSIONS = {
     "text/html": ".html",
@@ -77,6 +78,11 @@ class Snapshot:
         return out
 
 
+def pretty_json(obj: Any) -> bytes:
+    """Readable, stable JSON bytes for files we write (sorted keys, two-space indent, UTF-8)."""
+    return (json.dumps(obj, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write bytes to ``path`` via a temporary file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -122,8 +128,7 @@ class RawStore:
         meta = asdict(snap)
         meta.pop("not_modified")
         meta["file"] = Path(snap.file).name
-        body = json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-        atomic_write(Path(snap.file).parent / f"{snap.sha256}.json", body.encode("utf-8"))
+        atomic_write(Path(snap.file).parent / f"{snap.sha256}.json", pretty_json(meta))
 
     def snapshots(self, source_id: str) -> list[Snapshot]:
         """All snapshots of a source, oldest first."""
