@@ -21,7 +21,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from clusterharvest import pipeline
 from clusterharvest.config import Source
-from clusterharvest.diff import to_markdown
+from clusterharvest.diff import CHANGE_KINDS, change_counts, to_markdown
 from clusterharvest.errors import FetchError
 from clusterharvest.publish import read_changes, read_manifest
 from clusterharvest.store import Snapshot
@@ -109,7 +109,8 @@ def report_task(ctx: pipeline.Context, outcome: dict[str, Any], snapshots: list[
         "not_modified_304": sum(1 for s in snapshots if s.not_modified),
         "parsed": outcome.get("parsed", 0),
         "records": outcome["clusters"],
-        **{k: len(changes[k]) if changes else 0 for k in ("added", "removed", "renamed", "modified")},
+        **{k: v for k, v in (change_counts(changes) if changes else dict.fromkeys(CHANGE_KINDS, 0)).items()
+           if k != "programme"},
     }
     create_markdown_artifact(key="clusterharvest-changelog", markdown=markdown,
                              description=f"Changes published as {outcome['version']}")

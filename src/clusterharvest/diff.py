@@ -113,9 +113,24 @@ def diff_versions(old_version: str, new_version: str, old: dict[str, Any], new: 
     return out
 
 
+CHANGE_KINDS = ("added", "removed", "renamed", "modified", "programme")  # the lists of a changes.json
+
+
+def change_counts(changes: dict[str, Any]) -> dict[str, int]:
+    """How many of each kind of change (the manifest's ``changes``)."""
+    return {kind: len(changes[kind]) for kind in CHANGE_KINDS}
+
+
+def summary(changes: dict[str, Any]) -> str:
+    """'2 added, 0 removed, 0 renamed, 1 modified, 0 programme field(s) changed.'"""
+    counts = change_counts(changes)
+    programme = counts.pop("programme")
+    return ", ".join(f"{v} {k}" for k, v in counts.items()) + f", {programme} programme field(s) changed."
+
+
 def is_empty(changes: dict[str, Any]) -> bool:
     """True when nothing changed."""
-    return not any(changes[k] for k in ("added", "removed", "renamed", "modified", "programme"))
+    return not any(change_counts(changes).values())
 
 
 def _show(value: Any, limit: int = 120) -> str:
@@ -129,9 +144,7 @@ def to_markdown(changes: dict[str, Any]) -> str:
     lines = [f"# Changes from {changes['from']} to {changes['to']}", ""]
     if is_empty(changes):
         return "\n".join([*lines, "No changes.", ""])
-    counts = {k: len(changes[k]) for k in ("added", "removed", "renamed", "modified")}
-    lines += [", ".join(f"{v} {k}" for k, v in counts.items()) + f", {len(changes['programme'])} programme "
-              "field(s) changed.", ""]
+    lines += [summary(changes), ""]
     if changes["added"]:
         lines += ["## Added", "", *[f"- `{i}`" for i in changes["added"]], ""]
     if changes["removed"]:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .diff import diff_versions
+from .diff import change_counts, diff_versions
 from .errors import PublishError
 from .models import SCHEMA_VERSION, Cluster, Programme
 from .outputs import version_files
@@ -177,8 +177,7 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
         "files": {name: {"sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)}
                   for name, body in files.items()},
         "sources": sources,
-        "changes": None if changes is None else {k: len(changes[k]) for k in
-                                                 ("added", "removed", "renamed", "modified", "programme")},
+        "changes": None if changes is None else change_counts(changes),
         **(extra or {}),
     }
     files["manifest.json"] = pretty_json(manifest)

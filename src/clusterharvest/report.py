@@ -9,6 +9,8 @@ from collections import Counter
 from html import escape
 from typing import Any
 
+from .diff import summary
+
 COLOURS = ("#2f6f9f", "#e08a2c", "#6a9f3a", "#9b4f96", "#888888")
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:2rem;color:#222;max-width:1200px}
@@ -104,8 +106,7 @@ def changelog(changes: dict[str, Any] | None) -> str:
     if changes is None:
         return "<p>This is the first version: there is no previous one to compare with.</p>"
     parts = [f"<p>From <code>{escape(changes['from'])}</code> to <code>{escape(changes['to'])}</code>: "
-             f"{len(changes['added'])} added, {len(changes['removed'])} removed, {len(changes['renamed'])} renamed, "
-             f"{len(changes['modified'])} modified, {len(changes['programme'])} programme field(s) changed.</p>"]
+             f"{escape(summary(changes))}</p>"]
     for label, key in (("Added", "added"), ("Removed", "removed")):
         if changes[key]:
             parts.append(f"<p>{label}: " + ", ".join(f"<code>{escape(i)}</code>" for i in changes[key]) + "</p>")
