@@ -14,7 +14,7 @@ capture already stored is never fetched again.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -39,10 +39,19 @@ class Capture:
         return f"{base}/web/{self.timestamp}id_/{self.original}"
 
     @property
+    def captured(self) -> datetime:
+        """When the capture was taken (UTC)."""
+        return datetime.strptime(self.timestamp[:14].ljust(14, "0"), "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+
+    @property
     def as_of(self) -> str:
         """The capture time as ISO 8601 ('2019-05-04T10:20:30Z')."""
-        return datetime.strptime(self.timestamp[:14].ljust(14, "0"), "%Y%m%d%H%M%S").replace(
-            tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return self.captured.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def provenance(self, base: str) -> dict[str, str]:
+        """What a snapshot of this capture records about it (sidecar ``extra``, then the manifest)."""
+        return {"via": "archive", "capture_timestamp": self.timestamp, "capture_url": self.raw_url(base),
+                "as_of": self.as_of}
 
 
 def parse_cdx(body: bytes, source_id: str) -> list[Capture]:
@@ -80,7 +89,8 @@ class Archive:
         self.store = store
 
     def captures(self, source: Source, year_from: int | None = None, year_to: int | None = None) -> list[Capture]:
-        """Distinct captures (by content digest) of the source's URL with status 200, oldest first."""
+        """Distinct captures (by content digest) of the source's URL with status 200, oldest first; a
+        FetchError when there is none."""
         query = {"url": source.location, "output": "json", "filter": "statuscode:200", "collapse": "digest"}
         if year_from:
             query["from"] = str(year_from)
@@ -89,9 +99,11 @@ class Archive:
         resp = self.fetcher.get(f"{self.base}/cdx/search/cdx?{urlencode(query)}", source.id)
         if resp.status != 200:
             raise FetchError(f"archive CDX query answered HTTP {resp.status}", source.id, status=resp.status)
-        found = parse_cdx(resp.body, source.id)
-        return [c for c in found if (not year_from or int(c.timestamp[:4]) >= year_from)
-                and (not year_to or int(c.timestamp[:4]) <= year_to)]
+        found = [c for c in parse_cdx(resp.body, source.id) if (not year_from or int(c.timestamp[:4]) >= year_from)
+                 and (not year_to or int(c.timestamp[:4]) <= year_to)]
+        if not found:
+            raise FetchError(f"no archived capture of {source.location} in {self.base}", source.id)
+        return found
 
     def index(self, source_id: str) -> dict[str, str]:
         path = self.store.root / source_id / INDEX
@@ -119,8 +131,7 @@ class Archive:
             raise FetchError(f"archived capture {url} answered HTTP {resp.status}", source.id, status=resp.status)
         snap = self.store.save(source.id, source.location, resp.body,
                                content_type=resp.headers.get("content-type") or capture.mimetype, method="archive",
-                               extra={"via": "archive", "capture_timestamp": capture.timestamp,
-                                      "capture_url": url, "as_of": capture.as_of})
+                               extra=capture.provenance(self.base))
         index = self.index(source.id)
         index[capture.timestamp] = snap.sha256
         atomic_write(self.store.root / source.id / INDEX, pretty_json(index))
@@ -128,14 +139,8 @@ class Archive:
 
     def _as_capture(self, snap: Snapshot, capture: Capture) -> Snapshot:
         """A stored snapshot labelled as this capture (two captures may share identical bytes)."""
-        url = capture.raw_url(self.base)
-        return Snapshot(**{**snap.__dict__, "method": "archive",
-                           "extra": {**snap.extra, "via": "archive", "capture_timestamp": capture.timestamp,
-                                     "capture_url": url, "as_of": capture.as_of}})
+        return replace(snap, method="archive", extra={**snap.extra, **capture.provenance(self.base)})
 
     def newest(self, source: Source) -> Snapshot:
         """The newest capture of the source, fetched (or reused from the store)."""
-        found = self.captures(source)
-        if not found:
-            raise FetchError(f"no archived capture of {source.location} in {self.base}", source.id)
-        return self.fetch(source, found[-1])
+        return self.fetch(source, self.captures(source)[-1])

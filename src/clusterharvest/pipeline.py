@@ -12,7 +12,6 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -117,9 +116,6 @@ def parse_snapshot(source: Source, snapshot: Snapshot) -> Parsed:
     except ParseError as exc:
         raise ParseError(exc.message, source.id) from None
     raise ParseError(f"no parser for kind {source.kind!r}", source.id)
-
-
-GATES = ("min_entries", "max_entries", "max_shrink")
 
 
 def previous_entries(ctx: Context, source_id: str) -> tuple[str, int] | None:
@@ -356,21 +352,18 @@ def backfill(ctx: Context, source_id: str | None = None, year_from: int | None =
     steps: list[BackfillStep] = []
     with dataset_lock(ctx.out_dir):
         captures = archive.captures(source, year_from, year_to)
-        if not captures:
-            raise FetchError(f"no archived capture of {source.location} in {ctx.registry.wayback}", source.id)
         latest = read_latest(ctx.out_dir)
         done = read_manifest(ctx.out_dir, latest).get("as_of") if latest else None
-        shrinking = Context(**{**ctx.__dict__, "allow_shrink": True})
+        growing = replace(ctx, allow_shrink=True)
+        write_schemas(ctx.out_dir)
         for capture in captures:
             if done and capture.as_of <= done:
                 steps.append(BackfillStep(capture.timestamp, capture.as_of, None))
                 continue
             parsed = parse_snapshot(source, archive.fetch(source, capture))
-            check_gates(shrinking, [parsed])
+            check_gates(growing, [parsed])
             validated = validate(ctx, [normalise(parsed)])
-            write_schemas(ctx.out_dir)
-            as_of = datetime.strptime(capture.as_of, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-            result = publish_version(ctx.out_dir, validated.clusters, provenance([parsed]), as_of=as_of,
+            result = publish_version(ctx.out_dir, validated.clusters, provenance([parsed]), as_of=capture.captured,
                                      extra={"inputs": inputs(ctx), "quarantined": validated.quarantined,
                                             "backfill": {"source": source.id, "capture": capture.timestamp,
                                                          "capture_url": capture.raw_url(archive.base)}})
