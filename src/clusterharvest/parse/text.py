@@ -57,24 +57,25 @@ def encoding_label(label: str) -> str | None:
         return None
 
 
-def sniff_encoding(data: bytes, content_type: str | None = None) -> str:
-    """The encoding of a document: BOM, then the HTTP header, then ``<meta charset>``, then UTF-8 if it
-    decodes, else windows-1252 (the BOM wins over the header, as in the HTML standard)."""
+def _sniff(data: bytes, content_type: str | None) -> tuple[str, bool]:
+    """(encoding, whether the bytes were found to be valid UTF-8 on the way)."""
     for bom, codec in BOMS:
         if data.startswith(bom):
-            return codec
+            return codec, False
     if content_type:
         in_header = HEADER_CHARSET.search(content_type)
         if in_header and (name := encoding_label(in_header.group(1))):
-            return name
+            return name, False
     in_meta = META_CHARSET.search(data[:4096])
     if in_meta and (name := encoding_label(in_meta.group(1).decode("ascii", "replace"))):
-        return name
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+        return name, False
+    return ("utf-8", True) if is_utf8(data) else ("cp1252", False)
+
+
+def sniff_encoding(data: bytes, content_type: str | None = None) -> str:
+    """The encoding of a document: BOM, then the HTTP header, then ``<meta charset>``, then UTF-8 if it
+    decodes, else windows-1252 (the BOM wins over the header, as in the HTML standard)."""
+    return _sniff(data, content_type)[0]
 
 
 def is_utf8(data: bytes) -> bool:
@@ -188,9 +189,6 @@ class LineCollector:
         if self.main_state == "inside" and not (self.stack and self.stack[-1][1]):
             self.buf.append(text)
 
-    def comment(self, text: str) -> None:
-        pass
-
     def close(self) -> list[str]:
         self.flush()
         return [line for line in self.lines if line != "-"]
@@ -225,10 +223,10 @@ def html_lines(html: str | bytes, encoding: str | None = None) -> list[str]:
 
 def document_lines(data: bytes | str, content_type: str | None = None) -> list[str]:
     """Lines of visible text of an HTML page or a plain-text document."""
-    if isinstance(data, bytes) and sniff_encoding(data, content_type) == "utf-8" and is_utf8(data) and (
-            "html" in (content_type or "") or looks_like_html(data)):
-        return html_lines(data, "utf-8")  # valid UTF-8: lxml reads the bytes directly, no str copy
-    text = decode(data, content_type) if isinstance(data, bytes) else data
-    if "html" in (content_type or "") or looks_like_html(text):
-        return html_lines(text)
-    return text_lines(text)
+    declared_html = "html" in (content_type or "")
+    if isinstance(data, bytes):
+        encoding, valid_utf8 = _sniff(data, content_type)
+        if encoding == "utf-8" and (declared_html or looks_like_html(data)) and (valid_utf8 or is_utf8(data)):
+            return html_lines(data, "utf-8")  # valid UTF-8: lxml reads the bytes directly, no str copy
+        data = data.decode(encoding, errors="replace")  # (other encodings: markup is looked for once decoded)
+    return html_lines(data) if declared_html or looks_like_html(data) else text_lines(data)
