@@ -40,6 +40,27 @@ def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
+RUNNERS = ("threads", "dask")
+
+
+def make_task_runner(runner: str = "threads", dask_address: str | None = None, dask_workers: int = 2) -> Any:
+    """The task runner: threads (bounded), or Dask: the cluster at ``dask_address`` (``tcp://host:8786``),
+    else a local cluster of ``dask_workers`` workers started for the run."""
+    if runner == "threads":
+        return ThreadPoolTaskRunner(max_workers=MAX_WORKERS)
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner  # optional: only needed for this runner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        # A local cluster's workers run in this process: they share the run's Prefect API (with an ephemeral
+        # server, worker processes would each need their own). A remote cluster needs PREFECT_API_URL set
+        # to a Prefect server that its workers can reach.
+        return DaskTaskRunner(cluster_kwargs={"n_workers": dask_workers, "threads_per_worker": 2,
+                                              "processes": False, "dashboard_address": None})
+    raise ValueError(f"unknown task runner {runner!r}; choose one of {', '.join(RUNNERS)}")
+
+
 # The context holds a live HTTP session: not hashable, so no task caching (NO_CACHE).
 @task(name="fetch", retries=2, retry_delay_seconds=[5, 30], retry_condition_fn=retry_if_transient,
       cache_policy=NO_CACHE)
@@ -119,8 +140,7 @@ def report_task(ctx: pipeline.Context, outcome: dict[str, Any], snapshots: list[
     return counts
 
 
-@flow(name="clusterharvest", task_runner=ThreadPoolTaskRunner(max_workers=MAX_WORKERS),  # type: ignore[arg-type]
-      log_prints=False)
+@flow(name="clusterharvest", task_runner=make_task_runner(), log_prints=False)
 def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir: str = "raw",
             offline: bool = False, allow_shrink: bool = False) -> dict[str, Any]:
     """Harvest every registered source and publish a version if anything changed.
@@ -157,27 +177,6 @@ def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir:
                                 "capture_url": s.extra.get("capture_url"), "reason": s.extra.get("live_error")}
                                for s in snapshots if s.extra.get("via") == "archive"]
     return outcome
-
-
-RUNNERS = ("threads", "dask")
-
-
-def make_task_runner(runner: str = "threads", dask_address: str | None = None, dask_workers: int = 2) -> Any:
-    """The task runner: threads (bounded), or Dask: the cluster at ``dask_address`` (``tcp://host:8786``),
-    else a local cluster of ``dask_workers`` workers started for the run."""
-    if runner == "threads":
-        return ThreadPoolTaskRunner(max_workers=MAX_WORKERS)
-    if runner == "dask":
-        from prefect_dask import DaskTaskRunner  # optional: only needed for this runner
-
-        if dask_address:
-            return DaskTaskRunner(address=dask_address)
-        # A local cluster's workers run in this process: they share the run's Prefect API (with an ephemeral
-        # server, worker processes would each need their own). A remote cluster needs PREFECT_API_URL set
-        # to a Prefect server that its workers can reach.
-        return DaskTaskRunner(cluster_kwargs={"n_workers": dask_workers, "threads_per_worker": 2,
-                                              "processes": False, "dashboard_address": None})
-    raise ValueError(f"unknown task runner {runner!r}; choose one of {', '.join(RUNNERS)}")
 
 
 def run(runner: str = "threads", dask_address: str | None = None, **params: Any) -> dict[str, Any]:

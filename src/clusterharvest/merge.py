@@ -49,9 +49,9 @@ def _merge_descriptions(records: Sequence[tuple[str, str, Cluster]]) -> tuple[De
     """Per language: the text of the first source in that language, else the first source that has one."""
     description, issues = Description(), []
     for lang in LANGUAGES:
-        candidates = [(source_id, getattr(rec.description, lang)) for source_id, _, rec in records
+        in_lang_first = sorted(records, key=lambda r: r[1] != lang)  # stable: registry order otherwise
+        candidates = [(source_id, getattr(rec.description, lang)) for source_id, _, rec in in_lang_first
                       if getattr(rec.description, lang)]
-        candidates.sort(key=lambda c: next(src_lang != lang for s, src_lang, _ in records if s == c[0]))
         if not candidates:
             continue
         setattr(description, lang, candidates[0][1])

@@ -41,10 +41,6 @@ def _say(states: Sequence[Stated]) -> str:
     return "; ".join(f"{s.source}: {s.fact.value}" for s in states)
 
 
-def _more_precise(a: str, b: str) -> bool:
-    return len(a) > len(b)
-
-
 def choose(path: str, states: list[Stated]) -> tuple[Any, list[Issue]]:
     """The value for one field, and an issue when sources disagree."""
     states = sorted(states, key=_rank)

@@ -70,10 +70,10 @@ def read_manifest(out_dir: str | Path, version: str) -> dict[str, Any]:
         raise PublishError(f"no version {version!r} in {out_dir}") from None
 
 
-def read_data(out_dir: str | Path, version: str) -> dict[str, Any]:
-    """A version's data files (those that exist) by name, parsed."""
+def read_data(out_dir: str | Path, version: str, names: tuple[str, ...] = DATA_FILES) -> dict[str, Any]:
+    """A version's data files (those of ``names`` that exist) by name, parsed."""
     out = {}
-    for name in DATA_FILES:
+    for name in names:
         path = Path(out_dir) / version / name
         if path.is_file():
             out[name] = json.loads(path.read_text(encoding="utf-8"))

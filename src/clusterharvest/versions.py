@@ -58,7 +58,7 @@ def diff(out_dir: str | Path, old: str | None = None, new: str | None = None) ->
 def show(out_dir: str | Path, cluster_id: str, version: str = "LATEST") -> dict[str, Any]:
     """One cluster's record in a version."""
     version_id = resolve(out_dir, version)
-    for record in read_data(out_dir, version_id).get("clusters.json", []):
+    for record in read_data(out_dir, version_id, ("clusters.json",)).get("clusters.json", []):
         if record["id"] == cluster_id:
             return record
     raise PublishError(f"no cluster {cluster_id!r} in version {version_id}")
@@ -70,7 +70,7 @@ def history(out_dir: str | Path, cluster_id: str) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
     previous: dict[str, Any] | None = None
     for version in list_versions(out_dir):
-        records = {r["id"]: r for r in read_data(out_dir, version).get("clusters.json", [])}
+        records = {r["id"]: r for r in read_data(out_dir, version, ("clusters.json",)).get("clusters.json", [])}
         current = records.get(cluster_id)
         created = read_manifest(out_dir, version).get("created")
         if current is not None and previous is None:
