@@ -1,18 +1,27 @@
-# Everything runs in a project-local virtual environment, created on first use.
+# Everything runs in a project-local virtual environment, created on first use from the lock file
+# (uv.lock): exactly the versions the tests ran with. uv itself is pinned here and in the lock.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install harvest test browser lint typecheck snapshot bench clean
+.PHONY: install lock harvest test test-fast browser lint typecheck snapshot bench clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,dev]'
+$(STAMP): pyproject.toml uv.lock
+	$(PYTHON) -m venv --clear $(VENV)
+	$(PY) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV) sync --frozen --inexact --all-extras --compile-bytecode --quiet
+	$(PY) -m compileall -q src flows
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## lock: re-resolve the dependencies into uv.lock (after changing pyproject.toml), then `make install`
+lock:
+	@test -x $(UV) || { $(PYTHON) -m venv $(VENV) && $(PY) -m pip install --quiet "uv==$(UV_VERSION)"; }
+	$(UV) lock
 
 ## harvest: install if needed, then run the offline harvest of the bundled snapshot into normalized/
 harvest: $(STAMP)

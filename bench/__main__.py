@@ -48,7 +48,7 @@ t = time.perf_counter()
 run_harvest(open_context(root / "sources.toml", tempfile.mkdtemp(), root / "raw", offline=True))
 library = time.perf_counter() - t
 t = time.perf_counter()
-from flows.harvest import harvest
+from clusterharvest_flows.harvest import harvest
 imported = time.perf_counter() - t
 t = time.perf_counter()
 harvest(sources=str(root / "sources.toml"), out_dir=tempfile.mkdtemp(), raw_dir=str(root / "raw"), offline=True)
