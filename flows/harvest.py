@@ -1,43 +1,68 @@
 """The harvest as a Prefect flow: thin tasks over ``clusterharvest.pipeline``.
 
-fetch (per source, concurrently, retried when transient) -> parse -> normalise -> validate -> combine
--> publish. Every future is waited on, so a failed task always fails the flow, and the
-flow's exception is the task's own (a ``HarvestError`` naming the source).
+fetch (per source, concurrently) -> parse -> gates -> normalise -> validate -> combine -> publish, then
+the run's artifacts. Every future is waited on, so a failed task always fails the flow, and the flow's exception is the
+task's own (a ``HarvestError`` naming the source).
+
+Retries live in one layer: the fetcher's (``max_tries`` in ``sources.toml``, honouring ``Retry-After``
+and the total deadline); the Prefect tasks do not retry on top of it. The library's log records (logger
+``clusterharvest``) become the run's logs on the Prefect server.
 """
 
 from __future__ import annotations
 
+import logging
+import socket
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from prefect import flow, task
 from prefect import serve as prefect_serve
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.context import FlowRunContext, TaskRunContext
 from prefect.deployments.runner import RunnerDeployment
 from prefect.futures import wait
+from prefect.logging.handlers import APILogHandler
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from clusterharvest import pipeline
 from clusterharvest.config import Source
 from clusterharvest.diff import CHANGE_KINDS, change_counts, to_markdown
-from clusterharvest.errors import FetchError
+from clusterharvest.errors import ConfigError
 from clusterharvest.publish import read_changes, read_manifest
 from clusterharvest.store import Snapshot
 
 MAX_WORKERS = 4
+LIBRARY_LOGGER = "clusterharvest"
+SERVE_DEPLOYMENT = "served-harvest"  # `clusterharvest serve`; prefect.yaml's deployment is "pool-harvest"
+DEFAULT_CRON = "0 6 * * 1"  # weekly, Mondays 06:00 (UTC)
+DASK_CONNECT_TIMEOUT = 5.0  # seconds to reach a Dask scheduler
+DASK_WORKER_WAIT = 30.0  # seconds to wait for a Dask scheduler to have a worker
 
 
-def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry a fetch task only when its failure may pass (timeouts, 5xx): a refused host or a 404 won't."""
-    try:
-        state.result()
-    except FetchError as exc:
-        return exc.transient
-    except Exception:
-        return False
-    return False
+class RunLogHandler(APILogHandler):
+    """Sends the library's records to the Prefect API as the current flow or task run's logs; records
+    outside any run (e.g. the command line's own checks) are not sent."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if FlowRunContext.get() is not None or TaskRunContext.get() is not None:
+            super().emit(record)
+
+
+def attach_library_logging() -> None:
+    """Make the library's ``logging`` records Prefect run logs (what ``PREFECT_LOGGING_EXTRA_LOGGERS`` does,
+    but independent of how the process was started: CLI, ``serve``, a worker or a Dask worker)."""
+    logger = logging.getLogger(LIBRARY_LOGGER)
+    if not any(isinstance(h, RunLogHandler) for h in logger.handlers):
+        logger.addHandler(RunLogHandler())
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
+
+
+attach_library_logging()
 
 
 RUNNERS = ("threads", "dask")
@@ -53,54 +78,80 @@ def make_task_runner(runner: str = "threads", dask_address: str | None = None, d
 
         if dask_address:
             return DaskTaskRunner(address=dask_address)
-        # A local cluster's workers run in this process: they share the run's Prefect API (with an ephemeral
-        # server, worker processes would each need their own). A remote cluster needs PREFECT_API_URL set
-        # to a Prefect server that its workers can reach.
+        # A local cluster's workers run in this process over in-process transports: no TCP listener, no
+        # dashboard, and they share the run's Prefect API. Distributed's INFO chatter stays off.
         return DaskTaskRunner(cluster_kwargs={"n_workers": dask_workers, "threads_per_worker": 2,
-                                              "processes": False, "dashboard_address": None})
+                                              "processes": False, "dashboard_address": None,
+                                              "silence_logs": logging.WARNING})
     raise ValueError(f"unknown task runner {runner!r}; choose one of {', '.join(RUNNERS)}")
 
 
-# The context holds a live HTTP session: not hashable, so no task caching (NO_CACHE).
-@task(name="fetch", retries=2, retry_delay_seconds=[5, 30], retry_condition_fn=retry_if_transient,
-      cache_policy=NO_CACHE)
+def check_dask_scheduler(address: str, connect_timeout: float = DASK_CONNECT_TIMEOUT,
+                         worker_wait: float = DASK_WORKER_WAIT) -> int:
+    """Fail fast, with one line, on a Dask scheduler that cannot run the harvest: unreachable within
+    ``connect_timeout`` seconds, or without a worker after ``worker_wait`` seconds. Returns its workers."""
+    from distributed import Client
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:  # a plain TCP connect first: a refused or unroutable address fails in seconds, not after retries
+        socket.create_connection((parts.hostname or "", parts.port or 8786), timeout=connect_timeout).close()
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    try:
+        with Client(address, timeout=connect_timeout, set_as_default=False) as client:
+            try:
+                client.wait_for_workers(1, timeout=worker_wait)
+            except TimeoutError:
+                raise ConfigError(f"the Dask scheduler at {address} has no worker (waited {worker_wait:g} s); "
+                                  "start one with `dask worker " + address + "`") from None
+            return len(client.scheduler_info(n_workers=-1)["workers"])
+    except ConfigError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - distributed's connection errors are many; all mean the same
+        raise ConfigError(f"cannot use the Dask scheduler at {address}: {exc}") from None
+
+
+# The context holds a live HTTP session: not hashable, so no task caching (NO_CACHE). No retries here: the
+# fetcher retries transient failures itself (max_tries, Retry-After), and a second layer would multiply them.
+@task(name="fetch", task_run_name="fetch[{source.id}]", cache_policy=NO_CACHE)
 def fetch_task(ctx: pipeline.Context, source: Source) -> Snapshot:
     """Obtain one source's snapshot."""
     return pipeline.obtain(ctx, source)
 
 
-@task(name="parse", cache_policy=NO_CACHE)
+@task(name="parse", task_run_name="parse[{source.id}]", cache_policy=NO_CACHE)
 def parse_task(source: Source, snapshot: Snapshot) -> pipeline.Parsed:
     """Parse one snapshot."""
     return pipeline.parse_snapshot(source, snapshot)
 
 
-@task(name="gates", cache_policy=NO_CACHE)
+@task(name="gates", task_run_name="gates", cache_policy=NO_CACHE)
 def gates_task(ctx: pipeline.Context, parsed: list[pipeline.Parsed]) -> None:
     """Stop the run when a directory's entry count breaks its publish gates."""
     pipeline.check_gates(ctx, parsed)
 
 
-@task(name="normalise", cache_policy=NO_CACHE)
+@task(name="normalise", task_run_name="normalise[{parsed.source.id}]", cache_policy=NO_CACHE)
 def normalise_task(parsed: pipeline.Parsed) -> pipeline.Batch:
     """Records from one parsed source."""
     return pipeline.normalise(parsed)
 
 
-@task(name="validate", cache_policy=NO_CACHE)
+@task(name="validate", task_run_name="validate", cache_policy=NO_CACHE)
 def validate_task(ctx: pipeline.Context, records: list[pipeline.Batch]) -> pipeline.Validated:
     """Combine and check all records."""
     return pipeline.validate(ctx, records)
 
 
-@task(name="combine", cache_policy=NO_CACHE)
+@task(name="combine", task_run_name="combine", cache_policy=NO_CACHE)
 def combine_task(ctx: pipeline.Context, validated: pipeline.Validated,
                  parsed: list[pipeline.Parsed]) -> pipeline.Combined:
     """Link announced clusters, build the programme record, run the cross-source checks."""
     return pipeline.combine(ctx, validated, parsed)
 
 
-@task(name="publish", cache_policy=NO_CACHE)
+@task(name="publish", task_run_name="publish", cache_policy=NO_CACHE)
 def publish_task(ctx: pipeline.Context, combined: pipeline.Combined, parsed: list[pipeline.Parsed]) -> dict[str, Any]:
     """Write the version."""
     result = pipeline.publish(ctx, combined, parsed)
@@ -114,29 +165,46 @@ def results(futures: list[Any]) -> list[Any]:
     return [f.result() for f in futures]
 
 
-@task(name="report", cache_policy=NO_CACHE)
-def report_task(ctx: pipeline.Context, outcome: dict[str, Any], snapshots: list[Snapshot]) -> dict[str, Any]:
-    """Leave the run's changelog (Markdown) and counts (table) as Prefect artifacts; return the counts."""
-    changes = read_changes(ctx.out_dir, outcome["version"]) if outcome["changed"] else None
+def run_counts(ctx: pipeline.Context, outcome: dict[str, Any], snapshots: list[Snapshot],
+               changes: dict[str, Any] | None) -> dict[str, int]:
+    """The counts table: what the run obtained, parsed and changed (a first version's records are all added)."""
     if changes is not None:
-        markdown = to_markdown(changes)
-    elif outcome["changed"]:
-        markdown = f"# First version {outcome['version']}\n\n{outcome['clusters']} clusters published.\n"
+        changed = change_counts(changes)
     else:
-        markdown = f"# No changes\n\nNothing changed since {outcome['version']}; no version was written.\n"
-    counts = {
+        changed = dict.fromkeys(CHANGE_KINDS, 0)
+        if outcome["changed"]:
+            changed["added"] = outcome["clusters"]
+    how = [pipeline.how_obtained(ctx, s) for s in snapshots]
+    return {
         "sources": len(snapshots),
-        "fetched": sum(1 for s in snapshots if s.method == "fetched" and not s.not_modified),
-        "not_modified_304": sum(1 for s in snapshots if s.not_modified),
+        "fetched": how.count("fetched") + how.count("from the web archive"),
+        "not_modified_304": how.count("not modified (304)"),
+        "replayed": how.count("replayed from the raw store"),
+        "read_from_file": how.count("read from file"),
         "parsed": outcome.get("parsed", 0),
         "records": outcome["clusters"],
-        **{k: v for k, v in (change_counts(changes) if changes else dict.fromkeys(CHANGE_KINDS, 0)).items()
-           if k != "programme"},
+        **{k: v for k, v in changed.items() if k != "programme"},
+        "programme_fields_changed": changed["programme"],
     }
-    create_markdown_artifact(key="clusterharvest-changelog", markdown=markdown,
-                             description=f"Changes published as {outcome['version']}")
+
+
+def leave_artifacts(ctx: pipeline.Context, outcome: dict[str, Any], snapshots: list[Snapshot]) -> dict[str, Any]:
+    """Leave the run's changelog (Markdown) and counts (table) as artifacts of the flow run; return the counts."""
+    version = outcome["version"]
+    changes = read_changes(ctx.out_dir, version) if outcome["changed"] else None
+    if not outcome["changed"]:
+        markdown = f"# No changes\n\nNothing changed since {version}; no version was written.\n"
+        description = f"No changes since {version}"
+    elif changes is not None:
+        markdown = to_markdown(changes)
+        description = f"Changes published as {version}"
+    else:
+        markdown = (f"# First version {version}\n\n{outcome['clusters']} clusters published, all of them new.\n")
+        description = f"First version {version}: {outcome['clusters']} clusters added"
+    counts = run_counts(ctx, outcome, snapshots, changes)
+    create_markdown_artifact(key="clusterharvest-changelog", markdown=markdown, description=description)
     create_table_artifact(key="clusterharvest-counts", table=[{"measure": k, "value": v} for k, v in counts.items()],
-                          description="What this harvest run did")
+                          description=f"What this harvest run did ({description[0].lower()}{description[1:]})")
     return counts
 
 
@@ -160,6 +228,7 @@ def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir:
     with pipeline.dataset_lock(ctx.out_dir):
         srcs = list(ctx.registry.sources)
         snapshots = results([fetch_task.submit(ctx, s) for s in srcs])
+        pipeline.log_obtained(ctx, snapshots)
         unchanged = pipeline.unchanged_since(ctx, snapshots)
         if unchanged:
             counts = read_manifest(ctx.out_dir, unchanged).get("counts", {})
@@ -167,12 +236,13 @@ def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir:
                        "clusters": counts.get("clusters", 0), "parsed": 0}
         else:
             parsed = results([parse_task.submit(s, snap) for s, snap in zip(srcs, snapshots, strict=True)])
+            pipeline.log_parsed(parsed)
             gates_task(ctx, parsed)
-            records = results([normalise_task.submit(p) for p in parsed])
+            records = results([normalise_task.submit(p) for p in parsed if p.source.kind == "cluster-directory"])
             validated = validate_task(ctx, records)
             combined = combine_task(ctx, validated, parsed)
             outcome = {**publish_task(ctx, combined, parsed), "parsed": len(parsed)}
-        outcome["counts"] = report_task(ctx, outcome, snapshots)
+        outcome["counts"] = leave_artifacts(ctx, outcome, snapshots)
         outcome["archived"] = [{"source": s.source_id, "as_of": s.extra.get("as_of"),
                                 "capture_url": s.extra.get("capture_url"), "reason": s.extra.get("live_error")}
                                for s in snapshots if s.extra.get("via") == "archive"]
@@ -180,19 +250,19 @@ def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir:
 
 
 def run(runner: str = "threads", dask_address: str | None = None, **params: Any) -> dict[str, Any]:
-    """Run the harvest flow on the chosen task runner (same parameters as ``harvest``)."""
+    """Run the harvest flow on the chosen task runner (same parameters as ``harvest``). An existing Dask
+    scheduler is checked first: unreachable or without workers fails in seconds with one line."""
     if runner == "threads" and not dask_address:
         return harvest(**params)
+    if dask_address:
+        check_dask_scheduler(dask_address)
     flow_with_runner = harvest.with_options(task_runner=make_task_runner(runner, dask_address))
     return flow_with_runner(**params)
 
 
-DEFAULT_CRON = "0 6 * * 1"  # weekly, Mondays 06:00 (UTC)
-
-
 def deployment(cron: str = DEFAULT_CRON, sources: str = "sources.toml", out_dir: str = "normalized",
                raw_dir: str = "raw", offline: bool = False, allow_shrink: bool = False,
-               name: str = "scheduled-harvest") -> RunnerDeployment:
+               name: str = SERVE_DEPLOYMENT) -> RunnerDeployment:
     """The scheduled deployment: a cron schedule, one run at a time (a run due while one is running waits)."""
     return harvest.to_deployment(  # type: ignore[return-value]  # sync call: a RunnerDeployment, not a coroutine
         name=name, cron=cron,

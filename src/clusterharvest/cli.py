@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from . import __version__
 from .config import KINDS, LANGS
@@ -27,32 +29,84 @@ def fail(message: str, code: int = 1) -> int:
     return code
 
 
-def prefect_environment(verbose: bool) -> None:
+def prefect_environment() -> None:
     """Settings for running Prefect from the command line (before Prefect is imported)."""
-    if not verbose:
-        # Prefect's own console logging would bury the one line that says what failed.
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
-        os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     # The ephemeral server's telemetry heartbeat races the run for its SQLite file ("database is
     # locked" tracebacks) and would phone home from an unattended harvester: off.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
-def cmd_harvest(args: argparse.Namespace) -> int:
-    """Run the Prefect flow."""
-    prefect_environment(args.verbose)
-    from flows.harvest import run  # Prefect is imported only for the commands that run flows
+def divert_stderr(verbose: bool) -> tuple[TextIO, Path | None]:
+    """From here to the end of the process, everything written to stderr (Prefect's console logs, the
+    temporary server's output and its shutdown at exit, warnings) goes to a log file, whatever the user's
+    Prefect logging settings, so the command's own lines (progress, the one error line) stand alone; ``-v``
+    shows it all instead. Returns the stream for the command's own lines and the log file (None with ``-v``)."""
+    if verbose:
+        return sys.stderr, None
+    fd, name = tempfile.mkstemp(prefix="clusterharvest-run-", suffix=".log")
+    sys.stderr.flush()
+    own = os.fdopen(os.dup(2), "w", buffering=1, encoding="utf-8", errors="replace")
+    os.dup2(fd, 2)
+    os.close(fd)
+    return own, Path(name)
 
+
+def progress_handler(stream: TextIO) -> logging.Handler:
+    """Shows the library's one line per step (logger ``clusterharvest.steps``) as the command's progress."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter(f"{PROG}: %(message)s"))
+    return handler
+
+
+def run_flow(args: argparse.Namespace, call: Callable[[], Any]) -> tuple[Any, int | None, TextIO]:
+    """Run a Prefect call with stderr diverted and step progress shown: (result, None, stream for the
+    command's own lines), or (None, exit code, stream) after printing the one error line there."""
+    own, log_file = divert_stderr(args.verbose)
+    steps = logging.getLogger("clusterharvest.steps")
+    if not (args.quiet or args.verbose):
+        steps.addHandler(progress_handler(own))
+        steps.setLevel(logging.INFO)
     try:
-        result = run(runner=args.runner, dask_address=args.dask_address, sources=str(args.sources),
-                     out_dir=str(args.out), raw_dir=str(args.raw), offline=args.offline,
-                     allow_shrink=args.allow_shrink)
+        return call(), None, own
+    except HarvestError as exc:
+        print(f"{PROG}: error: {exc}", file=own)
+        return None, 1, own
+    except KeyboardInterrupt:
+        print(f"{PROG}: error: interrupted; nothing more will be published", file=own)
+        return None, 130, own
+    except Exception as exc:  # noqa: BLE001 - a bug or a Prefect failure: one line, the details kept
+        kept = f"; the full log is in {log_file}" if log_file else ""
+        print(f"{PROG}: error: unexpected {type(exc).__name__}: {' '.join(str(exc).split())[:300]}{kept}", file=own)
+        log_file = None  # kept for the user
+        return None, 1, own
+    finally:
+        if log_file is not None:
+            log_file.unlink(missing_ok=True)  # what Prefect writes at exit goes to the unlinked file
+
+
+def cmd_harvest(args: argparse.Namespace) -> int:
+    """Run the Prefect flow (the registry is checked first, before Prefect starts)."""
+    from .config import load_registry
+
+    runner = args.runner or ("dask" if args.dask_address else "threads")
+    if runner == "threads" and args.dask_address:
+        return fail("--dask-address needs --runner dask (or leave --runner out)", 2)
+    try:
+        load_registry(args.sources)
     except HarvestError as exc:
         return fail(str(exc))
+    prefect_environment()
+    from clusterharvest_flows.harvest import run  # Prefect is imported only for the commands that run flows
+
+    result, code, own = run_flow(args, lambda: run(
+        runner=runner, dask_address=args.dask_address, sources=str(args.sources), out_dir=str(args.out),
+        raw_dir=str(args.raw), offline=args.offline, allow_shrink=args.allow_shrink))
+    if code is not None:
+        return code
     for note in result.get("archived", []):
         print(f"{PROG}: note: source {note['source']} is gone live ({note['reason']}); harvested from its archived "
-              f"capture of {note['as_of']} ({note['capture_url']})", file=sys.stderr)
+              f"capture of {note['as_of']} ({note['capture_url']})", file=own)
     if result["changed"]:
         print(f"published {result['version']}: {result['clusters']} clusters in {result['path']}")
     else:
@@ -79,14 +133,55 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the scheduled deployment until interrupted."""
-    prefect_environment(args.verbose)
-    from flows.harvest import serve
+START_SERVER = ("start one with `make server` (or `prefect server start --background` and "
+                "`prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api`)")
 
-    print(f"serving the harvest on schedule {args.cron!r} (one run at a time); Ctrl-C stops")
-    serve(cron=args.cron, sources=str(args.sources), out_dir=str(args.out), raw_dir=str(args.raw),
-          offline=args.offline, allow_shrink=args.allow_shrink)
+
+def prefect_api() -> tuple[str | None, str | None]:
+    """(the configured Prefect API URL, why it cannot be used): None for the URL when none is configured."""
+    import httpx
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        return None, "no Prefect server is configured (PREFECT_API_URL)"
+    try:
+        httpx.get(f"{url.rstrip('/')}/health", timeout=5.0).raise_for_status()
+    except httpx.HTTPError as exc:
+        return url, f"the Prefect server at {url} does not answer ({type(exc).__name__})"
+    return url, None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the scheduled deployment until interrupted; refuses to start without a Prefect server, where the
+    schedule lives (a temporary server would forget it when this process ends)."""
+    from .config import load_registry
+
+    try:
+        load_registry(args.sources)
+    except HarvestError as exc:
+        return fail(str(exc))
+    prefect_environment()
+    from prefect._internal.schemas.validators import validate_cron_string
+
+    try:
+        validate_cron_string(args.cron)
+    except ValueError as exc:
+        return fail(f"--cron: {exc}", 2)
+    url, problem = prefect_api()
+    if problem:
+        return fail(f"serve needs a running Prefect server to hold its schedule: {problem}; {START_SERVER}")
+    from clusterharvest_flows.harvest import SERVE_DEPLOYMENT, serve
+
+    print(f"serving deployment clusterharvest/{SERVE_DEPLOYMENT} on schedule {args.cron!r} (one run at a time) "
+          f"from the Prefect server at {url}; Ctrl-C stops", flush=True)
+    try:  # Prefect's own console output stays: an operator watching the service wants to see its runs
+        serve(cron=args.cron, sources=str(args.sources), out_dir=str(args.out), raw_dir=str(args.raw),
+              offline=args.offline, allow_shrink=args.allow_shrink)
+    except HarvestError as exc:
+        return fail(str(exc))
+    except KeyboardInterrupt:
+        pass
     return 0
 
 
@@ -232,6 +327,7 @@ def add_dataset_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--allow-shrink", action="store_true",
                    help="publish even if a directory has fewer entries than its gates allow")
     p.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr (errors still)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -243,10 +339,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("harvest", help="fetch, parse and publish a new version (runs the Prefect flow)")
     add_dataset_options(p)
-    p.add_argument("--runner", choices=("threads", "dask"), default="threads",
-                   help="task runner: threads (default, 4 workers) or dask (needs prefect-dask)")
+    p.add_argument("--runner", choices=("threads", "dask"), default=None,
+                   help="task runner: threads (default, 4 workers) or dask (a local cluster unless --dask-address)")
     p.add_argument("--dask-address", default=None, metavar="ADDR",
-                   help="with --runner dask: an existing Dask scheduler (tcp://host:8786); default: a local cluster")
+                   help="an existing Dask scheduler (tcp://host:8786); implies --runner dask")
     p.set_defaults(func=cmd_harvest)
 
     p = sub.add_parser("backfill", help="rebuild the directory's history from web archive captures")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -37,6 +38,9 @@ from .schema import write_schemas
 from .store import RawStore, Snapshot
 
 log = logging.getLogger("clusterharvest")
+# One line per step of a run (fetched, parsed, gates, published): the command line shows these as its
+# progress; everything under "clusterharvest" reaches a Prefect run's logs.
+steps_log = logging.getLogger("clusterharvest.steps")
 LOCK_NAME = ".harvest.lock"
 
 
@@ -55,26 +59,35 @@ class Context:
 
 def open_context(sources: str | Path = "sources.toml", out_dir: str | Path = "normalized",
                  raw_dir: str | Path = "raw", offline: bool = False, allow_shrink: bool = False) -> Context:
-    """Load the registry and set up the store and (online) the fetcher."""
+    """Load the registry and set up the store and (online) the fetcher. Paths are made absolute here, so
+    tasks on other processes or machines (Dask workers) use the same folders whatever their working directory."""
     registry = load_registry(sources)
-    store = RawStore(raw_dir)
+    store = RawStore(Path(raw_dir).resolve())
     fetcher = None if offline else Fetcher(registry.fetch, store, registry.sources, log=log,
                                            extra_origins=(registry.wayback,) if registry.wayback else ())
-    return Context(registry=registry, store=store, out_dir=Path(out_dir), offline=offline, fetcher=fetcher,
+    return Context(registry=registry, store=store, out_dir=Path(out_dir).resolve(), offline=offline, fetcher=fetcher,
                    allow_shrink=allow_shrink)
 
 
 def obtain(ctx: Context, source: Source) -> Snapshot:
     """The source's bytes: read a file source; fetch an http(s) source, or offline replay its newest snapshot."""
     if source.is_file:
-        return read_file_source(source, ctx.registry.fetch.max_bytes)
-    if ctx.offline or ctx.fetcher is None:
-        snap = ctx.store.latest(source.id)
-        if snap is None:
-            raise FetchError(f"offline and no snapshot of {source.url} in {ctx.store.root}", source.id)
+        snap = read_file_source(source, ctx.registry.fetch.max_bytes)
+        ctx.log.info("source %s: read %d bytes from %s", source.id, snap.bytes, snap.file)
         return snap
+    if ctx.offline or ctx.fetcher is None:
+        stored = ctx.store.latest(source.id)
+        if stored is None:
+            raise FetchError(f"offline and no snapshot of {source.url} in {ctx.store.root}", source.id)
+        ctx.log.info("source %s: replayed snapshot %s (%s %s) from %s", source.id, stored.sha256[:12], stored.method,
+                     stored.obtained_at, ctx.store.root)
+        return stored
     try:
-        return ctx.fetcher.fetch(source)
+        snap = ctx.fetcher.fetch(source)
+        if not snap.not_modified:
+            ctx.log.info("source %s: fetched %d bytes from %s (snapshot %s)", source.id, snap.bytes, source.url,
+                         snap.sha256[:12])
+        return snap
     except FetchError as exc:
         if not exc.gone or not ctx.registry.wayback or source.gates.get("archive") is False:
             raise
@@ -118,6 +131,30 @@ def parse_snapshot(source: Source, snapshot: Snapshot) -> Parsed:
     raise ParseError(f"no parser for kind {source.kind!r}", source.id)
 
 
+def how_obtained(ctx: Context, snapshot: Snapshot) -> str:
+    """'read from file', 'replayed from the raw store', 'not modified (304)', 'from the web archive' or 'fetched'."""
+    if snapshot.method == "file":
+        return "read from file"
+    if ctx.offline or ctx.fetcher is None:
+        return "replayed from the raw store"
+    if snapshot.not_modified:
+        return "not modified (304)"
+    return "from the web archive" if snapshot.extra.get("via") == "archive" else "fetched"
+
+
+def log_obtained(ctx: Context, snapshots: list[Snapshot]) -> None:
+    """The fetch step's progress line: how many sources were fetched, confirmed unchanged, replayed or read."""
+    how = Counter(how_obtained(ctx, s) for s in snapshots)
+    steps_log.info("obtained %d sources: %s", len(snapshots), ", ".join(f"{n} {m}" for m, n in sorted(how.items())))
+
+
+def log_parsed(parsed: list[Parsed]) -> None:
+    """The parse step's progress line."""
+    entries = sum(len(p.entries) for p in parsed)
+    facts = sum(len(p.facts) for p in parsed)
+    steps_log.info("parsed %d sources: %d directory entries, %d programme facts", len(parsed), entries, facts)
+
+
 def previous_entries(ctx: Context, source_id: str) -> tuple[str, int] | None:
     """(version, entries) of a directory source in ``LATEST``'s manifest, if it has one."""
     latest = read_latest(ctx.out_dir)
@@ -149,6 +186,8 @@ def check_gates(ctx: Context, parsed: list[Parsed]) -> None:
             raise GateError(f"gate max_shrink: {n} entries, {(before[1] - n) / before[1]:.0%} fewer than the "
                             f"{before[1]} in {before[0]} (allowed: {gates['max_shrink']:.0%}; --allow-shrink to "
                             "publish anyway)", sid)
+    directories = [f"{p.source.id} ({len(p.entries)} entries)" for p in parsed if p.source.kind == "cluster-directory"]
+    steps_log.info("gates passed: %s", ", ".join(directories) or "no directory source")
 
 
 @dataclass
@@ -282,14 +321,22 @@ def unchanged_since(ctx: Context, snapshots: list[Snapshot]) -> str | None:
     if manifest.get("inputs") != inputs(ctx):
         return None
     before = {s.get("id"): s.get("snapshot_sha256") for s in manifest.get("sources", [])}
-    return latest if before == {s.source_id: s.sha256 for s in snapshots} else None
+    if before != {s.source_id: s.sha256 for s in snapshots}:
+        return None
+    steps_log.info("no changes since %s: every snapshot is the one it was made from; nothing parsed", latest)
+    return latest
 
 
 def publish(ctx: Context, combined: Combined, parsed: list[Parsed]) -> PublishResult:
     """Write the schema files and the version (or report that nothing changed)."""
     write_schemas(ctx.out_dir)
-    return publish_version(ctx.out_dir, combined.clusters, provenance(parsed),
-                           extra={"inputs": inputs(ctx), **combined.report}, programme=combined.programme)
+    result = publish_version(ctx.out_dir, combined.clusters, provenance(parsed),
+                             extra={"inputs": inputs(ctx), **combined.report}, programme=combined.programme)
+    if result.changed:
+        steps_log.info("published %s: %d clusters in %s", result.version, len(combined.clusters), result.path)
+    else:
+        steps_log.info("no changes since %s: the records are the same", result.version)
+    return result
 
 
 @contextmanager
@@ -318,10 +365,12 @@ def run_harvest(ctx: Context) -> PublishResult:
 
 def _run_harvest(ctx: Context) -> PublishResult:
     snapshots = [obtain(ctx, s) for s in ctx.registry.sources]
+    log_obtained(ctx, snapshots)
     unchanged = unchanged_since(ctx, snapshots)
     if unchanged:
         return PublishResult(version=unchanged, path=None, changed=False, previous=unchanged)
     parsed = [parse_snapshot(s, snap) for s, snap in zip(ctx.registry.sources, snapshots, strict=True)]
+    log_parsed(parsed)
     check_gates(ctx, parsed)
     validated = validate(ctx, [normalise(p) for p in parsed])
     return publish(ctx, combine(ctx, validated, parsed), parsed)
