@@ -42,3 +42,14 @@ def directory_capture() -> bytes:
 def expected_directory() -> list[dict]:
     """The hand-written expectation for the 32 entries."""
     return yaml.safe_load((EXPECTED / "interspin_directory_en.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory):
+    """One real ``prefect server start`` on a free loopback port for the whole session (its own PREFECT_HOME,
+    a quick scheduler loop); stopped, with every process a test started against it, at the end."""
+    from .prefect_server import start_prefect_server
+
+    server = start_prefect_server(tmp_path_factory.mktemp("prefect-server"))
+    yield server
+    server.stop()

@@ -125,11 +125,11 @@ def test_backfill_without_an_archive_is_a_config_error(tmp_path):
 
 
 @pytest.mark.flow
-def test_harvest_command_says_on_stderr_that_it_used_the_archive(tmp_path, wayback):
+def test_harvest_command_says_on_stderr_that_it_used_the_archive(tmp_path, wayback, prefect_server):
     from .test_cli import run_cli
 
     res = run_cli("harvest", "--sources", registry(tmp_path, wayback), "--out", str(tmp_path / "out"),
-                  "--raw", str(tmp_path / "raw"))
+                  "--raw", str(tmp_path / "raw"), env=prefect_server.env)
     assert res.returncode == 0, res.stderr
     assert "source directory is gone live" in res.stderr and "20180120170000" in res.stderr
     version = read_latest(tmp_path / "out")

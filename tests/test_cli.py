@@ -18,8 +18,9 @@ from .conftest import DIRECTORY_CAPTURE, ROOT
 SHARED_CAPTURE = ROOT.parent / "shared" / "seeds" / DIRECTORY_CAPTURE.name
 
 
-def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 300,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**(env or os.environ), "PYTHONUNBUFFERED": "1"}
     return subprocess.run([sys.executable, "-m", "clusterharvest.cli", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
@@ -91,9 +92,9 @@ def test_unknown_kind_is_a_usage_error():
 
 
 @pytest.mark.flow
-def test_offline_harvest_publishes_one_version_then_nothing(tmp_path):
+def test_offline_harvest_publishes_one_version_then_nothing(tmp_path, prefect_server):
     out = tmp_path / "normalized"
-    res = run_cli("harvest", "--offline", "--out", str(out))
+    res = run_cli("harvest", "--offline", "--out", str(out), env=prefect_server.env)
     assert res.returncode == 0, res.stderr
     version = read_latest(out)
     assert version and f"published {version}" in res.stdout
@@ -111,16 +112,17 @@ def test_offline_harvest_publishes_one_version_then_nothing(tmp_path):
     assert [r["projects_selected"] for r in programme["rounds"]] == [11, 11, 10]
     assert sum(1 for r in records if r["round"] == 3) == 10
 
-    again = run_cli("harvest", "--offline", "--out", str(out))
+    again = run_cli("harvest", "--offline", "--out", str(out), env=prefect_server.env)
     assert again.returncode == 0, again.stderr
     assert f"no changes since {version}" in again.stdout
     assert [p.name for p in out.iterdir() if p.is_dir() and p.name != "schema"] == [version]
 
 
 @pytest.mark.flow
-def test_failed_source_fails_the_command_with_one_line_and_publishes_nothing(tmp_path):
+def test_failed_source_fails_the_command_with_one_line_and_publishes_nothing(tmp_path, prefect_server):
     out = tmp_path / "normalized"
-    res = run_cli("harvest", "--offline", "--out", str(out), "--raw", str(tmp_path / "empty-raw"))
+    res = run_cli("harvest", "--offline", "--out", str(out), "--raw", str(tmp_path / "empty-raw"),
+                  env=prefect_server.env)
     assert res.returncode == 1
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("clusterharvest: error: source "), res.stderr

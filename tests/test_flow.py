@@ -1,51 +1,27 @@
-"""The Prefect flow in-process (a few runs only: each starts a temporary server): artifacts, the
-short-circuit of an unchanged re-run, and the scheduled deployment."""
+"""The Prefect flow in-process, against the session's Prefect server: a failing task fails the run, the local
+Dask cluster gives the thread runner's output, the deployments, and picklable task inputs."""
 
 from __future__ import annotations
-
-import os
 
 import pytest
 
 from .conftest import ROOT
 
 
-@pytest.fixture(scope="module")
-def quiet_prefect():
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
-    os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+@pytest.fixture
+def on_server(prefect_server):
+    """In-process flow runs against the session's Prefect server (not a temporary one per run)."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: prefect_server.url}):
+        yield prefect_server
 
 
-@pytest.mark.flow
-def test_runs_leave_changelog_and_counts_artifacts(tmp_path, quiet_prefect):
-    from prefect import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, TaskRunFilter
-    from prefect.client.schemas.sorting import ArtifactSort
-
-    from flows.harvest import harvest
-
-    args = {"sources": str(ROOT / "sources.toml"), "out_dir": str(tmp_path / "out"), "raw_dir": str(ROOT / "raw"),
-            "offline": True}
-    first = harvest(**args)
-    assert first["changed"] and first["counts"]["records"] == 32 and first["counts"]["parsed"] == 5
-    second = harvest(**args)
-    assert not second["changed"] and second["version"] == first["version"]
-    assert second["counts"]["parsed"] == 0  # unchanged snapshots: no parse work
-    with get_client(sync_client=True) as client:
-        def latest(key: str) -> str:
-            # every filter given: this server rejects the client's nulls for the ones left out
-            found = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
-                                          flow_run_filter=FlowRunFilter(), task_run_filter=TaskRunFilter(),
-                                          sort=ArtifactSort.CREATED_DESC, limit=1, offset=0)
-            return str(found[0].data)
-        assert f"Nothing changed since {first['version']}" in latest("clusterharvest-changelog")
-        assert "not_modified_304" in latest("clusterharvest-counts")
-
-
-def test_scheduled_deployment_is_weekly_and_runs_one_at_a_time(tmp_path, quiet_prefect):
-    from flows.harvest import DEFAULT_CRON, deployment
+def test_scheduled_deployment_is_weekly_and_runs_one_at_a_time(tmp_path):
+    from clusterharvest_flows.harvest import DEFAULT_CRON, SERVE_DEPLOYMENT, deployment
 
     d = deployment(out_dir=str(tmp_path / "out"))
+    assert d.name == SERVE_DEPLOYMENT
     assert DEFAULT_CRON == "0 6 * * 1"
     assert [s.schedule.cron for s in d.schedules] == [DEFAULT_CRON]
     assert d.concurrency_limit == 1 and str(d.concurrency_options.collision_strategy).endswith("ENQUEUE")
@@ -56,9 +32,10 @@ def test_scheduled_deployment_is_weekly_and_runs_one_at_a_time(tmp_path, quiet_p
 def test_prefect_yaml_matches_the_served_deployment():
     import yaml
 
-    from flows.harvest import DEFAULT_CRON, harvest
+    from clusterharvest_flows.harvest import DEFAULT_CRON, SERVE_DEPLOYMENT, harvest
 
     [spec] = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))["deployments"]
+    assert spec["name"] != SERVE_DEPLOYMENT  # the two never overwrite each other
     path, name = spec["entrypoint"].split(":")
     assert (ROOT / path).is_file() and name == harvest.fn.__name__
     assert [s["cron"] for s in spec["schedules"]] == [DEFAULT_CRON]
@@ -67,8 +44,8 @@ def test_prefect_yaml_matches_the_served_deployment():
 
 
 @pytest.mark.flow
-def test_a_failing_task_fails_the_flow_run(tmp_path, quiet_prefect):
-    from flows.harvest import harvest
+def test_a_failing_task_fails_the_flow_run(tmp_path, on_server):
+    from clusterharvest_flows.harvest import harvest
 
     (tmp_path / "sources.toml").write_text(
         '[[source]]\nid = "gone"\nurl = "missing.html"\nkind = "cluster-directory"\nlang = "en"\n', encoding="utf-8")
@@ -81,10 +58,10 @@ def test_a_failing_task_fails_the_flow_run(tmp_path, quiet_prefect):
 
 
 @pytest.mark.flow
-def test_the_flow_on_a_local_dask_cluster_gives_identical_output(tmp_path, quiet_prefect):
+def test_the_flow_on_a_local_dask_cluster_gives_identical_output(tmp_path, on_server):
     import json
 
-    from flows.harvest import run
+    from clusterharvest_flows.harvest import run
 
     args = {"sources": str(ROOT / "sources.toml"), "raw_dir": str(ROOT / "raw"), "offline": True}
     threads = run(runner="threads", out_dir=str(tmp_path / "threads"), **args)
@@ -114,7 +91,7 @@ def test_task_inputs_survive_pickling_for_remote_workers():
 
 
 def test_unknown_runner_is_refused():
-    from flows.harvest import make_task_runner
+    from clusterharvest_flows.harvest import make_task_runner
 
     with pytest.raises(ValueError, match="unknown task runner"):
         make_task_runner("spark")

@@ -1,0 +1,303 @@
+"""Scheduled, observable harvests on a real Prefect server (one per session, on a loopback port): the command
+line's runs and their logs and artifacts as the server shows them, ``serve`` running what the server's
+scheduler creates, the ``prefect.yaml`` deployment run by a real worker, the Prefect CLI, one retry layer,
+and the harvest on a real Dask scheduler with two worker processes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from clusterharvest.publish import read_latest
+
+from .conftest import ROOT
+from .httpserver import start_server
+from .prefect_server import BIN, PrefectServer, Process, free_port, wait_for
+
+pytestmark = pytest.mark.flow
+
+FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+
+
+def cli(server: PrefectServer, *args: str, cwd: Path = ROOT,
+        timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """``clusterharvest ARGS`` against the session's server."""
+    return subprocess.run([str(BIN / "clusterharvest"), *args], cwd=cwd, env=server.env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def prefect(server: PrefectServer, *args: str, cwd: Path = ROOT,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The Prefect CLI against the session's server (wide output, so names are not cut)."""
+    return subprocess.run([str(BIN / "prefect"), "--no-prompt", *args], cwd=cwd,
+                          env={**server.env, "COLUMNS": "250"}, capture_output=True, text=True, timeout=timeout)
+
+
+def newest_run(server: PrefectServer) -> dict:
+    [run] = server.post("/flow_runs/filter", {"sort": "START_TIME_DESC", "limit": 1})
+    return dict(run)
+
+
+def messages(server: PrefectServer, run: dict) -> list[str]:
+    return [f"{entry['name']}: {entry['message']}" for entry in server.logs(run["id"])]
+
+
+def test_a_harvest_shows_on_the_server_with_the_library_logs_named_tasks_and_artifacts(prefect_server, tmp_path):
+    out = tmp_path / "normalized"
+    first = cli(prefect_server, "harvest", "--offline", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    version = read_latest(out)
+    assert version and first.stdout == f"published {version}: 32 clusters in {out / version}\n"
+    # stderr: one progress line per step, nothing of Prefect's
+    progress = first.stderr.splitlines()
+    assert [line.split(":")[1].split()[0] for line in progress] == ["obtained", "parsed", "gates", "published"], \
+        progress
+    assert all(line.startswith("clusterharvest: ") for line in progress), progress
+    run = newest_run(prefect_server)
+    assert run["state_type"] == "COMPLETED"
+    said = messages(prefect_server, run)
+    assert "clusterharvest: source interspin-directory-en: replayed snapshot bcfd20d3acb6 (reconstructed " \
+           f"2026-11-21T00:00:00Z) from {ROOT / 'raw'}" in said, said
+    assert "clusterharvest.steps: gates passed: interspin-directory-en (32 entries)" in said, said
+    assert f"clusterharvest.steps: published {version}: 32 clusters in {out / version}" in said, said
+    tasks = prefect_server.post("/task_runs/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}})
+    names = {t["name"] for t in tasks}
+    assert {"fetch[interspin-directory-en]", "fetch[bmbf-flyer-2016]", "parse[announcement-round-3-2017]",
+            "normalise[interspin-directory-en]", "gates", "publish"} <= names, names
+    artifacts = {a["key"]: a for a in prefect_server.post("/artifacts/filter",
+                                                           {"flow_runs": {"id": {"any_": [run["id"]]}}})}
+    assert set(artifacts) == {"clusterharvest-changelog", "clusterharvest-counts"}
+    counts = {row["measure"]: row["value"] for row in json.loads(artifacts["clusterharvest-counts"]["data"])}
+    assert counts["added"] == 32 and counts["records"] == 32 and counts["replayed"] == 4, counts
+    assert artifacts["clusterharvest-changelog"]["description"] == f"First version {version}: 32 clusters added"
+
+    again = cli(prefect_server, "harvest", "--offline", "--out", str(out), "--quiet")
+    assert again.returncode == 0 and again.stdout == f"no changes since {version}\n" and again.stderr == ""
+    run = newest_run(prefect_server)
+    wait_for(lambda: any(m.startswith(f"clusterharvest.steps: no changes since {version}")
+                         for m in messages(prefect_server, run)), 30, "the no-change run's logs")
+    artifacts = {a["key"]: a for a in prefect_server.post("/artifacts/filter",
+                                                           {"flow_runs": {"id": {"any_": [run["id"]]}}})}
+    assert artifacts["clusterharvest-changelog"]["description"] == f"No changes since {version}"
+    assert f"Nothing changed since {version}" in artifacts["clusterharvest-changelog"]["data"]
+
+    # The Prefect CLI the README names lists the runs and the artifacts
+    runs = prefect(prefect_server, "flow-run", "ls")
+    assert runs.returncode == 0 and run["name"] in runs.stdout, runs.stdout + runs.stderr
+    listed = prefect(prefect_server, "artifact", "ls")
+    assert listed.returncode == 0, listed.stderr
+    assert "clusterharvest-changelog" in listed.stdout and "clusterharvest-counts" in listed.stdout, listed.stdout
+
+
+def test_serve_runs_the_runs_the_scheduler_creates_one_at_a_time(prefect_server, tmp_path):
+    out = tmp_path / "normalized"
+    serve = prefect_server.spawn([str(BIN / "clusterharvest"), "serve", "--cron", "* * * * *", "--offline",
+                                  "--out", str(out)], tmp_path / "serve.log", cwd=ROOT)
+    try:
+        served(prefect_server, serve, out)
+    finally:
+        serve.stop()
+        deployment = prefect_server.deployment("clusterharvest", "served-harvest")
+        prefect_server.post(f"/deployments/{deployment['id']}/pause_deployment")  # no more runs nobody serves
+
+
+def served(prefect_server: PrefectServer, serve: Process, out: Path) -> None:
+    """What the serve process does with its deployment (see the test above)."""
+    deployment = wait_for(lambda: prefect_server.deployment("clusterharvest", "served-harvest"), 60,
+                          "the served deployment")
+    assert deployment["global_concurrency_limit"]["limit"] == 1, deployment
+    assert deployment["concurrency_options"]["collision_strategy"] == "ENQUEUE", deployment
+    assert deployment["schedules"][0]["schedule"]["cron"] == "* * * * *"
+
+    def scheduled_run_done() -> dict | None:
+        runs = [r for r in prefect_server.flow_runs(deployment["id"]) if r["auto_scheduled"]]
+        return next((r for r in runs if r["state_type"] in FINAL), None)
+
+    run = wait_for(scheduled_run_done, 150, "a run created by the scheduler to finish", interval=1)
+    assert run["state_type"] == "COMPLETED", serve.output()[-3000:]
+    version = read_latest(out)
+    assert version
+    wait_for(lambda: any(m.endswith(f"published {version}: 32 clusters in {out / version}")
+                         for m in messages(prefect_server, run)), 30, "the run's logs to reach the server")
+
+    # Two runs due at once never overlap: the second waits for the first (concurrency limit 1, ENQUEUE).
+    made = [prefect_server.post(f"/deployments/{deployment['id']}/create_flow_run", {}) for _ in range(2)]
+    ids = {m["id"] for m in made}
+
+    def both_done() -> list[dict] | None:
+        runs = [r for r in prefect_server.flow_runs(deployment["id"]) if r["id"] in ids]
+        return runs if len(runs) == 2 and all(r["state_type"] in FINAL for r in runs) else None
+
+    runs = sorted(wait_for(both_done, 120, "two runs triggered together", interval=1), key=lambda r: r["start_time"])
+    assert [r["state_type"] for r in runs] == ["COMPLETED", "COMPLETED"]
+    first_end = datetime.fromisoformat(runs[0]["end_time"])
+    second_start = datetime.fromisoformat(runs[1]["start_time"])
+    assert second_start >= first_end, runs
+
+    listed = prefect(prefect_server, "deployment", "ls")
+    assert listed.returncode == 0 and "clusterharvest/served-harvest" in listed.stdout, listed.stdout
+
+
+def project_copy(tmp_path: Path) -> Path:
+    """The files a worker needs to run the deployment, in a folder of their own (not the real checkout)."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("prefect.yaml", "sources.toml"):
+        shutil.copy(ROOT / name, project / name)
+    shutil.copytree(ROOT / "flows", project / "flows", ignore=shutil.ignore_patterns("__pycache__"))
+    (project / "raw").symlink_to(ROOT / "raw")
+    return project
+
+
+def test_the_prefect_yaml_deployment_runs_on_a_work_pool_worker(prefect_server, tmp_path):
+    project = project_copy(tmp_path)
+    created = prefect(prefect_server, "work-pool", "create", "clusterharvest-pool", "--type", "process")
+    assert created.returncode == 0, created.stdout + created.stderr
+    deployed = prefect(prefect_server, "deploy", "--name", "pool-harvest", cwd=project)
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    deployment = prefect_server.deployment("clusterharvest", "pool-harvest")
+    assert str(ROOT) not in json.dumps(deployment) and str(project) not in json.dumps(deployment), deployment
+    prefect_server.post(f"/deployments/{deployment['id']}/pause_deployment")  # only the run made here
+    worker = prefect_server.spawn([str(BIN / "prefect"), "worker", "start", "--pool", "clusterharvest-pool"],
+                                  tmp_path / "worker.log", cwd=project)
+    started = prefect(prefect_server, "deployment", "run", "clusterharvest/pool-harvest", "--param", "offline=true")
+    assert started.returncode == 0, started.stdout + started.stderr
+
+    def done() -> dict | None:
+        runs = prefect_server.flow_runs(deployment["id"])
+        return runs[0] if runs and runs[0]["state_type"] in FINAL else None
+
+    try:
+        run = wait_for(done, 150, "the worker to run the deployment", interval=1)
+    finally:
+        worker.stop()
+    assert run["state_type"] == "COMPLETED", (tmp_path / "worker.log").read_text()[-3000:]
+    version = read_latest(project / "normalized")
+    assert version and len(json.loads((project / "normalized" / version / "clusters.json").read_text())) == 32
+
+
+def test_a_transient_failure_is_retried_by_one_layer_only(prefect_server, tmp_path):
+    page = start_server({"/dir": lambda seen: (503, {"Content-Type": "text/plain"}, b"busy")})
+    try:
+        (tmp_path / "sources.toml").write_text(textwrap.dedent(f"""
+            [fetch]
+            min_interval = 0
+            max_tries = 3
+            backoff = 0.1
+            [[source]]
+            id = "busy-directory"
+            url = "{page.url('/dir')}"
+            kind = "cluster-directory"
+            lang = "en"
+            archive = false
+            """), encoding="utf-8")
+        res = cli(prefect_server, "harvest", "--sources", str(tmp_path / "sources.toml"), "--out",
+                  str(tmp_path / "out"), "--raw", str(tmp_path / "raw"), "--quiet")
+        assert res.returncode == 1
+        assert res.stderr.splitlines() == [
+            f"clusterharvest: error: source busy-directory: HTTP 503 from {page.url('/dir')} (gave up after 3 tries)"]
+        assert page.hits("/dir") == 3  # max_tries requests, not max_tries x (1 + Prefect's retries)
+    finally:
+        page.stop()
+    said = messages(prefect_server, newest_run(prefect_server))
+    assert sum("retry" in m for m in said) == 2, said  # the fetcher's retries show in the run's logs
+
+
+@pytest.fixture
+def dask_cluster(prefect_server, tmp_path):
+    """A real ``dask scheduler`` and two ``dask worker`` processes on 127.0.0.1, clients of the server."""
+    from distributed import Client
+
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    processes = [prefect_server.spawn([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                       "--no-dashboard"], tmp_path / "scheduler.log")]
+    processes += [prefect_server.spawn([str(BIN / "dask"), "worker", address, "--nworkers", "1", "--nthreads", "2",
+                                        "--host", "127.0.0.1", "--no-dashboard", "--name", f"worker-{n}"],
+                                       tmp_path / f"worker-{n}.log", cwd=tmp_path) for n in (1, 2)]
+    try:
+        with Client(address, timeout=30, set_as_default=False) as client:
+            client.wait_for_workers(2, timeout=60)
+            yield address, client
+    finally:
+        for process in reversed(processes):
+            process.stop()
+
+
+def test_the_harvest_runs_on_dask_worker_processes_with_identical_output(prefect_server, dask_cluster, tmp_path):
+    address, client = dask_cluster
+    on_dask = cli(prefect_server, "harvest", "--offline", "--out", str(tmp_path / "dask"), "--dask-address", address)
+    assert on_dask.returncode == 0, on_dask.stderr
+    ran = client.run(lambda dask_worker: sorted({str(entry[0]).rsplit("-", 1)[0] for entry in dask_worker.state.log}))
+    assert len(ran) == 2
+    everywhere = set().union(*ran.values())
+    assert {"fetch_task", "parse_task", "normalise_task"} <= everywhere, ran
+    threads = cli(prefect_server, "harvest", "--offline", "--out", str(tmp_path / "threads"))
+    assert threads.returncode == 0, threads.stderr
+    a, b = read_latest(tmp_path / "dask"), read_latest(tmp_path / "threads")
+    assert a and b
+    for name in ("clusters.json", "programme.json"):
+        assert (tmp_path / "dask" / a / name).read_bytes() == (tmp_path / "threads" / b / name).read_bytes(), name
+
+
+def test_an_unreachable_dask_scheduler_fails_at_once_with_one_line(prefect_server, tmp_path):
+    address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
+    res = cli(prefect_server, "harvest", "--offline", "--out", str(tmp_path / "out"), "--dask-address", address,
+              timeout=60)
+    assert res.returncode == 1
+    assert res.stderr.splitlines() == [f"clusterharvest: error: cannot reach the Dask scheduler at {address}: "
+                                       "[Errno 111] Connection refused"], res.stderr
+    assert read_latest(tmp_path / "out") is None
+
+
+def test_serve_without_a_server_or_with_a_bad_cron_says_so_in_one_line(tmp_path):
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "home")
+    res = subprocess.run([str(BIN / "clusterharvest"), "serve", "--offline"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 1
+    [line] = res.stderr.splitlines()
+    assert line.startswith("clusterharvest: error: serve needs a running Prefect server") and "make server" in line
+    res = subprocess.run([str(BIN / "clusterharvest"), "serve", "--cron", "61 * * * *"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 2
+    assert res.stderr.splitlines() == ['clusterharvest: error: --cron: Invalid cron string: "61 * * * *"']
+
+
+def test_a_dask_scheduler_without_workers_fails_after_a_bounded_wait():
+    from distributed import LocalCluster
+
+    from clusterharvest.errors import ConfigError
+    from clusterharvest_flows.harvest import check_dask_scheduler
+
+    with LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None, processes=False,
+                      protocol="tcp") as cluster, pytest.raises(ConfigError, match="has no worker .waited 2 s."):
+        check_dask_scheduler(cluster.scheduler_address, worker_wait=2)
+
+
+def test_the_local_dask_cluster_stays_in_process_and_quiet():
+    from distributed import LocalCluster
+
+    from clusterharvest_flows.harvest import make_task_runner
+
+    kwargs = make_task_runner("dask").cluster_kwargs
+    assert kwargs["processes"] is False and kwargs["dashboard_address"] is None
+    with LocalCluster(**kwargs) as cluster:
+        assert cluster.scheduler_address.startswith("inproc://"), cluster.scheduler_address
+        assert all(w.address.startswith("inproc://") for w in cluster.workers.values())
+
+
+def test_a_missing_sources_file_fails_before_prefect_is_imported(tmp_path):
+    code = ("import sys; from clusterharvest.cli import main\n"
+            f"rc = main(['harvest', '--sources', {str(tmp_path / 'nope.toml')!r}])\n"
+            "assert rc == 1 and 'prefect' not in sys.modules, sorted(m for m in sys.modules if 'prefect' in m)[:3]")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.splitlines() == [f"clusterharvest: error: {tmp_path / 'nope.toml'}: sources file not found"]
