@@ -7,7 +7,7 @@ UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install lock harvest test test-fast browser lint typecheck snapshot bench clean
+.PHONY: install lock harvest test test-fast browser lint typecheck snapshot bench bench-wall server server-stop clean
 
 $(STAMP): pyproject.toml uv.lock
 	$(PYTHON) -m venv --clear $(VENV)
@@ -31,6 +31,10 @@ harvest: $(STAMP)
 test: $(STAMP) browser
 	$(PY) -m pytest
 
+## test-fast: the suite without the tests that run Prefect flows, servers or workers (marked `flow`)
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not flow"
+
 # Headless Chromium renders report.html in a test. Installed with apt where absent and possible;
 # without it that one test is skipped, saying why.
 browser:
@@ -50,6 +54,23 @@ snapshot: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+## bench-wall: set-up time from a fresh clone, harvest wall times on a temporary and a running Prefect server
+bench-wall: $(STAMP)
+	$(PY) -m bench.wall
+
+## server: a long-lived local Prefect server (127.0.0.1:4200) for scheduled and repeated runs; server-stop ends it
+PREFECT_PORT ?= 4200
+server: $(STAMP)
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(VENV)/bin/prefect server start --background --host 127.0.0.1 \
+	  --port $(PREFECT_PORT)
+	@for i in $$(seq 120); do $(PY) -c "import httpx; httpx.get('http://127.0.0.1:$(PREFECT_PORT)/api/health')\
+	  .raise_for_status()" 2>/dev/null && break; sleep 1; done
+	$(VENV)/bin/prefect config set PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api
+
+server-stop:
+	$(VENV)/bin/prefect server stop
+	$(VENV)/bin/prefect config unset PREFECT_API_URL
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache
