@@ -43,3 +43,27 @@ def test_every_cli_command_and_option_is_documented():
             for flag in action.option_strings:
                 if flag.startswith("--") and flag != "--help":
                     assert flag in README, (name, flag)
+
+
+def section(title: str) -> str:
+    found = re.search(rf"^### {re.escape(title)}\n(.*?)(?=^##)", README, re.S | re.M)
+    assert found, title
+    return found.group(1)
+
+
+def sh_commands(text: str) -> list[str]:
+    blocks = re.findall(r"```sh\n(.*?)```", text, re.S)
+    return [line.split("#")[0].strip() for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_the_scheduling_and_scaling_commands_are_the_ones_the_tests_run():
+    """Every command of "Scheduled runs" and "Scaling out" is run by tests/test_prefect_server.py: its
+    program, subcommands and options appear there as arguments (values such as addresses may differ)."""
+    tests = (ROOT / "tests" / "test_prefect_server.py").read_text(encoding="utf-8")
+    commands = sh_commands(section("Scheduled runs")) + sh_commands(section("Scaling out"))
+    assert len(commands) >= 10, commands
+    for command in commands:
+        words = [w for w in re.findall(r'"[^"]*"|\S+', command)
+                 if re.fullmatch(r"-{0,2}[a-z][a-z-]*", w) and w not in ("on", "each", "machine")]
+        missing = [w for w in words if f'"{w}"' not in tests]
+        assert not missing, (command, missing)

@@ -301,3 +301,30 @@ def test_a_missing_sources_file_fails_before_prefect_is_imported(tmp_path):
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     assert res.stderr.splitlines() == [f"clusterharvest: error: {tmp_path / 'nope.toml'}: sources file not found"]
+
+
+def test_make_server_runs_a_background_server_that_later_harvests_use(tmp_path):
+    """The README's long-lived local server: `make server` (on a free port, in a Prefect home of its own)
+    starts it and points the profile at it; a harvest then runs there; `make server-stop` ends it."""
+    import httpx
+
+    port = free_port()
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "home")
+    api = f"http://127.0.0.1:{port}/api"
+    try:
+        started = subprocess.run(["make", "server", f"PREFECT_PORT={port}"], cwd=ROOT, env=env, capture_output=True,
+                                 text=True, timeout=240)
+        assert started.returncode == 0, started.stdout + started.stderr
+        harvested = subprocess.run([str(BIN / "clusterharvest"), "harvest", "--offline", "--quiet", "--out",
+                                    str(tmp_path / "out")], cwd=ROOT, env=env, capture_output=True, text=True,
+                                   timeout=180)
+        assert harvested.returncode == 0, harvested.stderr
+        runs = httpx.post(f"{api}/flow_runs/filter", json={}, timeout=30).json()
+        assert [r["state_type"] for r in runs] == ["COMPLETED"], runs
+    finally:
+        stopped = subprocess.run(["make", "server-stop"], cwd=ROOT, env=env, capture_output=True, text=True,
+                                 timeout=120)
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{api}/health", timeout=5)
