@@ -18,8 +18,10 @@ def test_shipped_registry_has_the_five_sources():
     assert directory.url == "https://interspin.de/en/cluster-network" and directory.lang == "en"
     flyer = reg.get("bmbf-flyer-2016")
     assert flyer.is_file and (ROOT / flyer.url).is_file()
-    assert reg.hosts == {"www.bmbf.de", "germanylandofinnovation.com", "germanylandofinnovation.wordpress.com",
-                         "interspin.de"}
+    assert {s.location.split("/")[2] for s in reg.sources if not s.is_file} == {
+        "www.bmbf.de", "germanylandofinnovation.com", "germanylandofinnovation.wordpress.com", "interspin.de"}
+    assert directory.gates.min_entries == 25 and directory.gates.max_shrink == 0.1
+    assert reg.get("announcement-round-3-2017").round == 3
 
 
 def test_url_forms(tmp_path):
@@ -30,7 +32,7 @@ def test_url_forms(tmp_path):
     reg = load_registry(tmp_path / "sources.toml")
     assert reg.get("a").location == str(tmp_path / "pages" / "a.html")
     assert reg.get("b").location == str(tmp_path / "b.html")
-    assert not reg.get("c").is_file and reg.get("c").host == "example.org"
+    assert not reg.get("c").is_file and reg.get("c").location == "https://example.org/c"
 
 
 @pytest.mark.parametrize(("body", "message"), [
@@ -38,11 +40,75 @@ def test_url_forms(tmp_path):
     ('[[source]]\nid = "a"\nurl = "a.pdf"\nkind = "brochure"\nlang = "en"\n', "unknown kind"),
     ('[[source]]\nid = "a"\nurl = "a.pdf"\nkind = "flyer"\nlang = "fr"\n', "unknown lang"),
     ('[[source]]\nid = "a"\nkind = "flyer"\nlang = "en"\n', "lacks url"),
-    ('[fetch]\nspeed = 3\n[[source]]\nid = "a"\nurl = "a"\nkind = "flyer"\nlang = "en"\n', "unknown \\[fetch\\]"),
-    ('title = "x"\n', "no \\[\\[source\\]\\]"),
+    ('[fetch]\nspeed = 3\n[[source]]\nid = "a"\nurl = "a"\nkind = "flyer"\nlang = "en"\n',
+     "\\[fetch\\]: unknown settings \\['speed'\\]"),
+    ('[fetch]\nmax_tries = 2\n', "no \\[\\[source\\]\\]"),
     ('[[source]\n', "not valid TOML"),
 ])
 def test_bad_registries_are_clear_errors(tmp_path, body, message):
     (tmp_path / "s.toml").write_text(body)
     with pytest.raises(ConfigError, match=message):
         load_registry(tmp_path / "s.toml")
+
+
+DIRECTORY = '[[source]]\nid = "d"\nurl = "d.html"\nkind = "cluster-directory"\nlang = "en"\n'
+
+
+def test_every_directory_source_has_gates_by_default(tmp_path):
+    (tmp_path / "s.toml").write_text(DIRECTORY)
+    gates = load_registry(tmp_path / "s.toml").get("d").gates
+    assert (gates.min_entries, gates.max_entries, gates.max_growth, gates.max_shrink, gates.max_quarantined,
+            gates.max_duplicates) == (1, None, 3.0, 0.1, 0.1, 0)
+
+
+BAD = [
+    ('[fetch]\nmax_tries = 0\n' + DIRECTORY, "max_tries must be at least 1"),
+    ('[fetch]\nread_timeout = -1\n' + DIRECTORY, "read_timeout must be at least"),
+    ('[fetch]\nconnect_timeout = "fast"\n' + DIRECTORY, "connect_timeout must be a number"),
+    ('fetch = 5\n' + DIRECTORY, "\\[fetch\\] must be a table"),
+    ('[source]\nid = "d"\nurl = "d.html"\nkind = "cluster-directory"\nlang = "en"\n', "not \\[source\\]"),
+    (DIRECTORY.replace('"d"', '"a\\u0000b"', 1), "must be a slug"),
+    (DIRECTORY.replace('"d"', "5", 1), "id must be a string"),
+    (DIRECTORY.replace('"d"', '"../../../x"', 1), "must be a slug"),
+    (DIRECTORY.replace('"d"', '"/tmp/x"', 1), "must be a slug"),
+    (DIRECTORY.replace('"d.html"', '"http://[::1/dir"', 1), "not a valid URL"),
+    (DIRECTORY.replace('"d.html"', '"http://127.0.0.2:80\\\\@127.0.0.1/x"', 1), "backslashes and user names"),
+    (DIRECTORY + 'min_entries = "abc"\n', "min_entries must be a whole number"),
+    (DIRECTORY + 'min_entires = 3\n', "unknown settings \\['min_entires'\\]"),
+    (DIRECTORY + 'max_shrink = 1.5\n', "max_shrink must be at most 1"),
+    (DIRECTORY + 'round = "abc"\n', "round must be a whole number"),
+    (DIRECTORY + 'archive = "no"\n', "archive must be true or false"),
+    ('[[source]]\nid = "a"\nurl = "a.html"\nkind = "announcement"\nlang = "en"\nmin_entries = 3\n',
+     "publish gates are for cluster-directory"),
+]
+
+
+@pytest.mark.parametrize(("body", "message"), BAD)
+def test_bad_settings_are_one_line_errors_naming_the_key(tmp_path, body, message):
+    (tmp_path / "s.toml").write_text(body)
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_registry(tmp_path / "s.toml")
+    assert "\n" not in str(caught.value)
+
+
+def test_an_uppercase_scheme_is_a_url_not_a_file(tmp_path):
+    (tmp_path / "s.toml").write_text(DIRECTORY.replace('"d.html"', '"HTTP://Example.org/d"', 1))
+    source = load_registry(tmp_path / "s.toml").get("d")
+    assert not source.is_file and source.location == "http://Example.org/d"
+
+
+@pytest.mark.parametrize("setup", ["not-utf8", "a-folder"])
+def test_unreadable_registries_are_one_line_errors_on_the_command_line(tmp_path, setup):
+    import subprocess
+    import sys
+
+    path = tmp_path / "s.toml"
+    if setup == "not-utf8":
+        path.write_bytes(DIRECTORY.encode() + b'# caf\xe9\n')
+    else:
+        path.mkdir()
+    res = subprocess.run([sys.executable, "-m", "clusterharvest.cli", "harvest", "--sources", str(path)],
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 1
+    [line] = res.stderr.splitlines()
+    assert line.startswith(f"clusterharvest: error: {path}: ") and ("not UTF-8" in line or "is a folder" in line)

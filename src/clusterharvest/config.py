@@ -1,16 +1,25 @@
-"""The source registry: ``sources.toml`` read into typed settings."""
+"""The source registry: ``sources.toml`` read into typed, checked settings.
+
+Strict: an unknown key, a value of the wrong type or out of range is a ``ConfigError`` naming the table
+and the key, never silently ignored (a misspelt gate must not switch a gate off). Defaults protect: every
+directory source has publish gates whether or not any are written down.
+"""
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
 
 KINDS = ("programme-page", "flyer", "announcement", "cluster-directory")
 LANGS = ("en", "de")
+# Source ids name folders of the raw store: slugs only, never a path.
+SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 DEFAULT_USER_AGENT = (
     "clusterharvest/0.1 (harvester of the public record of the BMBF funding measure "
     "'Internationalisation of Leading-Edge Clusters'; obeys robots.txt, 1 request/s per host)"
@@ -34,6 +43,32 @@ class FetchSettings:
     obey_robots: bool = True
 
 
+# The smallest value each setting may take: timeouts and caps must be positive, counts at least one.
+FETCH_MINIMUM: dict[str, float] = {"connect_timeout": 0.001, "read_timeout": 0.001, "deadline": 0.001,
+                                   "max_bytes": 1, "min_interval": 0, "max_tries": 1, "backoff": 0,
+                                   "max_retry_after": 0, "max_redirects": 0}
+
+
+@dataclass(frozen=True)
+class Gates:
+    """Publish gates of a directory source: a run whose figures break one stops before publishing.
+
+    On by default for every directory source; each can be set per source in ``sources.toml``.
+    """
+
+    min_entries: int = 1  # fewer entries (or published records) than this: the page is not the directory
+    max_entries: int | None = None  # an absolute cap, where one is known
+    max_growth: float = 3.0  # more than this many times the previous version's entries: the page doubled
+    max_shrink: float = 0.1  # a larger share fewer than the previous (or the largest recent) version
+    max_quarantined: float = 0.1  # a larger share of the entries could not become records
+    max_duplicates: int = 0  # entries that repeat another entry line for line (a page rendered twice)
+
+
+GATE_MINIMUM: dict[str, float] = {"min_entries": 0, "max_entries": 1, "max_growth": 1, "max_shrink": 0,
+                                  "max_quarantined": 0, "max_duplicates": 0}
+GATE_MAXIMUM: dict[str, float] = {"max_shrink": 1, "max_quarantined": 1}
+
+
 @dataclass(frozen=True)
 class Source:
     """One registered source."""
@@ -43,17 +78,14 @@ class Source:
     kind: str
     lang: str
     location: str  # resolved: an http(s) URL, or an absolute file path
-    gates: dict[str, float] = field(default_factory=dict)
+    gates: Gates = field(default_factory=Gates)
+    round: int | None = None  # announcements: the round the post announces where its text does not say
+    archive: bool = True  # fall back to the web archive when the live source is gone
 
     @property
     def is_file(self) -> bool:
         """True for sources read from the local file system."""
         return not self.location.startswith(("http://", "https://"))
-
-    @property
-    def host(self) -> str | None:
-        """Host name of an http(s) source, lower-cased."""
-        return None if self.is_file else (urlsplit(self.location).hostname or "").lower()
 
 
 @dataclass(frozen=True)
@@ -72,24 +104,97 @@ class Registry:
                 return source
         raise ConfigError(f"{self.path}: no source with id {source_id!r}")
 
-    @property
-    def hosts(self) -> frozenset[str]:
-        """Hosts the fetcher may talk to: those of the configured sources."""
-        return frozenset(s.host for s in self.sources if s.host)
-
 
 def resolve_location(url: str, base: Path) -> str:
     """An http(s) URL as is; a file:// URL or a path relative to ``base`` as an absolute path."""
-    parts = urlsplit(url)
-    if parts.scheme in ("http", "https"):
-        if not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as exc:  # 'http://[::1/dir': an unclosed IPv6 bracket
+        raise ConfigError(f"url {url!r} is not a valid URL ({exc})") from None
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        if not host:
             raise ConfigError(f"url {url!r} has no host")
-        return url
-    if parts.scheme == "file":
+        if "\\" in url or parts.username is not None or parts.password is not None:
+            raise ConfigError(f"url {url!r}: backslashes and user names are not allowed in source URLs")
+        return f"{scheme}{url[len(scheme):]}"  # 'HTTP://...' is an http URL, never a file path
+    if scheme == "file":
         return str(Path(parts.path).resolve())
-    if parts.scheme and len(parts.scheme) > 1:  # a one-letter scheme is a Windows drive
+    if scheme and len(scheme) > 1:  # a one-letter scheme is a Windows drive
         raise ConfigError(f"url {url!r}: only http, https, file and relative paths are allowed")
     return str((base / url).resolve())
+
+
+def typed(where: str, key: str, value: Any, kind: type, minimum: float | None = None,
+          maximum: float | None = None) -> Any:
+    """A setting's value checked for its type (an int is a float too, a bool is neither) and range."""
+    ok = isinstance(value, kind) and not isinstance(value, bool) if kind is not bool else isinstance(value, bool)
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        ok, value = True, float(value)
+    if not ok:
+        name = {float: "a number", int: "a whole number", str: "a string", bool: "true or false"}[kind]
+        raise ConfigError(f"{where}: {key} must be {name}, not {value!r}")
+    if minimum is not None and value < minimum:
+        raise ConfigError(f"{where}: {key} must be at least {minimum:g}, not {value!r}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(f"{where}: {key} must be at most {maximum:g}, not {value!r}")
+    return value
+
+
+def field_types(cls: type) -> dict[str, type]:
+    """A settings dataclass's fields and the type each takes (``int | None`` -> int)."""
+    names = {"str": str, "int": int, "float": float, "bool": bool, "int | None": int}
+    return {f.name: names[str(f.type)] for f in fields(cls)}
+
+
+def read_table(where: str, table: Any, cls: type, minimum: dict[str, float],
+               maximum: dict[str, float] | None = None) -> dict[str, Any]:
+    """The settings of one TOML table for a settings dataclass: unknown keys and bad values are errors."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table, not {table!r}")
+    types = field_types(cls)
+    unknown = sorted(set(table) - set(types))
+    if unknown:
+        raise ConfigError(f"{where}: unknown settings {unknown} (known: {', '.join(types)})")
+    return {k: typed(where, k, v, types[k], minimum.get(k), (maximum or {}).get(k)) for k, v in table.items()}
+
+
+SOURCE_KEYS = ("id", "url", "kind", "lang", "round", "archive")
+
+
+def read_source(path: Path, n: int, table: Any, seen: set[str]) -> Source:
+    """One ``[[source]]`` table."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: source #{n} must be a table, not {table!r}")
+    missing = [k for k in ("id", "url", "kind", "lang") if k not in table or table[k] in ("", None)]
+    if missing:
+        raise ConfigError(f"{path}: source #{n} lacks {', '.join(missing)}")
+    for key in ("id", "url", "kind", "lang"):
+        typed(f"{path}: source #{n}", key, table[key], str)
+    sid = table["id"]
+    if not SOURCE_ID.match(sid):
+        raise ConfigError(f"{path}: source id {sid!r} must be a slug (lower-case letters, digits, '.', '-', '_'; "
+                          "no path)")
+    where = f"{path}: source {sid!r}"
+    if sid in seen:
+        raise ConfigError(f"{path}: duplicate source id {sid!r}")
+    if table["kind"] not in KINDS:
+        raise ConfigError(f"{where} has unknown kind {table['kind']!r} (known: {', '.join(KINDS)})")
+    if table["lang"] not in LANGS:
+        raise ConfigError(f"{where} has unknown lang {table['lang']!r} (known: {', '.join(LANGS)})")
+    gate_keys = {k: v for k, v in table.items() if k not in SOURCE_KEYS}
+    if gate_keys and table["kind"] != "cluster-directory":
+        raise ConfigError(f"{where}: unknown settings {sorted(gate_keys)} (publish gates are for cluster-directory "
+                          "sources)")
+    gates = Gates(**read_table(where, gate_keys, Gates, GATE_MINIMUM, GATE_MAXIMUM))
+    round_number = typed(where, "round", table["round"], int, 1, 99) if "round" in table else None
+    archive = typed(where, "archive", table["archive"], bool) if "archive" in table else True
+    try:
+        location = resolve_location(table["url"], path.parent)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    return Source(sid, table["url"], table["kind"], table["lang"], location, gates, round_number, archive)
 
 
 def load_registry(path: str | Path) -> Registry:
@@ -99,45 +204,51 @@ def load_registry(path: str | Path) -> Registry:
         path: the registry file; relative source paths are resolved against its folder.
 
     Returns:
-        The registry, every source checked for id, url, kind and lang.
+        The registry, every source checked for id, url, kind, lang and options.
+
+    Raises:
+        ConfigError: one line naming the file, the table and the key at fault.
     """
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: sources file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a sources file") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    fetch_keys = FetchSettings.__dataclass_fields__
-    unknown = set(data.get("fetch", {})) - set(fetch_keys)
+    unknown = sorted(set(data) - {"fetch", "archive", "source"})
     if unknown:
-        raise ConfigError(f"{path}: unknown [fetch] settings {sorted(unknown)}")
-    fetch = FetchSettings(**data.get("fetch", {}))
+        raise ConfigError(f"{path}: unknown tables or keys {unknown} (known: [fetch], [archive], [[source]])")
+    fetch = FetchSettings(**read_table(f"{path}: [fetch]", data.get("fetch", {}), FetchSettings, FETCH_MINIMUM))
+    tables = data.get("source", [])
+    if not isinstance(tables, list):
+        raise ConfigError(f"{path}: sources are [[source]] tables (an array of tables), not [source]")
     sources: list[Source] = []
-    for i, table in enumerate(data.get("source", [])):
-        missing = [k for k in ("id", "url", "kind", "lang") if not table.get(k)]
-        if missing:
-            raise ConfigError(f"{path}: source #{i + 1} lacks {', '.join(missing)}")
-        if table["kind"] not in KINDS:
-            raise ConfigError(f"{path}: source {table['id']!r} has unknown kind {table['kind']!r}")
-        if table["lang"] not in LANGS:
-            raise ConfigError(f"{path}: source {table['id']!r} has unknown lang {table['lang']!r}")
-        if any(s.id == table["id"] for s in sources):
-            raise ConfigError(f"{path}: duplicate source id {table['id']!r}")
-        try:
-            location = resolve_location(table["url"], path.parent)
-        except ConfigError as exc:
-            raise ConfigError(f"{path}: source {table['id']!r}: {exc}") from None
-        gates = {k: v for k, v in table.items() if k not in ("id", "url", "kind", "lang")}
-        sources.append(Source(table["id"], table["url"], table["kind"], table["lang"], location, gates))
+    for n, table in enumerate(tables, 1):
+        sources.append(read_source(path, n, table, {s.id for s in sources}))
     if not sources:
         raise ConfigError(f"{path}: no [[source]] tables")
-    archive = data.get("archive", {})
-    unknown = set(archive) - {"wayback"}
-    if unknown:
-        raise ConfigError(f"{path}: unknown [archive] settings {sorted(unknown)}")
+    archive = read_table(f"{path}: [archive]", data.get("archive", {}), Archive, {})
     wayback = archive.get("wayback")
-    if wayback is not None and urlsplit(str(wayback)).scheme not in ("http", "https"):
-        raise ConfigError(f"{path}: [archive] wayback must be an http(s) URL, not {wayback!r}")
+    if wayback is not None:
+        try:
+            scheme = urlsplit(wayback).scheme
+        except ValueError:
+            scheme = ""
+        if scheme not in ("http", "https"):
+            raise ConfigError(f"{path}: [archive] wayback must be an http(s) URL, not {wayback!r}")
     return Registry(path=path, sources=tuple(sources), fetch=fetch,
                     wayback=str(wayback).rstrip("/") if wayback else None)
+
+
+@dataclass(frozen=True)
+class Archive:
+    """The ``[archive]`` table."""
+
+    wayback: str = ""
