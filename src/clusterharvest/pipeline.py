@@ -12,7 +12,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,18 +22,19 @@ from filelock import FileLock, Timeout
 from .archive import Archive
 from .clusters import build_clusters
 from .config import Registry, Source, load_registry
-from .errors import ConfigError, FetchError, GateError, LockedError, ParseError, ValidationFailed
+from .errors import ConfigError, FetchError, GateError, LockedError, ParseError, PublishError, ValidationFailed
 from .fetch import Fetcher, read_file_source
 from .link import apply_links
 from .merge import merge_by_id
-from .models import Cluster, Programme
+from .models import Cluster, Programme, issue
 from .parse.announcement import Announcement, parse_announcement
 from .parse.cluster_directory import DirectoryEntry, parse_directory
 from .parse.facts import Fact
 from .parse.flyer import parse_flyer
 from .parse.programme_page import parse_programme_page
+from .parse.text import truncation
 from .programme import build_programme, cross_checks
-from .publish import PublishResult, publish_version, read_latest, read_manifest
+from .publish import PublishResult, current_version, publish_version, read_data, read_manifest
 from .schema import write_schemas
 from .store import RawStore, Snapshot
 
@@ -89,7 +90,7 @@ def obtain(ctx: Context, source: Source) -> Snapshot:
                          snap.sha256[:12])
         return snap
     except FetchError as exc:
-        if not exc.gone or not ctx.registry.wayback or source.gates.get("archive") is False:
+        if not exc.gone or not ctx.registry.wayback or not source.archive:
             raise
         try:
             snap = Archive(ctx.registry.wayback, ctx.fetcher, ctx.store).newest(source)
@@ -110,22 +111,23 @@ class Parsed:
     entries: list[DirectoryEntry] = field(default_factory=list)  # cluster-directory
     facts: list[Fact] = field(default_factory=list)  # programme-page, flyer, announcement
     announcement: Announcement | None = None
+    truncated: str | None = None  # why the page looks cut off (a source whose facts may be incomplete)
 
 
 def parse_snapshot(source: Source, snapshot: Snapshot) -> Parsed:
     """Run the source kind's parser on a snapshot; a parse failure names the source."""
     data = snapshot.read()
+    cut = truncation(data, snapshot.content_type) if source.kind != "flyer" else None
     try:
         if source.kind == "cluster-directory":
             return Parsed(source, snapshot, entries=parse_directory(data, snapshot.url, snapshot.content_type))
         if source.kind == "flyer":
             return Parsed(source, snapshot, facts=parse_flyer(data)[0])
         if source.kind == "programme-page":
-            return Parsed(source, snapshot, facts=parse_programme_page(data, snapshot.content_type)[0])
+            return Parsed(source, snapshot, facts=parse_programme_page(data, snapshot.content_type)[0], truncated=cut)
         if source.kind == "announcement":
-            configured = source.gates.get("round")
-            found = parse_announcement(data, snapshot.content_type, int(configured) if configured else None)
-            return Parsed(source, snapshot, facts=found.facts, announcement=found)
+            found = parse_announcement(data, snapshot.content_type, source.round)
+            return Parsed(source, snapshot, facts=found.facts, announcement=found, truncated=cut)
     except ParseError as exc:
         raise ParseError(exc.message, source.id) from None
     raise ParseError(f"no parser for kind {source.kind!r}", source.id)
@@ -155,37 +157,96 @@ def log_parsed(parsed: list[Parsed]) -> None:
     steps_log.info("parsed %d sources: %d directory entries, %d programme facts", len(parsed), entries, facts)
 
 
-def previous_entries(ctx: Context, source_id: str) -> tuple[str, int] | None:
-    """(version, entries) of a directory source in ``LATEST``'s manifest, if it has one."""
-    latest = read_latest(ctx.out_dir)
-    if latest is None:
-        return None
-    for entry in read_manifest(ctx.out_dir, latest).get("sources", []):
-        if entry.get("id") == source_id and isinstance(entry.get("entries"), int):
-            return latest, entry["entries"]
-    return None
+RECENT_VERSIONS = 20  # how far back the shrink gate looks for the largest recent figure
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A source's count (entries, or facts) in one earlier version."""
+
+    version: str
+    count: int
+
+
+def earlier_figures(ctx: Context, source_id: str, what: str) -> tuple[Figure | None, Figure | None]:
+    """(the current version's figure, the largest figure since the last version published with
+    ``--allow-shrink``, at most ``RECENT_VERSIONS`` back) of a source's ``what`` ('entries' or 'facts'), from
+    the manifests. A shrink accepted with ``--allow-shrink`` starts the count anew."""
+    version = current_version(ctx.out_dir)
+    previous: Figure | None = None
+    largest: Figure | None = None
+    seen: set[str] = set()
+    while version and version not in seen and len(seen) < RECENT_VERSIONS:
+        seen.add(version)
+        manifest = read_manifest(ctx.out_dir, version)
+        entry = next((s for s in manifest.get("sources", []) if isinstance(s, dict) and s.get("id") == source_id),
+                     None)
+        count = entry.get(what) if entry else None
+        if isinstance(count, int) and not isinstance(count, bool):
+            figure = Figure(version, count)
+            previous = previous or figure
+            largest = figure if largest is None or count > largest.count else largest
+        if manifest.get("allowed_shrink"):
+            break
+        version = manifest.get("previous") if isinstance(manifest.get("previous"), str) else None
+    return previous, largest
+
+
+def shrink_gate(ctx: Context, source: Source, what: str, n: int) -> None:
+    """``max_shrink`` against the previous version and against the largest recent one (so a directory cannot
+    lose a little in each of many runs)."""
+    if ctx.allow_shrink:
+        return
+    allowed = source.gates.max_shrink
+    previous, largest = earlier_figures(ctx, source.id, what)
+    for figure, which in ((previous, "the"), (largest, "the largest recent figure,")):
+        if figure and figure.count and (figure.count - n) / figure.count > allowed:
+            raise GateError(f"gate max_shrink: {n} {what}, {(figure.count - n) / figure.count:.0%} fewer than "
+                            f"{which} {figure.count} in {figure.version} (allowed: {allowed:.0%}; --allow-shrink "
+                            "to publish anyway)", source.id)
+
+
+def duplicated_entries(entries: list[DirectoryEntry]) -> int:
+    """Entries that repeat an earlier entry line for line (a page rendered twice)."""
+    seen: set[tuple[str, ...]] = set()
+    repeats = 0
+    for entry in entries:
+        key = tuple(entry.lines)
+        repeats += key in seen
+        seen.add(key)
+    return repeats
 
 
 def check_gates(ctx: Context, parsed: list[Parsed]) -> None:
-    """Stop the run when a directory source's entry count is implausible: below ``min_entries`` or above
-    ``max_entries`` (``sources.toml``), or more than ``max_shrink`` (a fraction) below the previous version.
-    ``allow_shrink`` lets a smaller directory through (both the minimum and the shrink gate)."""
+    """Stop the run when a source's figures are implausible. Every directory source has gates, configured or
+    not (``Gates``' defaults): at least ``min_entries``, at most ``max_entries`` and ``max_growth`` times the
+    previous version, no entry repeated line for line beyond ``max_duplicates``, and at most ``max_shrink``
+    fewer than the previous version or the largest recent one. A programme page, flyer or announcement must
+    state facts, and may not lose more than ``max_shrink`` of the facts it stated before. ``allow_shrink``
+    lets smaller figures through (the minimum and the shrink gates), never growth or repeats."""
     for p in parsed:
+        sid, gates = p.source.id, p.source.gates
         if p.source.kind != "cluster-directory":
+            if not p.facts:
+                raise GateError("no programme facts found: the page does not say what this kind of source says "
+                                "(a login, error or moved page?)", sid)
+            shrink_gate(ctx, p.source, "facts", len(p.facts))
             continue
-        gates, n, sid = p.source.gates, len(p.entries), p.source.id
-        if "max_entries" in gates and n > gates["max_entries"]:
-            raise GateError(f"gate max_entries: {n} entries, more than the allowed {gates['max_entries']:g}", sid)
-        if ctx.allow_shrink:
-            continue
-        if "min_entries" in gates and n < gates["min_entries"]:
-            raise GateError(f"gate min_entries: {n} entries, fewer than the required {gates['min_entries']:g} "
+        n = len(p.entries)
+        if gates.max_entries is not None and n > gates.max_entries:
+            raise GateError(f"gate max_entries: {n} entries, more than the allowed {gates.max_entries}", sid)
+        previous, _ = earlier_figures(ctx, sid, "entries")
+        if previous and previous.count and n > gates.max_growth * previous.count:
+            raise GateError(f"gate max_growth: {n} entries, {n / previous.count:.1f} times the {previous.count} in "
+                            f"{previous.version} (allowed: {gates.max_growth:g} times)", sid)
+        repeats = duplicated_entries(p.entries)
+        if repeats > gates.max_duplicates:
+            raise GateError(f"gate max_duplicates: {repeats} of {n} entries repeat an earlier entry line for line "
+                            f"(allowed: {gates.max_duplicates}): the page looks rendered twice", sid)
+        if not ctx.allow_shrink and n < gates.min_entries:
+            raise GateError(f"gate min_entries: {n} entries, fewer than the required {gates.min_entries} "
                             "(--allow-shrink to publish anyway)", sid)
-        before = previous_entries(ctx, sid)
-        if "max_shrink" in gates and before and before[1] and (before[1] - n) / before[1] > gates["max_shrink"]:
-            raise GateError(f"gate max_shrink: {n} entries, {(before[1] - n) / before[1]:.0%} fewer than the "
-                            f"{before[1]} in {before[0]} (allowed: {gates['max_shrink']:.0%}; --allow-shrink to "
-                            "publish anyway)", sid)
+        shrink_gate(ctx, p.source, "entries", n)
     directories = [f"{p.source.id} ({len(p.entries)} entries)" for p in parsed if p.source.kind == "cluster-directory"]
     steps_log.info("gates passed: %s", ", ".join(directories) or "no directory source")
 
@@ -217,6 +278,22 @@ class Validated:
     quarantined: list[dict[str, Any]] = field(default_factory=list)
 
 
+def check_records(ctx: Context, batch: Batch) -> None:
+    """The gates again on what would be published: the records a directory gave (entries minus those
+    quarantined), and the quarantined share (``max_quarantined``)."""
+    source = ctx.registry.get(batch.source_id)
+    if source.kind != "cluster-directory":
+        return
+    gates = source.gates
+    share = len(batch.quarantined) / batch.entries if batch.entries else 0.0
+    if share > gates.max_quarantined:
+        raise GateError(f"gate max_quarantined: {len(batch.quarantined)} of {batch.entries} entries could not become "
+                        f"records ({share:.0%}; allowed: {gates.max_quarantined:.0%})", batch.source_id)
+    if not ctx.allow_shrink and len(batch.records) < gates.min_entries:
+        raise GateError(f"gate min_entries: {len(batch.records)} records, fewer than the required "
+                        f"{gates.min_entries} (--allow-shrink to publish anyway)", batch.source_id)
+
+
 def validate(ctx: Context, batches: list[Batch]) -> Validated:
     """Combine the sources' records (in registry order), merging a cluster that several directory sources
     describe (e.g. a German and an English page) into one record, and check them: no directory whose
@@ -226,6 +303,7 @@ def validate(ctx: Context, batches: list[Batch]) -> Validated:
             reasons = sorted({q["reason"] for q in batch.quarantined})
             raise ValidationFailed(f"all {batch.entries} entries are invalid ({'; '.join(reasons)[:200]})",
                                    batch.source_id)
+        check_records(ctx, batch)
     clusters = merge_by_id([(b.source_id, b.lang, b.records) for b in batches if b.records])
     if not clusters:
         raise ValidationFailed("no cluster records from any directory source")
@@ -282,6 +360,13 @@ def combine(ctx: Context, validated: Validated, parsed: list[Parsed]) -> Combine
                           sum(1 for link in found if link["cluster_id"])))
     programme = build_programme([(p.source.id, p.source.kind, p.facts) for p in parsed
                                  if p.source.kind != "cluster-directory"])
+    cut = [issue("sources", f"source {p.source.id} looks cut off: {p.truncated}; the facts it states may be "
+                            "incomplete", p.source.id) for p in parsed if p.truncated]
+    if cut:
+        programme = programme.model_copy(update={"issues": [*programme.issues, *cut]})
+        for p in parsed:
+            if p.truncated:
+                ctx.log.warning("source %s looks cut off: %s", p.source.id, p.truncated)
     directories = [p for p in parsed if p.source.kind == "cluster-directory"]
     checks = cross_checks(programme, len(clusters) if directories else None, announced)
     for failed in (c for c in checks if not c["passed"]):
@@ -302,7 +387,7 @@ def code_fingerprint() -> str:
 
 def config_fingerprint(registry: Registry) -> str:
     """Hash of what the registry says about each source beyond where it is (kind, language, options)."""
-    described = [[s.id, s.kind, s.lang, sorted(s.gates.items())] for s in registry.sources]
+    described = [[s.id, s.kind, s.lang, asdict(s.gates), s.round, s.archive] for s in registry.sources]
     return hashlib.sha256(json.dumps(described, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
@@ -314,9 +399,10 @@ def inputs(ctx: Context) -> dict[str, str]:
 def unchanged_since(ctx: Context, snapshots: list[Snapshot]) -> str | None:
     """The ``LATEST`` version if it was made from these very snapshots by this code and configuration, so
     parsing them again cannot change anything; else None."""
-    latest = read_latest(ctx.out_dir)
+    latest = current_version(ctx.out_dir)
     if latest is None:
         return None
+    read_data(ctx.out_dir, latest)  # its files must still be what was published, or nothing builds on it
     manifest = read_manifest(ctx.out_dir, latest)
     if manifest.get("inputs") != inputs(ctx):
         return None
@@ -329,9 +415,13 @@ def unchanged_since(ctx: Context, snapshots: list[Snapshot]) -> str | None:
 
 def publish(ctx: Context, combined: Combined, parsed: list[Parsed]) -> PublishResult:
     """Write the schema files and the version (or report that nothing changed)."""
-    write_schemas(ctx.out_dir)
+    try:
+        write_schemas(ctx.out_dir)
+    except OSError as exc:
+        raise PublishError(f"cannot write the schema files into {ctx.out_dir}: {exc.strerror or exc}") from None
     result = publish_version(ctx.out_dir, combined.clusters, provenance(parsed),
-                             extra={"inputs": inputs(ctx), **combined.report}, programme=combined.programme)
+                             extra={"inputs": inputs(ctx), "allowed_shrink": ctx.allow_shrink, **combined.report},
+                             programme=combined.programme)
     if result.changed:
         steps_log.info("published %s: %d clusters in %s", result.version, len(combined.clusters), result.path)
     else:
@@ -345,12 +435,14 @@ def dataset_lock(out_dir: Path) -> Iterator[None]:
 
     An OS file lock (``flock``): the kernel releases it when the holder exits or is killed.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(out_dir / LOCK_NAME), timeout=0)
     try:
+        out_dir.mkdir(parents=True, exist_ok=True)
         lock.acquire()
     except Timeout:
         raise LockedError(f"dataset root {out_dir} is locked: another harvest is running") from None
+    except OSError as exc:
+        raise PublishError(f"cannot use dataset root {out_dir}: {exc.strerror or exc}") from None
     try:
         yield
     finally:
@@ -401,7 +493,7 @@ def backfill(ctx: Context, source_id: str | None = None, year_from: int | None =
     steps: list[BackfillStep] = []
     with dataset_lock(ctx.out_dir):
         captures = archive.captures(source, year_from, year_to)
-        latest = read_latest(ctx.out_dir)
+        latest = current_version(ctx.out_dir)
         done = read_manifest(ctx.out_dir, latest).get("as_of") if latest else None
         growing = replace(ctx, allow_shrink=True)
         write_schemas(ctx.out_dir)
@@ -411,7 +503,7 @@ def backfill(ctx: Context, source_id: str | None = None, year_from: int | None =
                 continue
             parsed = parse_snapshot(source, archive.fetch(source, capture))
             check_gates(growing, [parsed])
-            validated = validate(ctx, [normalise(parsed)])
+            validated = validate(growing, [normalise(parsed)])
             result = publish_version(ctx.out_dir, validated.clusters, provenance([parsed]), as_of=capture.captured,
                                      extra={"inputs": inputs(ctx), "quarantined": validated.quarantined,
                                             "backfill": {"source": source.id, "capture": capture.timestamp,

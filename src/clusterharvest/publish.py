@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -52,61 +54,120 @@ def make_version_id(created: datetime, digest: str) -> str:
     return f"{created.astimezone(UTC):%Y%m%dT%H%M%SZ}-{digest[:8]}"
 
 
+VERSION_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
+log = logging.getLogger("clusterharvest")
+
+
+def is_version_id(name: str) -> bool:
+    """Whether a name is a version id ('20261121T054729Z-ca924daf'): never a path."""
+    return bool(VERSION_ID.match(name))
+
+
+def complete_versions(out_dir: str | Path) -> list[str]:
+    """Version folders that hold a manifest, by id (so by time)."""
+    root = Path(out_dir)
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir()
+                  if is_version_id(p.name) and p.is_dir() and not p.is_symlink() and (p / "manifest.json").is_file())
+
+
 def read_latest(out_dir: str | Path) -> str | None:
-    """The version id ``LATEST`` names, if it names a complete version."""
+    """The version id ``LATEST`` names, if it names a complete version of this root (never a path outside it)."""
     path = Path(out_dir) / "LATEST"
     try:
-        version = path.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
+        version = path.read_bytes().decode("ascii").strip()
+    except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError):
         return None
-    return version if version and (Path(out_dir) / version / "manifest.json").is_file() else None
+    return version if is_version_id(version) and version in complete_versions(out_dir) else None
+
+
+def current_version(out_dir: str | Path) -> str | None:
+    """The version new runs compare against: ``LATEST``, or, when ``LATEST`` is missing or garbage while
+    complete versions exist, the newest of them (said in the log), so no gate is ever switched off by it."""
+    latest = read_latest(out_dir)
+    if latest is not None:
+        return latest
+    versions = complete_versions(out_dir)
+    if versions:
+        log.warning("%s: LATEST is missing or does not name a complete version; using the newest complete "
+                    "version %s", out_dir, versions[-1])
+        return versions[-1]
+    return None
 
 
 def read_manifest(out_dir: str | Path, version: str) -> dict[str, Any]:
     """A version's manifest."""
+    if not is_version_id(version):
+        raise PublishError(f"{version!r} is not a version id")
+    path = Path(out_dir) / version / "manifest.json"
     try:
-        return json.loads((Path(out_dir) / version / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PublishError(f"no version {version!r} in {out_dir}") from None
+    except (OSError, ValueError) as exc:
+        raise PublishError(f"version {version} in {out_dir}: manifest.json is unreadable ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise PublishError(f"version {version} in {out_dir}: manifest.json is not a JSON object")
+    return manifest
+
+
+def verified_bytes(out_dir: str | Path, version: str, name: str, manifest: dict[str, Any] | None = None) -> bytes:
+    """A version's file, checked against the sha256 its manifest records: a file cut short, edited or missing
+    is a ``PublishError``, never data."""
+    manifest = manifest if manifest is not None else read_manifest(out_dir, version)
+    recorded = (manifest.get("files") or {}).get(name)
+    if not isinstance(recorded, dict) or "sha256" not in recorded:
+        raise PublishError(f"version {version} in {out_dir}: its manifest lists no {name}")
+    try:
+        body = (Path(out_dir) / version / name).read_bytes()
+    except OSError as exc:
+        raise PublishError(f"version {version} in {out_dir}: cannot read {name} ({exc.strerror or exc})") from None
+    if hashlib.sha256(body).hexdigest() != recorded["sha256"]:
+        raise PublishError(f"version {version} in {out_dir}: {name} does not match the sha256 in its manifest "
+                           "(changed or cut after publishing); refusing to use it (restore the file, or remove "
+                           "the version's folder)")
+    return body
 
 
 def read_data(out_dir: str | Path, version: str, names: tuple[str, ...] = DATA_FILES) -> dict[str, Any]:
-    """A version's data files (those of ``names`` that exist) by name, parsed."""
+    """A version's data files (those of ``names`` its manifest lists) by name, parsed and verified."""
+    manifest = read_manifest(out_dir, version)
     out = {}
     for name in names:
-        path = Path(out_dir) / version / name
-        if path.is_file():
-            out[name] = json.loads(path.read_text(encoding="utf-8"))
+        if name in (manifest.get("files") or {}):
+            out[name] = json.loads(verified_bytes(out_dir, version, name, manifest))
+    if "clusters.json" in names and "clusters.json" not in out:
+        raise PublishError(f"version {version} in {out_dir}: its manifest lists no clusters.json")
     return out
 
 
 def read_changes(out_dir: str | Path, version: str) -> dict[str, Any] | None:
-    """A version's ``changes.json`` (None for a first version)."""
-    path = Path(out_dir) / version / "changes.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    """A version's ``changes.json`` (None for a first version), verified."""
+    if "changes.json" not in (read_manifest(out_dir, version).get("files") or {}):
+        return None
+    return dict(json.loads(verified_bytes(out_dir, version, "changes.json")))
 
 
 def list_versions(out_dir: str | Path) -> list[str]:
-    """Complete versions, oldest first: the chain of ``previous`` links back from ``LATEST`` (ids sort by
-    time only to the second), after any versions outside that chain in id order."""
-    root = Path(out_dir)
-    if not root.is_dir():
-        return []
-    complete = {p.name for p in root.iterdir()
-                if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file()}
+    """Complete versions, oldest first (ids sort by time; versions of one second keep their chain order)."""
+    versions = complete_versions(out_dir)
     chain: list[str] = []
-    version = read_latest(root)
-    while version in complete and version not in chain:
+    version = read_latest(out_dir)
+    while version in versions and version not in chain:
         chain.append(version)
-        version = read_manifest(root, version).get("previous")
-    return sorted(complete - set(chain)) + chain[::-1]
+        previous = read_manifest(out_dir, version).get("previous")
+        version = previous if isinstance(previous, str) else None
+    order = {v: n for n, v in enumerate(reversed(chain))}
+    return sorted(versions, key=lambda v: (v.split("-")[0], order.get(v, -1), v))
 
 
 def clean_leftovers(out_dir: str | Path) -> list[str]:
-    """Remove temporary folders a crashed run left behind; returns their names."""
+    """Remove what a crashed run left behind (hidden version folders, a half-written ``LATEST``)."""
     root = Path(out_dir)
     removed = []
-    for path in root.glob(f"{TMP_PREFIX}*") if root.is_dir() else []:
+    found = [*root.glob(f"{TMP_PREFIX}*"), *root.glob(".LATEST.*.tmp")] if root.is_dir() else []
+    for path in found:
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
         removed.append(path.name)
     return removed
@@ -156,7 +217,8 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
     if programme is not None:
         data["programme.json"] = programme.model_dump(mode="json")
     digest = content_hash(data)
-    previous = read_latest(root)
+    previous = current_version(root)
+    previous_data = read_data(root, previous) if previous else {}  # verified: nothing builds on a changed file
     if previous and read_manifest(root, previous).get("content_hash") == digest:
         return PublishResult(version=previous, path=None, changed=False, previous=previous)
     created = now or datetime.now(UTC)
@@ -164,7 +226,7 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
     final = root / version
     if final.exists():
         raise PublishError(f"version {version} already exists in {root}")
-    changes = diff_versions(previous, version, read_data(root, previous), data) if previous else None
+    changes = diff_versions(previous, version, previous_data, data) if previous else None
     files = version_files(version, data, changes)
     manifest = {
         "version": version,

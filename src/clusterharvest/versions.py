@@ -7,14 +7,14 @@ from typing import Any
 
 from .diff import diff_versions, field_changes
 from .errors import PublishError
-from .publish import list_versions, read_data, read_latest, read_manifest
+from .publish import current_version, list_versions, read_data, read_latest, read_manifest
 
 
 def resolve(out_dir: str | Path, name: str) -> str:
     """A version id from 'LATEST', a full id, or an unambiguous prefix or hash part ('ca924daf') of one."""
     versions = list_versions(out_dir)
     if name == "LATEST":
-        latest = read_latest(out_dir)
+        latest = current_version(out_dir)
         if latest is None:
             raise PublishError(f"no versions in {out_dir}")
         return latest
@@ -31,9 +31,14 @@ def summaries(out_dir: str | Path) -> list[dict[str, Any]]:
     out = []
     for version in list_versions(out_dir):
         manifest = read_manifest(out_dir, version)
+        try:
+            read_data(out_dir, version)
+            problem = None
+        except PublishError as exc:
+            problem = str(exc)
         out.append({"version": version, "created": manifest.get("created"),
                     "clusters": manifest.get("counts", {}).get("clusters"), "changes": manifest.get("changes"),
-                    "latest": version == latest})
+                    "latest": version == latest, "problem": problem})
     return out
 
 
