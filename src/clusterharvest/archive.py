@@ -54,6 +54,15 @@ class Capture:
                 "as_of": self.as_of}
 
 
+def valid_timestamp(text: str) -> bool:
+    """Whether a CDX timestamp is a real date and time (YYYYMMDDhhmmss)."""
+    try:
+        datetime.strptime(text, "%Y%m%d%H%M%S")
+    except ValueError:
+        return False
+    return len(text) == 14 and text.isdigit()
+
+
 def parse_cdx(body: bytes, source_id: str) -> list[Capture]:
     """Captures from a CDX JSON answer, oldest first (an empty answer is no captures)."""
     if not body.strip():
@@ -73,8 +82,8 @@ def parse_cdx(body: bytes, source_id: str) -> list[Capture]:
     out = []
     for row in rows[1:]:
         item = dict(zip(header, row, strict=False))
-        if str(item.get("statuscode", "200")) != "200" or not str(item.get("timestamp", "")).isdigit():
-            continue
+        if str(item.get("statuscode", "200")) != "200" or not valid_timestamp(str(item.get("timestamp", ""))):
+            continue  # not a capture we can date ('20199999999999'): skipped, never a traceback
         out.append(Capture(timestamp=str(item["timestamp"]), original=str(item["original"]),
                            mimetype=item.get("mimetype") or None, digest=str(item.get("digest", ""))))
     return sorted(out, key=lambda c: c.timestamp)

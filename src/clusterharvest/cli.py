@@ -97,6 +97,9 @@ def cmd_harvest(args: argparse.Namespace) -> int:
     except HarvestError as exc:
         return fail(str(exc))
     prefect_environment()
+    from . import watchdog
+
+    watchdog.start()  # should this process be killed, Prefect's temporary server does not outlive it
     from clusterharvest_flows.harvest import run  # Prefect is imported only for the commands that run flows
 
     result, code, own = run_flow(args, lambda: run(
@@ -194,10 +197,12 @@ def cmd_versions(args: argparse.Namespace) -> int:
     """List the published versions."""
     from .versions import summaries
 
+    if not args.out.is_dir():
+        return fail(f"no dataset root {args.out}")
     rows = summaries(args.out)
     if args.format == "json":
         print_json(rows)
-        return 0
+        return 1 if any(row["problem"] for row in rows) else 0
     if not rows:
         print(f"no versions in {args.out}")
     for row in rows:
@@ -205,7 +210,10 @@ def cmd_versions(args: argparse.Namespace) -> int:
         summary = "first version" if changes is None else ", ".join(f"{v} {k}" for k, v in changes.items() if v) or \
             "no record changes"
         print(f"{row['version']}  {row['clusters']} clusters  {summary}{'  (LATEST)' if row['latest'] else ''}")
-    return 0
+    broken = [row for row in rows if row["problem"]]
+    for row in broken:
+        print(f"{PROG}: error: {row['problem']}", file=sys.stderr)
+    return 1 if broken else 0
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -408,11 +416,24 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``clusterharvest`` command."""
     args = build_parser().parse_args(argv)
+    notes = logging.getLogger("clusterharvest")
+    if not any(getattr(h, "name", None) == PROG for h in notes.handlers):
+        # The library's warnings (a missing LATEST, a quarantined entry) as one line each on stderr.
+        handler = logging.StreamHandler()
+        handler.name = PROG
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(logging.Formatter(f"{PROG}: note: %(message)s"))
+        notes.addHandler(handler)
     try:
         return int(args.func(args))
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except HarvestError as exc:
+        return fail(str(exc))
+    except OSError as exc:  # a full disk, a read-only folder: what the system said, on one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        return fail(f"{where}{exc.strerror or exc}")
 
 
 if __name__ == "__main__":

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from typing import Any
 
 from .contacts import parse_contact_block, split_body
 from .descriptions import describe, find_boilerplate, group_paragraphs
+from .errors import ParseError
 from .models import Cluster, Issue, Phases, issue
 from .normalize.countries import parse_targets
 from .normalize.names import self_name, slugify
@@ -98,8 +100,11 @@ def invalid_reason(record: Cluster) -> str | None:
     return None
 
 
+TIME_LIMIT = 300.0  # seconds to build one source's records; a real directory takes well under one
+
+
 def build_clusters(entries: list[DirectoryEntry], source_id: str,
-                   quarantine: list[dict[str, Any]] | None = None) -> list[Cluster]:
+                   quarantine: list[dict[str, Any]] | None = None, time_limit: float = TIME_LIMIT) -> list[Cluster]:
     """All entries as records: boilerplate found across entries, ids unique (a clash gets the page position
     appended, as an issue), and any line that reached no field kept as an issue.
 
@@ -109,8 +114,13 @@ def build_clusters(entries: list[DirectoryEntry], source_id: str,
     bodies = [split_body(e.body) for e in entries]
     grouped = [group_paragraphs(description) for description, _ in bodies]
     boilerplate = find_boilerplate(grouped)
-    clusters, kept = [], []
+    clusters: list[Cluster] = []
+    kept: list[DirectoryEntry] = []
+    deadline = time.monotonic() + time_limit
     for entry, body, paragraphs in zip(entries, bodies, grouped, strict=True):
+        if time.monotonic() > deadline:
+            raise ParseError(f"building records took longer than {time_limit:g} s ({len(clusters)} of "
+                             f"{len(entries)} entries done)", source_id)
         try:
             record, placed = build_cluster(entry, source_id, boilerplate, body, paragraphs)
             reason = invalid_reason(record)
@@ -118,7 +128,8 @@ def build_clusters(entries: list[DirectoryEntry], source_id: str,
             record, placed, reason = None, [], f"{type(exc).__name__}: {exc}"
         if reason is not None or record is None:
             if quarantine is None:
-                raise ValueError(f"entry {entry.position} ({(entry.lines or [''])[0]!r}) is invalid: {reason}")
+                raise ParseError(f"entry {entry.position} ({(entry.lines or [''])[0]!r}) cannot become a record: "
+                                 f"{reason}", source_id)
             quarantine.append({"source": source_id, "position": entry.position,
                                "first_line": (entry.lines or [""])[0], "reason": reason, "lines": entry.lines})
             continue

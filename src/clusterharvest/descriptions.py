@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -40,12 +40,35 @@ def find_boilerplate(entries: list[list[str]]) -> set[str]:
                 if len(key) >= MIN_SENTENCE:
                     seen[key].add(n)
     common = {key for key, where in seen.items() if len(where) >= MIN_ENTRIES}
-    # Reworded copies ("innovative capability" for "innovation competence"): compared only against the
-    # few recurring sentences, so this stays linear in the number of entries.
-    choices = sorted(common)
-    near = {key for key in seen if key not in common and choices
-            and process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=SIMILAR) is not None}
-    return common | near
+    return common | reworded_copies([key for key in seen if key not in common], common)
+
+
+def trigrams(key: str) -> set[tuple[str, ...]]:
+    """A key's word trigrams."""
+    words = key.split()
+    return {tuple(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
+
+
+def reworded_copies(keys: list[str], common: set[str], candidates: int = 5) -> set[str]:
+    """Keys nearly equal to a recurring sentence ("innovative capability" for "innovation competence").
+
+    Each key is compared only with the few recurring sentences that share most word trigrams with it (two
+    sentences 90% alike share most of them), never with all: so the cost stays linear in the number of
+    sentences however many recur (a page of thousands of entries that repeat each other's sentences).
+    """
+    index: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for key in sorted(common):
+        for gram in trigrams(key):
+            index[gram].append(key)
+    near = set()
+    for key in keys:
+        shared: Counter[str] = Counter()
+        for gram in trigrams(key):
+            shared.update(index.get(gram, ())[:candidates * 4])
+        choices = [k for k, _ in shared.most_common(candidates)]
+        if choices and process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=SIMILAR) is not None:
+            near.add(key)
+    return near
 
 
 def strip_boilerplate(paragraph: str, boilerplate: set[str]) -> tuple[str, list[str]]:

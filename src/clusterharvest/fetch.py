@@ -11,6 +11,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import mimetypes
+import socket
 import threading
 import time
 import urllib.robotparser
@@ -22,6 +23,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3.util
 
 from .config import FetchSettings, Source
 from .errors import FetchError
@@ -211,11 +213,20 @@ class Fetcher:
     # -- checks ---------------------------------------------------------------------------------
 
     def check_url(self, url: str, source_id: str, redirect: bool = False) -> None:
-        """Refuse schemes other than http(s) and hosts other than the configured sources'."""
+        """Refuse schemes other than http(s), hosts other than the configured sources', and URLs that parsers
+        read differently: a backslash or user info ('http://evil\\@good/') makes urlsplit see one host while
+        urllib3 connects to another, so neither is allowed at all."""
         what = "redirect to" if redirect else "url"
-        scheme = urlsplit(url).scheme.lower()
+        try:
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
+            both_agree = urllib3.util.parse_url(url).host == parts.hostname
+        except ValueError as exc:
+            raise FetchError(f"refused {what} {url}: not a valid URL ({exc})", source_id) from None
         if scheme not in ("http", "https"):
             raise FetchError(f"refused {what} {url}: scheme {scheme or 'none'!r} not allowed", source_id)
+        if "\\" in url or "@" in parts.netloc or not both_agree:
+            raise FetchError(f"refused {what} {url}: backslashes and user info are not allowed in URLs", source_id)
         if origin(url) not in self.origins:
             host, port = origin(url)
             raise FetchError(f"refused {what} {url}: host {host}:{port} is not a configured source",
@@ -253,6 +264,23 @@ class Fetcher:
         else:
             parser.parse(disallow_all)
         return parser
+
+    def check_peer(self, raw: requests.Response, url: str, source_id: str) -> None:
+        """The address actually connected to must be one the URL's host resolves to: whatever a URL parser
+        made of the URL, bytes from another machine are never taken."""
+        connection = getattr(raw.raw, "_connection", None)
+        sock = getattr(connection, "sock", None)
+        if sock is None:
+            return  # no socket to ask (the body came with the headers and the connection is back in the pool)
+        peer = sock.getpeername()[0]
+        host, port = origin(url)
+        try:
+            expected = {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
+        except OSError:
+            expected = set()
+        if peer not in expected:
+            raw.close()
+            raise FetchError(f"refused {url}: connected to {peer}, not to an address of {host}", source_id)
 
     # -- transport ------------------------------------------------------------------------------
 
@@ -305,6 +333,7 @@ class Fetcher:
                              unreachable=True) from None
         except requests.exceptions.RequestException as exc:
             raise FetchError(f"request to {url} failed: {short_reason(exc)}", source_id) from None
+        self.check_peer(raw, url, source_id)
         # A watchdog closes the connection at the deadline, so even a read blocked on a
         # server that trickles one byte at a time ends in time.
         timer = threading.Timer(max(0.0, deadline - time.monotonic()), raw.close)

@@ -66,12 +66,25 @@ def _address(a: dict[str, Any]) -> str:
     return ", ".join(p for p in (a.get("organisation"), a.get("street"), place, a.get("country")) if p)
 
 
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): starting with =, @, a tab or a carriage
+# return, or with + or - followed by something other than a plain number (a phone number in E.164 stays as
+# it is).
+FORMULA_START = re.compile(r"^(?:[=@\t\r]|[+-](?![\d ]+$))")
+
+
+def neutralise(value: Any) -> Any:
+    """A CSV cell that cannot run as a formula: a leading ' before a formula character, as OWASP recommends."""
+    if isinstance(value, str) and FORMULA_START.match(value):
+        return "'" + value
+    return value
+
+
 def _csv(fields: list[tuple[str, str, str]], rows: list[dict[str, Any]]) -> bytes:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=[f for f, _, _ in fields], lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: ("" if v is None else neutralise(v)) for k, v in row.items()})
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -113,15 +126,47 @@ def table_schema(fields: list[tuple[str, str, str]], key: list[str]) -> dict[str
             "missingValues": [""]}
 
 
-def redact(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The public variant: contact persons' names, titles, forms of address, e-mails and numbers removed,
-    and the raw values of issues about contacts (which hold such data) removed too. Roles, organisations
-    and addresses (of organisations) stay."""
+EMAIL_LIKE = re.compile(r"[\w.%+'-]+@[\w-]+(?:\.[\w-]+)*(?:\.\w{2,})?")
+PHONE_LIKE = re.compile(r"(?:\+|\b0)[\d\s()/.\-–]{5,}\d")
+REDACTED = "[redacted]"
+
+
+def person_names(records: list[dict[str, Any]]) -> set[str]:
+    """Every contact person's name (and the titled form) in the records: what redaction looks for in text."""
+    names = set()
+    for r in records:
+        for c in r.get("contacts", []):
+            if c.get("name"):
+                names.add(c["name"])
+                names.update(part for part in c["name"].split() if len(part) > 3 and part[0].isupper())
+    return names
+
+
+def scrub(text: str | None, names: set[str]) -> str | None:
+    """Text without e-mail addresses, phone numbers and the given person names, by what they look like,
+    wherever they stand (an issue's value or message, a changelog value)."""
+    if not text:
+        return text
+    text = EMAIL_LIKE.sub(REDACTED, text)
+    text = PHONE_LIKE.sub(REDACTED, text)
+    for name in sorted(names, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", REDACTED, text)
+    return text
+
+
+def redact(records: list[dict[str, Any]], names: set[str] | None = None) -> list[dict[str, Any]]:
+    """The public variant: contact persons' names, titles, forms of address, e-mails and numbers removed;
+    in every issue (whatever its field) e-mail addresses, phone numbers and those persons' names are removed
+    from the raw value and the message, and issues about contacts lose their raw value. Roles,
+    organisations and addresses (of organisations) stay."""
+    names = person_names(records) if names is None else names
     out = []
     for r in records:
         contacts = [{**c, **{k: ([] if isinstance(c.get(k), list) else None) for k in PERSONAL}}
                     for c in r["contacts"]]
-        issues = [{**i, "value": None} if i["field"].startswith("contacts") else i for i in r["issues"]]
+        issues = [{**i, "message": scrub(i["message"], names),
+                   "value": None if i["field"].startswith("contacts") else scrub(i.get("value"), names)}
+                  for i in r["issues"]]
         out.append({**r, "contacts": contacts, "issues": issues})
     return out
 
@@ -194,6 +239,21 @@ def redact_programme(programme: dict[str, Any] | None) -> dict[str, Any] | None:
     return {**programme, "contact": contact, "evidence": evidence}
 
 
+def scrub_changes(changes: dict[str, Any], names: set[str]) -> dict[str, Any]:
+    """A changelog whose string values (at any depth) have no e-mail addresses, phone numbers or known names."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return scrub(value, names)
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {k: (v if k in ("path", "id", "from", "to") else clean(v)) for k, v in value.items()}
+        return value
+
+    return {k: (v if k in ("from", "to") else clean(v)) for k, v in changes.items()}
+
+
 PERSONAL_PATH = re.compile(r"^(?:programme\.)?contacts?(?:\[\d+\])?(?:\.(?:" + "|".join(PERSONAL) + r"))?$")
 
 
@@ -214,6 +274,8 @@ def redact_changes(changes: dict[str, Any] | None) -> dict[str, Any] | None:
 def public_variant(version: str, data: dict[str, Any], changes: dict[str, Any] | None) -> dict[str, bytes]:
     """Every file of the public variant of a version: JSON, CSVs, report and package, without personal data."""
     public: dict[str, Any] = {"clusters.json": redact(data["clusters.json"])}
+    if changes is not None:
+        changes = scrub_changes(changes, person_names(data["clusters.json"]))
     if data.get("programme.json") is not None:
         public["programme.json"] = redact_programme(data["programme.json"])
     return version_files(version, public, redact_changes(changes), redacted=True)

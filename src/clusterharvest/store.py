@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .errors import FetchError
+
 EXTENSIONS = {
     "text/html": ".html",
     "application/xhtml+xml": ".html",
@@ -59,8 +61,16 @@ class Snapshot:
     not_modified: bool = False  # this run's request was answered 304
 
     def read(self) -> builtins.bytes:  # `bytes` is also a field name here
-        """The snapshot's bytes."""
-        return Path(self.file).read_bytes()
+        """The snapshot's bytes, checked against the sha256 its sidecar records (a snapshot changed on disk is
+        never replayed under its old hash)."""
+        try:
+            data = Path(self.file).read_bytes()
+        except OSError as exc:
+            raise FetchError(f"cannot read snapshot {self.file}: {exc.strerror or exc}", self.source_id) from None
+        if sha256_hex(data) != self.sha256:
+            raise FetchError(f"snapshot {self.file} does not match the sha256 its sidecar records (changed on "
+                             "disk); refusing to use it", self.source_id)
+        return data
 
     def provenance(self) -> dict[str, object]:
         """What the manifest records for this source."""
@@ -113,14 +123,17 @@ class RawStore:
         folder = self.root / source_id
         ext = EXTENSIONS.get(media_type(content_type), ".bin")
         data_path = folder / f"{digest}{ext}"
-        if not data_path.exists():
-            atomic_write(data_path, data)
-        snap = Snapshot(
-            source_id=source_id, url=url, file=str(data_path.resolve()), sha256=digest, bytes=len(data),
-            content_type=content_type, obtained_at=obtained_at or utc_now(), method=method,
-            etag=etag, last_modified=last_modified, extra=dict(extra or {}),
-        )
-        self.write_sidecar(snap)
+        try:
+            if not data_path.exists():
+                atomic_write(data_path, data)
+            snap = Snapshot(
+                source_id=source_id, url=url, file=str(data_path.resolve()), sha256=digest, bytes=len(data),
+                content_type=content_type, obtained_at=obtained_at or utc_now(), method=method,
+                etag=etag, last_modified=last_modified, extra=dict(extra or {}),
+            )
+            self.write_sidecar(snap)
+        except OSError as exc:
+            raise FetchError(f"cannot store the snapshot in {folder}: {exc.strerror or exc}", source_id) from None
         return snap
 
     def write_sidecar(self, snap: Snapshot) -> None:
@@ -137,12 +150,25 @@ class RawStore:
         for meta_path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
             try:
                 meta = json.loads(meta_path.read_text(encoding="utf-8"))
-                data_path = folder / meta["file"]
-                found.append(Snapshot(**{**meta, "file": str(data_path.resolve())}))
-            except (ValueError, KeyError, TypeError):
+                data_path = self.inside(folder, meta["file"])
+                if data_path is None:
+                    continue
+                found.append(Snapshot(**{**meta, "file": str(data_path)}))
+            except (ValueError, KeyError, TypeError, OSError):
                 continue  # not a sidecar (or a damaged one): never replay what we cannot describe
         found = [s for s in found if Path(s.file).is_file()]
         return sorted(found, key=lambda s: (s.obtained_at, s.sha256))
+
+    def inside(self, folder: Path, name: object) -> Path | None:
+        """A sidecar's data file, only if it is a plain file of the source's own folder in this store: a name
+        with a path in it, a symlink, or a folder that leads outside the store is never followed."""
+        if not isinstance(name, str) or not name or name != Path(name).name or name in (".", ".."):
+            return None
+        path = folder / name
+        root = self.root.resolve()
+        if path.is_symlink() or folder.is_symlink() or not path.resolve().is_relative_to(root):
+            return None
+        return path.resolve()
 
     def latest(self, source_id: str) -> Snapshot | None:
         """The newest snapshot of a source, or None."""

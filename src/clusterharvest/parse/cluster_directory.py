@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ..errors import ParseError
 from .labels import match_label, split_line
-from .text import document_lines
+from .text import document_lines, truncation
 
 MAX_NAME_LINES = 2
 MAX_NAME_LENGTH = 120
@@ -26,6 +26,7 @@ SENTENCE_END = re.compile(r"[a-zäöüß]{2,}[.!?][\"”“]?$")
 TWO_SENTENCES = re.compile(r"[a-zäöüß]{2,}[.!?]\s+[A-ZÄÖÜ]")
 POSTCODE = re.compile(r"(?:^|\s|D-)\d{5}\s+[A-ZÄÖÜ]")
 MANY_DIGITS = re.compile(r"(?:\d[\s/().-]*){6,}")
+MAX_ENTRIES = 100_000  # far beyond any real directory; more is a page that is not one (or an attack)
 
 
 @dataclass
@@ -94,11 +95,16 @@ def parse_directory(data: bytes | str, url: str = "", content_type: str | None =
     Raises:
         ParseError: if the page has no entry at all.
     """
+    cut = truncation(data, content_type)
+    if cut:
+        raise ParseError(f"the directory looks cut off: {cut}; its last entries would be lost")
     lines = [part for line in document_lines(data, content_type) for part in split_line(line)]
     anchors = [i for i, line in enumerate(lines) if (m := match_label(line)) and m.kind == "concept"]
     if not anchors:
         raise ParseError("no directory entries: no 'Target countries concept phase' label found in "
                          f"{url or 'the page'}")
+    if len(anchors) > MAX_ENTRIES:
+        raise ParseError(f"{len(anchors)} directory entries, more than the parser's limit of {MAX_ENTRIES}")
     starts: list[tuple[int, list[str], list[str]]] = []
     floor = 0
     for anchor in anchors:

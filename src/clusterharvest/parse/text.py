@@ -57,19 +57,39 @@ def encoding_label(label: str) -> str | None:
         return None
 
 
-def _sniff(data: bytes, content_type: str | None) -> tuple[str, bool]:
-    """(encoding, whether the bytes were found to be valid UTF-8 on the way)."""
+def declared_encoding(data: bytes, content_type: str | None) -> str | None:
+    """The encoding a document declares: BOM, then the HTTP header, then ``<meta charset>`` (the BOM wins over
+    the header, as in the HTML standard); None if it declares none we know."""
     for bom, codec in BOMS:
         if data.startswith(bom):
-            return codec, False
+            return codec
     if content_type:
         in_header = HEADER_CHARSET.search(content_type)
         if in_header and (name := encoding_label(in_header.group(1))):
-            return name, False
+            return name
     in_meta = META_CHARSET.search(data[:4096])
     if in_meta and (name := encoding_label(in_meta.group(1).decode("ascii", "replace"))):
-        return name, False
-    return ("utf-8", True) if is_utf8(data) else ("cp1252", False)
+        return name
+    return None
+
+
+def _sniff(data: bytes, content_type: str | None) -> tuple[str, bool]:
+    """(encoding, whether the bytes were found to be valid UTF-8 on the way).
+
+    A declaration is checked against the bytes, since pages lie about their charset: bytes declared UTF-8 that
+    are not valid UTF-8 are read as windows-1252 (what such bytes almost always are), and bytes declared as
+    windows-1252 or Latin-1 that are valid UTF-8 with non-ASCII characters are read as UTF-8 (windows-1252 would
+    turn 'ä' into 'Ã¤'). Either way no replacement character ends up in a name or an id.
+    """
+    declared = declared_encoding(data, content_type)
+    if declared in ("utf-8-sig", "utf-16"):
+        return declared, False
+    if declared == "utf-8" or declared is None:
+        valid = is_utf8(data)
+        return ("utf-8", True) if valid else ("cp1252", False)
+    if declared == "cp1252" and not data.isascii() and is_utf8(data):
+        return "utf-8", True
+    return declared, False
 
 
 def sniff_encoding(data: bytes, content_type: str | None = None) -> str:
@@ -219,6 +239,19 @@ def html_lines(html: str | bytes, encoding: str | None = None) -> list[str]:
     if limits:
         raise ParseError(f"HTML exceeds the parser's limits ({limits[0]}); its text would be incomplete")
     return lines
+
+
+HTML_END = re.compile(rb"</html\s*>\s*(?:<!--.*?-->\s*)*$", re.I | re.S)
+
+
+def truncation(data: bytes | str, content_type: str | None = None) -> str | None:
+    """Why an HTML page looks cut off (it ends before its closing ``</html>``: a transfer that stopped short, a
+    server that sent part of the page), or None. Plain text cannot tell, so it never looks cut."""
+    raw = data if isinstance(data, bytes) else data.encode("utf-8")
+    if not ("html" in (content_type or "") or looks_like_html(raw)) or HTML_END.search(raw[-4096:]):
+        return None
+    tail = " ".join(raw[-200:].decode("utf-8", "replace").split())
+    return f"the page ends before its closing </html> (it ends with {tail[-60:]!r})"
 
 
 def document_lines(data: bytes | str, content_type: str | None = None) -> list[str]:
