@@ -44,6 +44,17 @@ def expected_directory() -> list[dict]:
     return yaml.safe_load((EXPECTED / "interspin_directory_en.yml").read_text(encoding="utf-8"))
 
 
+@pytest.fixture
+def site(bundled_directory_html):
+    """The bundled directory page served at /dir on 127.0.0.1; change ``page["body"]`` to serve another."""
+    from .httpserver import start_server
+
+    page = {"body": bundled_directory_html}
+    srv = start_server({"/dir": lambda seen: (200, {"Content-Type": "text/html; charset=utf-8"}, page["body"])})
+    yield srv, page
+    srv.stop()
+
+
 @pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory):
     """One real ``prefect server start`` on a free loopback port for the whole session (its own PREFECT_HOME,

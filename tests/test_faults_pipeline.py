@@ -18,17 +18,8 @@ from clusterharvest.pipeline import LOCK_NAME, dataset_lock, open_context, run_h
 from clusterharvest.publish import list_versions, read_latest, read_manifest
 
 from .conftest import ROOT
-from .httpserver import start_server
 
 GATES = "min_entries = 25\nmax_entries = 50\nmax_shrink = 0.1\n"
-
-
-@pytest.fixture
-def site(bundled_directory_html):
-    page = {"body": bundled_directory_html}
-    srv = start_server({"/dir": lambda seen: (200, {"Content-Type": "text/html; charset=utf-8"}, page["body"])})
-    yield srv, page
-    srv.stop()
 
 
 def harvest(tmp_path, srv, gates: str = GATES, allow_shrink: bool = False):

@@ -30,14 +30,6 @@ from .test_faults_pipeline import first_entries
 NO_GATES = ""  # a directory source with nothing configured: the defaults must protect it
 
 
-@pytest.fixture
-def site(bundled_directory_html):
-    page = {"body": bundled_directory_html}
-    srv = start_server({"/dir": lambda seen: (200, {"Content-Type": "text/html; charset=utf-8"}, page["body"])})
-    yield srv, page
-    srv.stop()
-
-
 def harvest(tmp_path: Path, srv, gates: str = NO_GATES, allow_shrink: bool = False):
     (tmp_path / "sources.toml").write_text(
         f'[fetch]\nmin_interval = 0\nmax_tries = 1\n\n[[source]]\nid = "directory"\nurl = "{srv.url("/dir")}"\n'
@@ -441,6 +433,7 @@ def test_a_killed_harvest_leaves_no_temporary_prefect_server(tmp_path):
                   Path(f"/proc/{p}/cmdline").read_bytes()}
         time.sleep(0.2)
     assert server, "the harvest started no temporary server"
+    time.sleep(1.5)  # the server has been up a moment (the watchdog looks five times a second)
     harvest.send_signal(signal.SIGKILL)
     harvest.wait()
     deadline = time.monotonic() + 20

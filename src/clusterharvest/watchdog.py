@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-POLL = 0.5  # seconds between looks
+POLL = 0.2  # seconds between looks
 GRACE = 5.0  # seconds between SIGTERM and SIGKILL
 
 
