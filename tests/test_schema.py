@@ -7,7 +7,8 @@ import jsonschema
 from clusterharvest.clusters import build_clusters
 from clusterharvest.parse.cluster_directory import parse_directory
 from clusterharvest.publish import records_payload
-from clusterharvest.schema import SCHEMA_DIR, render, schemas
+from clusterharvest.schema import SCHEMA_DIR, schemas
+from clusterharvest.store import pretty_json
 
 from .conftest import ROOT
 
@@ -15,7 +16,7 @@ from .conftest import ROOT
 def test_committed_schema_matches_the_models():
     for name, schema in schemas().items():
         committed = (ROOT / "normalized" / SCHEMA_DIR / name).read_bytes()
-        assert committed == render(schema), f"{name} is stale: run python -m clusterharvest.schema normalized"
+        assert committed == pretty_json(schema), f"{name} is stale: run python -m clusterharvest.schema normalized"
 
 
 def test_records_validate_against_the_schema(directory_capture):

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from .config import Source
 from .errors import FetchError
 from .fetch import Fetcher
-from .store import RawStore, Snapshot, atomic_write, pretty_json
+from .store import RawStore, Snapshot, atomic_write, iso_z, pretty_json
 
 INDEX = "captures.json"
 
@@ -46,7 +46,7 @@ class Capture:
     @property
     def as_of(self) -> str:
         """The capture time as ISO 8601 ('2019-05-04T10:20:30Z')."""
-        return self.captured.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return iso_z(self.captured)
 
     def provenance(self, base: str) -> dict[str, str]:
         """What a snapshot of this capture records about it (sidecar ``extra``, then the manifest)."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from .config import KINDS, LANGS
+from .config import KINDS
 from .errors import HarvestError
 
 PROG = "clusterharvest"
@@ -315,7 +315,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             out = {"round": found.round, "selected": [asdict(a) for a in found.selected],
                    "facts": [asdict(f) for f in found.facts], "issues": found.issues}
         else:
-            facts = (parse_flyer(data) if args.kind == "flyer" else parse_programme_page(data, ctype))[0]
+            facts = parse_flyer(data) if args.kind == "flyer" else parse_programme_page(data, ctype)[0]
             out = {"facts": [asdict(f) for f in facts]}
     except HarvestError as exc:
         return fail(f"{args.path}: {exc}")
@@ -406,7 +406,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="parse one local file and print its records or facts as JSON (no Prefect)")
     p.add_argument("path", type=Path, metavar="PATH", help="an HTML, PDF or plain-text file")
     p.add_argument("--kind", required=True, choices=KINDS, help="what the file is")
-    p.add_argument("--lang", choices=LANGS, default=None, help="language of the page (default: detected)")
     p.add_argument("--round", type=int, default=None, metavar="N",
                    help="announcement: the round it announces, where its text does not say")
     p.set_defaults(func=cmd_extract)

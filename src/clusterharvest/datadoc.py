@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .models import SCHEMA_VERSION, Cluster, Programme
-from .outputs import CLUSTER_FIELDS, CONTACT_FIELDS
+from .outputs import CLUSTERS_CSV_COLUMNS, CONTACTS_CSV_COLUMNS
 
 
 def type_name(annotation: Any) -> str:
@@ -95,12 +95,12 @@ def render() -> str:
         "",
         "One row per cluster (UTF-8 with a byte-order mark; lists joined with `; `).",
         "",
-        "| column | type | meaning |\n|---|---|---|", *table_rows(CLUSTER_FIELDS), "",
+        "| column | type | meaning |\n|---|---|---|", *table_rows(CLUSTERS_CSV_COLUMNS), "",
         "## contacts.csv",
         "",
         "One row per contact.",
         "",
-        "| column | type | meaning |\n|---|---|---|", *table_rows(CONTACT_FIELDS), "",
+        "| column | type | meaning |\n|---|---|---|", *table_rows(CONTACTS_CSV_COLUMNS), "",
     ]
     return "\n".join(parts)
 

@@ -27,6 +27,7 @@ import urllib3.util
 
 from .config import FetchSettings, Source
 from .errors import FetchError
+from .parse.text import looks_like_html
 from .store import RawStore, Snapshot, sha256_hex, utc_now
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
@@ -416,10 +417,9 @@ def read_capped(raw: requests.Response, url: str, source_id: str, max_bytes: int
 
 def guess_content_type(path: Path, data: bytes) -> str:
     """Content type of a local file from its magic bytes, else its extension."""
-    head = data[:1024].lstrip().lower()
     if data.startswith(b"%PDF-"):
         return "application/pdf"
-    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
+    if looks_like_html(data):
         return "text/html"
     return mimetypes.guess_type(path.name)[0] or "text/plain"
 

@@ -23,7 +23,7 @@ from .store import pretty_json
 SEP = "; "
 PERSONAL = ("name", "academic_title", "honorific", "email", "phone", "fax", "mobile")
 
-CLUSTER_FIELDS: list[tuple[str, str, str]] = [
+CLUSTERS_CSV_COLUMNS: list[tuple[str, str, str]] = [
     ("id", "string", "Stable slug of the cluster's name; the key across versions."),
     ("name", "string", "The entry's heading, else its organisation line, else derived."),
     ("organisation", "string", "Organisation line under the heading."),
@@ -42,7 +42,7 @@ CLUSTER_FIELDS: list[tuple[str, str, str]] = [
     ("sources", "string", "Ids of the sources the record came from, '; '-separated."),
     ("issues", "integer", "Number of data-quality issues (see clusters.json for each)."),
 ]
-CONTACT_FIELDS: list[tuple[str, str, str]] = [
+CONTACTS_CSV_COLUMNS: list[tuple[str, str, str]] = [
     ("cluster_id", "string", "Id of the cluster (clusters.csv)."),
     ("position", "integer", "Position of the contact within the cluster's contacts, from 0."),
     ("name", "string", "Person's name without titles or honorifics."),
@@ -104,7 +104,7 @@ def clusters_csv(records: list[dict[str, Any]]) -> bytes:
             "contacts": len(r["contacts"]), "addresses": SEP.join(_address(a) for a in r["addresses"]),
             "sources": _joined(r["sources"]), "issues": len(r["issues"]),
         })
-    return _csv(CLUSTER_FIELDS, rows)
+    return _csv(CLUSTERS_CSV_COLUMNS, rows)
 
 
 def contacts_csv(records: list[dict[str, Any]]) -> bytes:
@@ -117,7 +117,7 @@ def contacts_csv(records: list[dict[str, Any]]) -> bytes:
                          "role": c.get("role"), "organisation": c.get("organisation"), "email": c.get("email"),
                          "phone": _joined(c.get("phone")), "fax": _joined(c.get("fax")),
                          "mobile": _joined(c.get("mobile"))})
-    return _csv(CONTACT_FIELDS, rows)
+    return _csv(CONTACTS_CSV_COLUMNS, rows)
 
 
 def table_schema(fields: list[tuple[str, str, str]], key: list[str]) -> dict[str, Any]:
@@ -190,10 +190,10 @@ def datapackage(version: str, files: dict[str, bytes], redacted: bool) -> dict[s
                                       jsonSchema=programme_schema()))
         elif path == "clusters.csv":
             resources.append(resource("clusters-csv", path, body, "csv", encoding="utf-8-sig",
-                                      schema=table_schema(CLUSTER_FIELDS, ["id"])))
+                                      schema=table_schema(CLUSTERS_CSV_COLUMNS, ["id"])))
         elif path == "contacts.csv":
             resources.append(resource("contacts-csv", path, body, "csv", encoding="utf-8-sig",
-                                      schema=table_schema(CONTACT_FIELDS, ["cluster_id", "position"])))
+                                      schema=table_schema(CONTACTS_CSV_COLUMNS, ["cluster_id", "position"])))
         elif path == "changes.json":
             resources.append(resource("changes-json", path, body, "json", profile="data-resource"))
     description = ("Funded clusters of the BMBF measure 'Internationalisation of Leading-Edge Clusters, "

@@ -122,7 +122,7 @@ def parse_snapshot(source: Source, snapshot: Snapshot) -> Parsed:
         if source.kind == "cluster-directory":
             return Parsed(source, snapshot, entries=parse_directory(data, snapshot.url, snapshot.content_type))
         if source.kind == "flyer":
-            return Parsed(source, snapshot, facts=parse_flyer(data)[0])
+            return Parsed(source, snapshot, facts=parse_flyer(data))
         if source.kind == "programme-page":
             return Parsed(source, snapshot, facts=parse_programme_page(data, snapshot.content_type)[0], truncated=cut)
         if source.kind == "announcement":

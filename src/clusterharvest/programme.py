@@ -20,7 +20,7 @@ from .parse.facts import Fact
 KIND_PRIORITY = {"programme-page": 0, "flyer": 1, "announcement": 2}
 ROUND_PATH = re.compile(r"^rounds\[(\d+|\*)\]\.(\w+)$")
 PHASES = ("concept", "implementation")
-CONTACT_FIELDS = ("name", "academic_title", "organisation", "email", "phone", "fax")
+CONTACT_KEYS = tuple(ProgrammeContact.model_fields)  # contact.<key> facts, one per field
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def build_programme(stated: Sequence[tuple[str, str, list[Fact]]]) -> Programme:
     programme.max_funding_eur = values.get("max_funding_eur")
     programme.max_duration_years = values.get("max_duration_years")
     programme.phases = [Phase(name=p, max_years=values[f"phases.{p}"]) for p in PHASES if f"phases.{p}" in values]
-    contact = {f: values[f"contact.{f}"] for f in CONTACT_FIELDS if f"contact.{f}" in values}
+    contact = {f: values[f"contact.{f}"] for f in CONTACT_KEYS if f"contact.{f}" in values}
     programme.contact = ProgrammeContact(**contact) if contact else None
     programme.rounds, found = rounds(values, by_path.get("rounds[*].projects_selected", []))
     programme.issues = issues + found

@@ -25,7 +25,7 @@ from .diff import change_counts, diff_versions
 from .errors import PublishError
 from .models import SCHEMA_VERSION, Cluster, Programme
 from .outputs import version_files
-from .store import atomic_write, pretty_json
+from .store import atomic_write, iso_z, pretty_json
 
 TMP_PREFIX = ".tmp-"
 DATA_FILES = ("clusters.json", "programme.json")
@@ -230,11 +230,11 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
     files = version_files(version, data, changes)
     manifest = {
         "version": version,
-        "created": created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created": iso_z(created),
         "schema_version": SCHEMA_VERSION,
         "content_hash": digest,
         "previous": previous,
-        "as_of": (as_of or created).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "as_of": iso_z(as_of or created),
         "counts": {"clusters": len(clusters)},
         "files": {name: {"sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)}
                   for name, body in files.items()},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from .models import SCHEMA_VERSION, Cluster, Programme
-from .store import atomic_write
+from .store import atomic_write, pretty_json
 
 SCHEMA_DIR = "schema"
 BASE_URI = "https://clusterharvest.invalid/schema"  # ids only; nothing is served there
@@ -44,17 +43,12 @@ def schemas() -> dict[str, dict[str, Any]]:
     return {"clusters.schema.json": clusters_schema(), "programme.schema.json": programme_schema()}
 
 
-def render(schema: dict[str, Any]) -> bytes:
-    """Schema file bytes (stable formatting, so the committed copy can be compared)."""
-    return (json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-
-
 def write_schemas(out_dir: str | Path) -> list[Path]:
     """Write the schema files into ``<out_dir>/schema/`` (only those that changed)."""
     written = []
     for name, schema in schemas().items():
         path = Path(out_dir) / SCHEMA_DIR / name
-        body = render(schema)
+        body = pretty_json(schema)
         if not path.is_file() or path.read_bytes() != body:
             atomic_write(path, body)
             written.append(path)

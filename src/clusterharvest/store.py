@@ -28,9 +28,14 @@ EXTENSIONS = {
 }
 
 
+def iso_z(when: datetime) -> str:
+    """A time as ISO 8601 in UTC with a Z, to the second ('2026-11-21T05:47:29Z'): every time we write."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def utc_now() -> str:
-    """Current UTC time as ISO 8601 with a Z, to the second."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The current time as ``iso_z`` writes it."""
+    return iso_z(datetime.now(UTC))
 
 
 def sha256_hex(data: bytes) -> str:

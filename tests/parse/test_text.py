@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from clusterharvest.parse.text import decode, document_lines, html_lines, sniff_encoding
+from clusterharvest.parse.text import document_lines, html_lines, sniff_encoding
 
 UMLAUTS = "Elektromobilität Süd-West, Lüdenscheid, Weißandt-Gölzau"
 
@@ -21,7 +21,7 @@ UMLAUTS = "Elektromobilität Süd-West, Lüdenscheid, Weißandt-Gölzau"
     ("ä".encode("cp1252"), None, "cp1252"),  # not UTF-8: the web's usual fallback
 ])
 def test_sniff_encoding(data, ctype, want):
-    assert sniff_encoding(data, ctype) == want
+    assert sniff_encoding(data, ctype)[0] == want
 
 
 def test_windows_1252_page_with_meta_keeps_umlauts():
@@ -33,7 +33,6 @@ def test_windows_1252_page_with_meta_keeps_umlauts():
 def test_utf8_page_without_any_charset_keeps_umlauts():
     page = f"<html><body><p>{UMLAUTS}</p></body></html>".encode()
     assert document_lines(page, "text/html") == [UMLAUTS]
-    assert "Ã" not in decode(page, "text/html")
 
 
 def test_br_and_block_elements_make_the_same_lines():

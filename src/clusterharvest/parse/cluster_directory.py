@@ -22,7 +22,7 @@ from .text import document_lines, truncation
 MAX_NAME_LINES = 2
 MAX_NAME_LENGTH = 120
 GENERIC_LABEL = re.compile(r"^[^\s:][^:]{0,40}:\s*\S")
-SENTENCE_END = re.compile(r"[a-zäöüß]{2,}[.!?][\"”“]?$")
+ENDS_LIKE_SENTENCE = re.compile(r"[a-zäöüß]{2,}[.!?][\"”“]?$")
 TWO_SENTENCES = re.compile(r"[a-zäöüß]{2,}[.!?]\s+[A-ZÄÖÜ]")
 POSTCODE = re.compile(r"(?:^|\s|D-)\d{5}\s+[A-ZÄÖÜ]")
 MANY_DIGITS = re.compile(r"(?:\d[\s/().-]*){6,}")
@@ -52,7 +52,7 @@ def is_name_line(line: str) -> bool:
         or line.endswith(":")
         or match_label(line) is not None
         or GENERIC_LABEL.match(line) is not None
-        or SENTENCE_END.search(line) is not None
+        or ENDS_LIKE_SENTENCE.search(line) is not None
         or TWO_SENTENCES.search(line) is not None
         or POSTCODE.search(line) is not None
         or MANY_DIGITS.search(line) is not None

@@ -29,7 +29,7 @@ MONTHS = {m: n for n, m in enumerate(("january", "february", "march", "april", "
 MONTH = r"(" + "|".join(MONTHS) + r")"
 APPROXIMATE = r"(about|approximately|around|some|roughly|circa|ca\.)"
 COUNTED = r"(?:new |promising |further |more |selected |German )*(?:projects|clusters|networks|consortia)"
-SENTENCE_END = re.compile(r"(?<=[.!?])[”\"]?\s+(?=[A-Z0-9“\"„])")
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])[”\"]?\s+(?=[A-Z0-9“\"„])")
 
 FUNDING = re.compile(rf"\b(?:up to|a maximum of|maximum of|at most)\s+(?:(?:EUR|€)\s?{NUM}\s+million\b|"
                      rf"{NUM}\s+million\s+(?:euros?\b|EUR\b|€))", re.I)
@@ -67,13 +67,13 @@ def number(word: str) -> int:
     return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
 
 
-def sentences(text: str) -> list[str]:
+def prose_sentences(text: str) -> list[str]:
     """Text as sentences with single spaces: paragraphs (split at blank lines) split at sentence ends, so
     line wrapping inside a paragraph does not matter."""
     out = []
     for paragraph in re.split(r"\n\s*\n", text):
         flat = " ".join(paragraph.split())
-        out += [s.strip() for s in SENTENCE_END.split(flat) if s.strip()]
+        out += [s.strip() for s in SENTENCE_BREAK.split(flat) if s.strip()]
     return out
 
 
@@ -110,7 +110,7 @@ def prose_facts(text: str, own_round: int | None = None) -> list[Fact]:
     """Every programme fact the text states, in text order, each quoting its sentence."""
     facts: list[Fact] = []
     recent: list[int] = []
-    for sentence in sentences(text):
+    for sentence in prose_sentences(text):
         found: list[Fact] = []
         for m in FUNDING.finditer(sentence):
             found.append(Fact("max_funding_eur", number(m.group(1) or m.group(2)) * 1_000_000, sentence))

@@ -31,8 +31,7 @@ def flyer_paragraphs(pages: list[str]) -> str:
     return "\n".join(out)
 
 
-def parse_flyer(data: bytes) -> tuple[list[Fact], list[str]]:
-    """The flyer's programme facts, and its text lines (for ``extract``)."""
+def parse_flyer(data: bytes) -> list[Fact]:
+    """The flyer's programme facts."""
     text = flyer_paragraphs(pdf_pages(data))
-    lines = [line for line in text.splitlines() if line]
-    return prose_facts(text) + contact_facts(lines), lines
+    return prose_facts(text) + contact_facts([line for line in text.splitlines() if line])

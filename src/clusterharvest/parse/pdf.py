@@ -15,6 +15,7 @@ import subprocess
 import sys
 
 from ..errors import ParseError
+from .text import looks_like_html
 
 TIMEOUT = 30.0
 MAX_MEMORY = 2 * 1024**3  # address space of the child, bytes
@@ -32,7 +33,7 @@ def pdf_pages(data: bytes, *, timeout: float = TIMEOUT, max_memory: int = MAX_ME
     """The text of each page; ``ParseError`` for anything that is not a readable PDF within the limits."""
     head = data[:1024].lstrip()
     if not head.startswith(b"%PDF-"):
-        kind = "HTML" if head[:200].lower().lstrip().startswith((b"<!doctype", b"<html")) else "something else"
+        kind = "HTML" if looks_like_html(head) else "something else"
         raise ParseError(f"not a PDF (no %PDF- header; looks like {kind})")
     try:
         proc = subprocess.run(

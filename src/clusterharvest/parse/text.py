@@ -73,7 +73,7 @@ def declared_encoding(data: bytes, content_type: str | None) -> str | None:
     return None
 
 
-def _sniff(data: bytes, content_type: str | None) -> tuple[str, bool]:
+def sniff_encoding(data: bytes, content_type: str | None = None) -> tuple[str, bool]:
     """(encoding, whether the bytes were found to be valid UTF-8 on the way).
 
     A declaration is checked against the bytes, since pages lie about their charset: bytes declared UTF-8 that
@@ -92,12 +92,6 @@ def _sniff(data: bytes, content_type: str | None) -> tuple[str, bool]:
     return declared, False
 
 
-def sniff_encoding(data: bytes, content_type: str | None = None) -> str:
-    """The encoding of a document: BOM, then the HTTP header, then ``<meta charset>``, then UTF-8 if it
-    decodes, else windows-1252 (the BOM wins over the header, as in the HTML standard)."""
-    return _sniff(data, content_type)[0]
-
-
 def is_utf8(data: bytes) -> bool:
     """Whether bytes are valid UTF-8."""
     try:
@@ -105,11 +99,6 @@ def is_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def decode(data: bytes, content_type: str | None = None) -> str:
-    """Bytes to text by the sniffed encoding; undecodable bytes become U+FFFD, never an exception."""
-    return data.decode(sniff_encoding(data, content_type), errors="replace")
 
 
 def clean_line(text: str) -> str:
@@ -258,7 +247,7 @@ def document_lines(data: bytes | str, content_type: str | None = None) -> list[s
     """Lines of visible text of an HTML page or a plain-text document."""
     declared_html = "html" in (content_type or "")
     if isinstance(data, bytes):
-        encoding, valid_utf8 = _sniff(data, content_type)
+        encoding, valid_utf8 = sniff_encoding(data, content_type)
         if encoding == "utf-8" and (declared_html or looks_like_html(data)) and (valid_utf8 or is_utf8(data)):
             return html_lines(data, "utf-8")  # valid UTF-8: lxml reads the bytes directly, no str copy
         data = data.decode(encoding, errors="replace")  # (other encodings: markup is looked for once decoded)
