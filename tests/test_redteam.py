@@ -443,3 +443,23 @@ def test_a_killed_harvest_leaves_no_temporary_prefect_server(tmp_path):
     for p in left:
         os.kill(p, signal.SIGKILL)
     assert not left, "the temporary server outlived the killed harvest"
+
+
+def test_a_programme_page_that_lost_most_of_its_facts_is_refused(tmp_path):
+    page = {"body": RawStore(ROOT / "raw").latest("bmbf-programme-page-en").read()}  # type: ignore[union-attr]
+    srv = start_server({"/page": lambda seen: (200, {"Content-Type": "text/html; charset=utf-8"}, page["body"])})
+    try:
+        (tmp_path / "s.toml").write_text(
+            f'[fetch]\nmin_interval = 0\n[[source]]\nid = "page"\nurl = "{srv.url("/page")}"\n'
+            'kind = "programme-page"\nlang = "en"\n[[source]]\nid = "dir"\n'
+            f'url = "{ROOT / "tests/fixtures/captures/004_f274a48bf349ce0a.txt"}"\nkind = "cluster-directory"\n'
+            'lang = "en"\n')
+        ctx = open_context(tmp_path / "s.toml", tmp_path / "out", tmp_path / "raw")
+        good = run_harvest(ctx).version
+        html = page["body"].decode("utf-8")
+        page["body"] = html.replace("four million euros", "a sum").replace("maximum of two years", "while").encode()
+        with pytest.raises(GateError, match=f"source page: gate max_shrink: \\d+ facts, \\d+% fewer than the \\d+ "
+                                            f"in {good}"):
+            run_harvest(ctx)
+    finally:
+        srv.stop()
