@@ -238,7 +238,7 @@ def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir:
             parsed = results([parse_task.submit(s, snap) for s, snap in zip(srcs, snapshots, strict=True)])
             pipeline.log_parsed(parsed)
             gates_task(ctx, parsed)
-            records = results([normalise_task.submit(p) for p in parsed if p.source.kind == "cluster-directory"])
+            records = results([normalise_task.submit(p) for p in parsed if p.kind.gives_records])
             validated = validate_task(ctx, records)
             combined = combine_task(ctx, validated, parsed)
             outcome = {**publish_task(ctx, combined, parsed), "parsed": len(parsed)}

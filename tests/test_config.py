@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from clusterharvest.config import KINDS, load_registry
+from clusterharvest.config import load_registry
 from clusterharvest.errors import ConfigError
+from clusterharvest.kinds import kind_names
 
 from .conftest import ROOT
 
@@ -13,7 +14,7 @@ from .conftest import ROOT
 def test_shipped_registry_has_the_five_sources():
     reg = load_registry(ROOT / "sources.toml")
     assert len(reg.sources) == 5
-    assert {s.kind for s in reg.sources} == set(KINDS)
+    assert {s.kind for s in reg.sources} == set(kind_names())
     directory = reg.get("interspin-directory-en")
     assert directory.url == "https://interspin.de/en/cluster-network" and directory.lang == "en"
     flyer = reg.get("bmbf-flyer-2016")
@@ -79,7 +80,7 @@ BAD = [
     (DIRECTORY + 'round = "abc"\n', "round must be a whole number"),
     (DIRECTORY + 'archive = "no"\n', "archive must be true or false"),
     ('[[source]]\nid = "a"\nurl = "a.html"\nkind = "announcement"\nlang = "en"\nmin_entries = 3\n',
-     "publish gates are for cluster-directory"),
+     "publish gates are for directory sources"),
 ]
 
 

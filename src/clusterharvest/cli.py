@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from .config import KINDS
 from .errors import HarvestError
 
 PROG = "clusterharvest"
@@ -294,29 +293,14 @@ def read_input(path: Path) -> bytes:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Parse one local file with the library only and print what its kind's parser finds as JSON."""
-    from dataclasses import asdict
-
-    from .clusters import build_clusters
     from .fetch import guess_content_type
-    from .parse.announcement import parse_announcement
-    from .parse.cluster_directory import parse_directory
-    from .parse.flyer import parse_flyer
-    from .parse.programme_page import parse_programme_page
+    from .kinds import kind_of
 
-    out: Any
+    kind = kind_of(args.kind)
     try:
         data = read_input(args.path)
-        ctype = guess_content_type(args.path, data)
-        if args.kind == "cluster-directory":
-            records = build_clusters(parse_directory(data, str(args.path), ctype), source_id=args.path.stem)
-            out = [r.model_dump(mode="json") for r in sorted(records, key=lambda r: r.id)]
-        elif args.kind == "announcement":
-            found = parse_announcement(data, ctype, args.round)
-            out = {"round": found.round, "selected": [asdict(a) for a in found.selected],
-                   "facts": [asdict(f) for f in found.facts], "issues": found.issues}
-        else:
-            facts = parse_flyer(data) if args.kind == "flyer" else parse_programme_page(data, ctype)[0]
-            out = {"facts": [asdict(f) for f in facts]}
+        found = kind.read(data, guess_content_type(args.path, data), str(args.path), args.round)
+        out = kind.extract(found, source_id=args.path.stem)
     except HarvestError as exc:
         return fail(f"{args.path}: {exc}")
     print_json(out)
@@ -340,6 +324,8 @@ def add_dataset_options(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
+    from .kinds import kind_names
+
     parser = argparse.ArgumentParser(prog=PROG, description="Harvest the BMBF cluster internationalisation "
                                      "programme into versioned JSON datasets.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -405,7 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="parse one local file and print its records or facts as JSON (no Prefect)")
     p.add_argument("path", type=Path, metavar="PATH", help="an HTML, PDF or plain-text file")
-    p.add_argument("--kind", required=True, choices=KINDS, help="what the file is")
+    p.add_argument("--kind", required=True, choices=kind_names(), help="what the file is")
     p.add_argument("--round", type=int, default=None, metavar="N",
                    help="announcement: the round it announces, where its text does not say")
     p.set_defaults(func=cmd_extract)

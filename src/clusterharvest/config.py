@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 from .errors import ConfigError
 
-KINDS = ("programme-page", "flyer", "announcement", "cluster-directory")
 LANGS = ("en", "de")
 # Source ids name folders of the raw store: slugs only, never a path.
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
@@ -179,13 +178,15 @@ def read_source(path: Path, n: int, table: Any, seen: set[str]) -> Source:
     where = f"{path}: source {sid!r}"
     if sid in seen:
         raise ConfigError(f"{path}: duplicate source id {sid!r}")
-    if table["kind"] not in KINDS:
-        raise ConfigError(f"{where} has unknown kind {table['kind']!r} (known: {', '.join(KINDS)})")
+    from .kinds import kind_names, kind_of  # the parsers, imported only once a registry is read
+
+    if table["kind"] not in kind_names():
+        raise ConfigError(f"{where} has unknown kind {table['kind']!r} (known: {', '.join(kind_names())})")
     if table["lang"] not in LANGS:
         raise ConfigError(f"{where} has unknown lang {table['lang']!r} (known: {', '.join(LANGS)})")
     gate_keys = {k: v for k, v in table.items() if k not in SOURCE_KEYS}
-    if gate_keys and table["kind"] != "cluster-directory":
-        raise ConfigError(f"{where}: unknown settings {sorted(gate_keys)} (publish gates are for cluster-directory "
+    if gate_keys and not kind_of(table["kind"]).gives_records:
+        raise ConfigError(f"{where}: unknown settings {sorted(gate_keys)} (publish gates are for directory "
                           "sources)")
     gates = Gates(**read_table(where, gate_keys, Gates, GATE_MINIMUM, GATE_MAXIMUM))
     round_number = typed(where, "round", table["round"], int, 1, 99) if "round" in table else None

@@ -24,16 +24,15 @@ from .clusters import build_clusters
 from .config import Registry, Source, load_registry
 from .errors import ConfigError, FetchError, GateError, LockedError, ParseError, PublishError, ValidationFailed
 from .fetch import Fetcher, read_file_source
+from .kinds import SourceKind, kind_of
 from .link import apply_links
 from .merge import merge_by_id
 from .models import Cluster, Programme, issue
-from .parse.announcement import Announcement, parse_announcement
-from .parse.cluster_directory import DirectoryEntry, parse_directory
+from .parse.announcement import Announcement
+from .parse.cluster_directory import DirectoryEntry
 from .parse.facts import Fact
-from .parse.flyer import parse_flyer
-from .parse.programme_page import parse_programme_page
 from .parse.text import truncation
-from .programme import build_programme, cross_checks
+from .programme import Statements, build_programme, cross_checks
 from .publish import PublishResult, current_version, publish_version, read_data, read_manifest
 from .schema import write_schemas
 from .store import RawStore, Snapshot
@@ -108,29 +107,27 @@ class Parsed:
 
     source: Source
     snapshot: Snapshot
-    entries: list[DirectoryEntry] = field(default_factory=list)  # cluster-directory
-    facts: list[Fact] = field(default_factory=list)  # programme-page, flyer, announcement
+    entries: list[DirectoryEntry] = field(default_factory=list)  # entries that become cluster records
+    facts: list[Fact] = field(default_factory=list)  # programme facts
     announcement: Announcement | None = None
     truncated: str | None = None  # why the page looks cut off (a source whose facts may be incomplete)
+
+    @property
+    def kind(self) -> SourceKind:
+        """The source's kind, from the registry."""
+        return kind_of(self.source.kind)
 
 
 def parse_snapshot(source: Source, snapshot: Snapshot) -> Parsed:
     """Run the source kind's parser on a snapshot; a parse failure names the source."""
     data = snapshot.read()
-    cut = truncation(data, snapshot.content_type) if source.kind != "flyer" else None
+    kind = kind_of(source.kind)
+    cut = truncation(data, snapshot.content_type) if kind.may_be_cut and not kind.gives_records else None
     try:
-        if source.kind == "cluster-directory":
-            return Parsed(source, snapshot, entries=parse_directory(data, snapshot.url, snapshot.content_type))
-        if source.kind == "flyer":
-            return Parsed(source, snapshot, facts=parse_flyer(data))
-        if source.kind == "programme-page":
-            return Parsed(source, snapshot, facts=parse_programme_page(data, snapshot.content_type)[0], truncated=cut)
-        if source.kind == "announcement":
-            found = parse_announcement(data, snapshot.content_type, source.round)
-            return Parsed(source, snapshot, facts=found.facts, announcement=found, truncated=cut)
+        found = kind.read(data, snapshot.content_type, snapshot.url, source.round)
     except ParseError as exc:
         raise ParseError(exc.message, source.id) from None
-    raise ParseError(f"no parser for kind {source.kind!r}", source.id)
+    return Parsed(source, snapshot, found.entries, found.facts, found.announcement, truncated=cut)
 
 
 def how_obtained(ctx: Context, snapshot: Snapshot) -> str:
@@ -226,7 +223,7 @@ def check_gates(ctx: Context, parsed: list[Parsed]) -> None:
     lets smaller figures through (the minimum and the shrink gates), never growth or repeats."""
     for p in parsed:
         sid, gates = p.source.id, p.source.gates
-        if p.source.kind != "cluster-directory":
+        if not p.kind.gives_records:
             if not p.facts:
                 raise GateError("no programme facts found: the page does not say what this kind of source says "
                                 "(a login, error or moved page?)", sid)
@@ -247,7 +244,7 @@ def check_gates(ctx: Context, parsed: list[Parsed]) -> None:
             raise GateError(f"gate min_entries: {n} entries, fewer than the required {gates.min_entries} "
                             "(--allow-shrink to publish anyway)", sid)
         shrink_gate(ctx, p.source, "entries", n)
-    directories = [f"{p.source.id} ({len(p.entries)} entries)" for p in parsed if p.source.kind == "cluster-directory"]
+    directories = [f"{p.source.id} ({len(p.entries)} entries)" for p in parsed if p.kind.gives_records]
     steps_log.info("gates passed: %s", ", ".join(directories) or "no directory source")
 
 
@@ -265,7 +262,7 @@ class Batch:
 def normalise(parsed: Parsed) -> Batch:
     """Records from a parsed directory (none for other kinds); invalid entries quarantined."""
     batch = Batch(parsed.source.id, parsed.source.lang, entries=len(parsed.entries))
-    if parsed.source.kind == "cluster-directory":
+    if parsed.kind.gives_records:
         batch.records = build_clusters(parsed.entries, parsed.source.id, batch.quarantined)
     return batch
 
@@ -282,7 +279,7 @@ def check_records(ctx: Context, batch: Batch) -> None:
     """The gates again on what would be published: the records a directory gave (entries minus those
     quarantined), and the quarantined share (``max_quarantined``)."""
     source = ctx.registry.get(batch.source_id)
-    if source.kind != "cluster-directory":
+    if not kind_of(source.kind).gives_records:
         return
     gates = source.gates
     share = len(batch.quarantined) / batch.entries if batch.entries else 0.0
@@ -325,12 +322,12 @@ def provenance(parsed: list[Parsed]) -> list[dict[str, Any]]:
     for p in parsed:
         entry = p.snapshot.provenance()
         entry["kind"] = p.source.kind
-        if p.source.kind == "cluster-directory":
+        if p.kind.gives_records:
             entry["entries"] = len(p.entries)
-        elif p.source.kind == "announcement" and p.announcement is not None:
+        elif p.announcement is not None:
             entry["round"] = p.announcement.round
             entry["clusters_listed"] = len(p.announcement.selected)
-        if p.source.kind != "cluster-directory":
+        if not p.kind.gives_records:
             entry["facts"] = len(p.facts)
         out.append(entry)
     return sorted(out, key=lambda e: str(e["id"]))
@@ -358,8 +355,8 @@ def combine(ctx: Context, validated: Validated, parsed: list[Parsed]) -> Combine
         problems += [{"source": p.source.id, "problem": text} for text in p.announcement.issues]
         announced.append((p.source.id, p.announcement.round, len(p.announcement.selected),
                           sum(1 for link in found if link["cluster_id"])))
-    programme = build_programme([(p.source.id, p.source.kind, p.facts) for p in parsed
-                                 if p.source.kind != "cluster-directory"])
+    programme = build_programme([Statements(p.source.id, p.kind.fact_rank, p.kind.name_rank, p.facts)
+                                 for p in parsed if not p.kind.gives_records])
     cut = [issue("sources", f"source {p.source.id} looks cut off: {p.truncated}; the facts it states may be "
                             "incomplete", p.source.id) for p in parsed if p.truncated]
     if cut:
@@ -367,7 +364,7 @@ def combine(ctx: Context, validated: Validated, parsed: list[Parsed]) -> Combine
         for p in parsed:
             if p.truncated:
                 ctx.log.warning("source %s looks cut off: %s", p.source.id, p.truncated)
-    directories = [p for p in parsed if p.source.kind == "cluster-directory"]
+    directories = [p for p in parsed if p.kind.gives_records]
     checks = cross_checks(programme, len(clusters) if directories else None, announced)
     for failed in (c for c in checks if not c["passed"]):
         ctx.log.warning("check failed: %s", failed["check"])
@@ -485,9 +482,9 @@ def backfill(ctx: Context, source_id: str | None = None, year_from: int | None =
     ``LATEST`` are skipped. Shrink and minimum-entry gates do not apply (a directory's history grows)."""
     if not ctx.registry.wayback or ctx.fetcher is None:
         raise ConfigError(f"{ctx.registry.path}: backfill needs [archive] wayback = \"...\" and network access")
-    directories = [s for s in ctx.registry.sources if s.kind == "cluster-directory"]
+    directories = [s for s in ctx.registry.sources if kind_of(s.kind).gives_records]
     source = ctx.registry.get(source_id) if source_id else (directories[0] if directories else None)
-    if source is None or source.kind != "cluster-directory":
+    if source is None or source not in directories:
         raise ConfigError(f"{ctx.registry.path}: backfill needs a cluster-directory source")
     archive = Archive(ctx.registry.wayback, ctx.fetcher, ctx.store)
     steps: list[BackfillStep] = []

@@ -17,10 +17,19 @@ from typing import Any
 from .models import Evidence, Issue, Name, Phase, Programme, ProgrammeContact, Round, issue
 from .parse.facts import Fact
 
-KIND_PRIORITY = {"programme-page": 0, "flyer": 1, "announcement": 2}
 ROUND_PATH = re.compile(r"^rounds\[(\d+|\*)\]\.(\w+)$")
 PHASES = ("concept", "implementation")
 CONTACT_KEYS = tuple(ProgrammeContact.model_fields)  # contact.<key> facts, one per field
+
+
+@dataclass(frozen=True)
+class Statements:
+    """The facts one source states, and how much its kind counts where sources disagree (lower wins)."""
+
+    source: str
+    fact_rank: int
+    name_rank: int
+    facts: list[Fact]
 
 
 @dataclass(frozen=True)
@@ -28,13 +37,14 @@ class Stated:
     """A fact as one source states it."""
 
     source: str
-    kind: str
+    rank: int  # its kind's fact rank
+    name_rank: int  # its kind's rank for the programme's name
     order: int  # the source's position in the registry
     fact: Fact
 
 
 def _rank(s: Stated) -> tuple[int, int]:
-    return KIND_PRIORITY.get(s.kind, 9), s.order
+    return s.rank, s.order
 
 
 def _say(states: Sequence[Stated]) -> str:
@@ -59,12 +69,13 @@ def choose(path: str, states: list[Stated]) -> tuple[Any, list[Issue]]:
                           _say(others))]
 
 
-def build_programme(stated: Sequence[tuple[str, str, list[Fact]]]) -> Programme:
-    """One programme record from ``(source id, source kind, facts)`` in registry order."""
+def build_programme(stated: Sequence[Statements]) -> Programme:
+    """One programme record from each source's statements, in registry order."""
     by_path: dict[str, list[Stated]] = {}
-    for order, (source, kind, facts) in enumerate(stated):
-        for fact in facts:
-            by_path.setdefault(fact.path, []).append(Stated(source, kind, order, fact))
+    for order, statements in enumerate(stated):
+        for fact in statements.facts:
+            by_path.setdefault(fact.path, []).append(
+                Stated(statements.source, statements.fact_rank, statements.name_rank, order, fact))
     issues: list[Issue] = []
     values: dict[str, Any] = {}
     names = by_path.pop("name.en", [])
@@ -74,7 +85,7 @@ def build_programme(stated: Sequence[tuple[str, str, list[Fact]]]) -> Programme:
             issues += found
     programme = Programme()
     if names:
-        ordered = sorted(names, key=lambda s: (0 if s.kind == "flyer" else _rank(s)[0] + 1, s.order))
+        ordered = sorted(names, key=lambda s: (s.name_rank, s.order))
         programme.name = Name(en=ordered[0].fact.value)
         programme.aliases = sorted({s.fact.value for s in ordered} - {ordered[0].fact.value})
     funder = values.get("funder")
@@ -89,7 +100,7 @@ def build_programme(stated: Sequence[tuple[str, str, list[Fact]]]) -> Programme:
     programme.rounds, found = rounds(values, by_path.get("rounds[*].projects_selected", []))
     programme.issues = issues + found
     programme.evidence = evidence([*names, *(s for states in by_path.values() for s in states)])
-    programme.sources = sorted({s for s, _, facts in stated if facts})
+    programme.sources = sorted({s.source for s in stated if s.facts})
     return programme
 
 
