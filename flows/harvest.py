@@ -30,9 +30,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from clusterharvest import pipeline
 from clusterharvest.config import Source
-from clusterharvest.diff import CHANGE_KINDS, change_counts, to_markdown
+from clusterharvest.diff import to_markdown
 from clusterharvest.errors import ConfigError
-from clusterharvest.publish import read_changes, read_manifest
+from clusterharvest.publish import PublishResult, read_changes
 from clusterharvest.store import Snapshot
 
 MAX_WORKERS = 4
@@ -152,11 +152,25 @@ def combine_task(ctx: pipeline.Context, validated: pipeline.Validated,
 
 
 @task(name="publish", task_run_name="publish", cache_policy=NO_CACHE)
-def publish_task(ctx: pipeline.Context, combined: pipeline.Combined, parsed: list[pipeline.Parsed]) -> dict[str, Any]:
+def publish_task(ctx: pipeline.Context, combined: pipeline.Combined,
+                 parsed: list[pipeline.Parsed]) -> PublishResult:
     """Write the version."""
-    result = pipeline.publish(ctx, combined, parsed)
-    return {"version": result.version, "changed": result.changed, "previous": result.previous,
-            "path": str(result.path) if result.path else None, "clusters": len(combined.clusters)}
+    return pipeline.publish(ctx, combined, parsed)
+
+
+class TaskSteps:
+    """The harvest's steps as Prefect tasks: per-source steps submitted to the task runner and every future
+    waited on (so a failed task fails the flow run), the others run as tasks in the flow."""
+
+    TASKS: dict[str, Any] = {"fetch": fetch_task, "parse": parse_task, "gates": gates_task,
+                             "normalise": normalise_task, "validate": validate_task, "combine": combine_task,
+                             "publish": publish_task}
+
+    def each(self, name: str, step: Any, calls: list[tuple[Any, ...]]) -> list[Any]:
+        return results([self.TASKS[name].submit(*args) for args in calls])
+
+    def one(self, name: str, step: Any, *args: Any) -> Any:
+        return self.TASKS[name](*args)
 
 
 def results(futures: list[Any]) -> list[Any]:
@@ -165,43 +179,19 @@ def results(futures: list[Any]) -> list[Any]:
     return [f.result() for f in futures]
 
 
-def run_counts(ctx: pipeline.Context, outcome: dict[str, Any], snapshots: list[Snapshot],
-               changes: dict[str, Any] | None) -> dict[str, int]:
-    """The counts table: what the run obtained, parsed and changed (a first version's records are all added)."""
-    if changes is not None:
-        changed = change_counts(changes)
-    else:
-        changed = dict.fromkeys(CHANGE_KINDS, 0)
-        if outcome["changed"]:
-            changed["added"] = outcome["clusters"]
-    how = [pipeline.how_obtained(ctx, s) for s in snapshots]
-    return {
-        "sources": len(snapshots),
-        "fetched": how.count("fetched") + how.count("from the web archive"),
-        "not_modified_304": how.count("not modified (304)"),
-        "replayed": how.count("replayed from the raw store"),
-        "read_from_file": how.count("read from file"),
-        "parsed": outcome.get("parsed", 0),
-        "records": outcome["clusters"],
-        **{k: v for k, v in changed.items() if k != "programme"},
-        "programme_fields_changed": changed["programme"],
-    }
-
-
-def leave_artifacts(ctx: pipeline.Context, outcome: dict[str, Any], snapshots: list[Snapshot]) -> dict[str, Any]:
+def leave_artifacts(ctx: pipeline.Context, outcome: pipeline.HarvestOutcome) -> dict[str, int]:
     """Leave the run's changelog (Markdown) and counts (table) as artifacts of the flow run; return the counts."""
-    version = outcome["version"]
-    changes = read_changes(ctx.out_dir, version) if outcome["changed"] else None
-    if not outcome["changed"]:
-        markdown = f"# No changes\n\nNothing changed since {version}; no version was written.\n"
-        description = f"No changes since {version}"
+    changes = read_changes(ctx.out_dir, outcome.version) if outcome.changed else None
+    if not outcome.changed:
+        markdown = f"# No changes\n\nNothing changed since {outcome.version}; no version was written.\n"
+        description = f"No changes since {outcome.version}"
     elif changes is not None:
         markdown = to_markdown(changes)
-        description = f"Changes published as {version}"
+        description = f"Changes published as {outcome.version}"
     else:
-        markdown = (f"# First version {version}\n\n{outcome['clusters']} clusters published, all of them new.\n")
-        description = f"First version {version}: {outcome['clusters']} clusters added"
-    counts = run_counts(ctx, outcome, snapshots, changes)
+        markdown = f"# First version {outcome.version}\n\n{outcome.clusters} clusters published, all of them new.\n"
+        description = f"First version {outcome.version}: {outcome.clusters} clusters added"
+    counts = pipeline.run_counts(ctx, outcome, changes)
     create_markdown_artifact(key="clusterharvest-changelog", markdown=markdown, description=description)
     create_table_artifact(key="clusterharvest-counts", table=[{"measure": k, "value": v} for k, v in counts.items()],
                           description=f"What this harvest run did ({description[0].lower()}{description[1:]})")
@@ -210,8 +200,9 @@ def leave_artifacts(ctx: pipeline.Context, outcome: dict[str, Any], snapshots: l
 
 @flow(name="clusterharvest", task_runner=make_task_runner(), log_prints=False)
 def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir: str = "raw",
-            offline: bool = False, allow_shrink: bool = False) -> dict[str, Any]:
-    """Harvest every registered source and publish a version if anything changed.
+            offline: bool = False, allow_shrink: bool = False) -> pipeline.HarvestOutcome:
+    """Harvest every registered source and publish a version if anything changed: the library's one
+    sequence of steps (``pipeline.harvest_sequence``), each step a task, then the run's artifacts.
 
     Snapshots identical to those ``LATEST`` was made from (same code, same configuration) are not parsed
     again: the run ends with "no changes" right after fetching.
@@ -226,30 +217,12 @@ def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir:
     ctx = pipeline.open_context(Path(sources), Path(out_dir), Path(raw_dir), offline=offline,
                                 allow_shrink=allow_shrink)
     with pipeline.dataset_lock(ctx.out_dir):
-        srcs = list(ctx.registry.sources)
-        snapshots = results([fetch_task.submit(ctx, s) for s in srcs])
-        pipeline.log_obtained(ctx, snapshots)
-        unchanged = pipeline.unchanged_since(ctx, snapshots)
-        if unchanged:
-            counts = read_manifest(ctx.out_dir, unchanged).get("counts", {})
-            outcome = {"version": unchanged, "changed": False, "previous": unchanged, "path": None,
-                       "clusters": counts.get("clusters", 0), "parsed": 0}
-        else:
-            parsed = results([parse_task.submit(s, snap) for s, snap in zip(srcs, snapshots, strict=True)])
-            pipeline.log_parsed(parsed)
-            gates_task(ctx, parsed)
-            records = results([normalise_task.submit(p) for p in parsed if p.kind.gives_records])
-            validated = validate_task(ctx, records)
-            combined = combine_task(ctx, validated, parsed)
-            outcome = {**publish_task(ctx, combined, parsed), "parsed": len(parsed)}
-        outcome["counts"] = leave_artifacts(ctx, outcome, snapshots)
-        outcome["archived"] = [{"source": s.source_id, "as_of": s.extra.get("as_of"),
-                                "capture_url": s.extra.get("capture_url"), "reason": s.extra.get("live_error")}
-                               for s in snapshots if s.extra.get("via") == "archive"]
+        outcome = pipeline.harvest_sequence(ctx, TaskSteps())
+        leave_artifacts(ctx, outcome)
     return outcome
 
 
-def run(runner: str = "threads", dask_address: str | None = None, **params: Any) -> dict[str, Any]:
+def run(runner: str = "threads", dask_address: str | None = None, **params: Any) -> pipeline.HarvestOutcome:
     """Run the harvest flow on the chosen task runner (same parameters as ``harvest``). An existing Dask
     scheduler is checked first: unreachable or without workers fails in seconds with one line."""
     if runner == "threads" and not dask_address:

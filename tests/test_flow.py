@@ -66,12 +66,12 @@ def test_the_flow_on_a_local_dask_cluster_gives_identical_output(tmp_path, on_se
     args = {"sources": str(ROOT / "sources.toml"), "raw_dir": str(ROOT / "raw"), "offline": True}
     threads = run(runner="threads", out_dir=str(tmp_path / "threads"), **args)
     dask = run(runner="dask", out_dir=str(tmp_path / "dask"), **args)
-    assert threads["changed"] and dask["changed"]
+    assert threads.changed and dask.changed
     for name in ("clusters.json", "programme.json"):
-        a = json.loads((tmp_path / "threads" / threads["version"] / name).read_text(encoding="utf-8"))
-        b = json.loads((tmp_path / "dask" / dask["version"] / name).read_text(encoding="utf-8"))
+        a = json.loads((tmp_path / "threads" / threads.version / name).read_text(encoding="utf-8"))
+        b = json.loads((tmp_path / "dask" / dask.version / name).read_text(encoding="utf-8"))
         assert a == b, name
-    assert threads["version"].split("-")[1] == dask["version"].split("-")[1]  # same content hash
+    assert threads.version.split("-")[1] == dask.version.split("-")[1]  # same content hash
 
 
 def test_task_inputs_survive_pickling_for_remote_workers():

@@ -238,7 +238,7 @@ def test_the_harvest_runs_on_dask_worker_processes_with_identical_output(prefect
     ran = client.run(lambda dask_worker: sorted({str(entry[0]).rsplit("-", 1)[0] for entry in dask_worker.state.log}))
     assert len(ran) == 2
     everywhere = set().union(*ran.values())
-    assert {"fetch_task", "parse_task", "normalise_task"} <= everywhere, ran
+    assert {"fetch_task", "parse_task", "normalise_task"} <= everywhere, ran  # the per-source steps
     threads = cli(prefect_server, "harvest", "--offline", "--out", str(tmp_path / "threads"))
     assert threads.returncode == 0, threads.stderr
     a, b = read_latest(tmp_path / "dask"), read_latest(tmp_path / "threads")

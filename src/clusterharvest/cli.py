@@ -106,13 +106,13 @@ def cmd_harvest(args: argparse.Namespace) -> int:
         raw_dir=str(args.raw), offline=args.offline, allow_shrink=args.allow_shrink))
     if code is not None:
         return code
-    for note in result.get("archived", []):
-        print(f"{PROG}: note: source {note['source']} is gone live ({note['reason']}); harvested from its archived "
-              f"capture of {note['as_of']} ({note['capture_url']})", file=own)
-    if result["changed"]:
-        print(f"published {result['version']}: {result['clusters']} clusters in {result['path']}")
+    for snap in result.archived:
+        print(f"{PROG}: note: source {snap.source_id} is gone live ({snap.extra.get('live_error')}); harvested from "
+              f"its archived capture of {snap.extra.get('as_of')} ({snap.extra.get('capture_url')})", file=own)
+    if result.changed:
+        print(f"published {result.version}: {result.clusters} clusters in {result.path}")
     else:
-        print(f"no changes since {result['version']}")
+        print(f"no changes since {result.version}")
     return 0
 
 

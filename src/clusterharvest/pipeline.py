@@ -1,7 +1,7 @@
-"""The harvest's steps as plain functions: obtain -> parse -> normalise -> validate -> publish.
+"""The harvest's steps as plain functions, and their order, written once (``harvest_sequence``).
 
-The Prefect flow in ``flows/harvest.py`` wraps each step in a task; ``run_harvest`` chains
-them without Prefect (tests, and a reference for what the flow must do).
+The Prefect flow in ``flows/harvest.py`` runs that sequence with each step as a task; ``run_harvest``
+runs it in this process without Prefect (tests, the benchmark).
 """
 
 from __future__ import annotations
@@ -10,18 +10,19 @@ import hashlib
 import json
 import logging
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from filelock import FileLock, Timeout
 
 from .archive import Archive
 from .clusters import build_clusters
 from .config import Registry, Source, load_registry
+from .diff import CHANGE_KINDS, change_counts
 from .errors import ConfigError, FetchError, GateError, LockedError, ParseError, PublishError, ValidationFailed
 from .fetch import Fetcher, read_file_source
 from .kinds import SourceKind, kind_of
@@ -446,23 +447,92 @@ def dataset_lock(out_dir: Path) -> Iterator[None]:
         lock.release()
 
 
-def run_harvest(ctx: Context) -> PublishResult:
-    """The whole harvest, sequentially, without Prefect."""
-    with dataset_lock(ctx.out_dir):
-        return _run_harvest(ctx)
+@dataclass(frozen=True)
+class HarvestOutcome:
+    """What one harvest did: the version it published, or the unchanged one it found, and what it obtained."""
+
+    version: str
+    changed: bool  # a new version was published
+    previous: str | None
+    path: Path | None  # the new version's folder (None when nothing changed)
+    clusters: int  # records in the version
+    parsed: int  # snapshots parsed (none when every snapshot was the one LATEST was made from)
+    snapshots: tuple[Snapshot, ...]
+
+    @property
+    def archived(self) -> list[Snapshot]:
+        """Snapshots taken from the web archive because the live source was gone."""
+        return [s for s in self.snapshots if s.extra.get("via") == "archive"]
 
 
-def _run_harvest(ctx: Context) -> PublishResult:
-    snapshots = [obtain(ctx, s) for s in ctx.registry.sources]
+T = TypeVar("T")
+
+
+class Steps(Protocol):
+    """How the steps of a harvest run: here one after another, or as Prefect tasks (``flows/harvest.py``)."""
+
+    def each(self, name: str, step: Callable[..., T], calls: list[tuple[Any, ...]]) -> list[T]:
+        """Run a per-source step once per argument tuple (concurrently, where the runner can)."""
+
+    def one(self, name: str, step: Callable[..., T], *args: Any) -> T:
+        """Run a step once."""
+
+
+class InProcess:
+    """Every step in this process, one after another: the harvest without Prefect."""
+
+    def each(self, name: str, step: Callable[..., T], calls: list[tuple[Any, ...]]) -> list[T]:
+        return [step(*args) for args in calls]
+
+    def one(self, name: str, step: Callable[..., T], *args: Any) -> T:
+        return step(*args)
+
+
+def harvest_sequence(ctx: Context, steps: Steps) -> HarvestOutcome:
+    """The harvest, the one place that says its order: fetch -> (unchanged? stop) -> parse -> gates ->
+    normalise -> validate -> combine -> publish. ``steps`` decides how each step runs; the caller holds the
+    dataset lock."""
+    sources = list(ctx.registry.sources)
+    snapshots = steps.each("fetch", obtain, [(ctx, s) for s in sources])
     log_obtained(ctx, snapshots)
     unchanged = unchanged_since(ctx, snapshots)
     if unchanged:
-        return PublishResult(version=unchanged, path=None, changed=False, previous=unchanged)
-    parsed = [parse_snapshot(s, snap) for s, snap in zip(ctx.registry.sources, snapshots, strict=True)]
+        clusters = read_manifest(ctx.out_dir, unchanged).get("counts", {}).get("clusters", 0)
+        return HarvestOutcome(unchanged, False, unchanged, None, clusters, 0, tuple(snapshots))
+    parsed = steps.each("parse", parse_snapshot, list(zip(sources, snapshots, strict=True)))
     log_parsed(parsed)
-    check_gates(ctx, parsed)
-    validated = validate(ctx, [normalise(p) for p in parsed])
-    return publish(ctx, combine(ctx, validated, parsed), parsed)
+    steps.one("gates", check_gates, ctx, parsed)
+    batches = steps.each("normalise", normalise, [(p,) for p in parsed if p.kind.gives_records])
+    validated = steps.one("validate", validate, ctx, batches)
+    combined = steps.one("combine", combine, ctx, validated, parsed)
+    result = steps.one("publish", publish, ctx, combined, parsed)
+    return HarvestOutcome(result.version, result.changed, result.previous, result.path, len(combined.clusters),
+                          len(parsed), tuple(snapshots))
+
+
+def run_harvest(ctx: Context) -> HarvestOutcome:
+    """The whole harvest without Prefect: the same sequence, every step in this process."""
+    with dataset_lock(ctx.out_dir):
+        return harvest_sequence(ctx, InProcess())
+
+
+def run_counts(ctx: Context, outcome: HarvestOutcome, changes: dict[str, Any] | None) -> dict[str, int]:
+    """What a run obtained, parsed and changed, for the run's counts table (a first version: all added)."""
+    changed = change_counts(changes) if changes is not None else dict.fromkeys(CHANGE_KINDS, 0)
+    if changes is None and outcome.changed:
+        changed["added"] = outcome.clusters
+    how = [how_obtained(ctx, s) for s in outcome.snapshots]
+    return {
+        "sources": len(how),
+        "fetched": how.count("fetched") + how.count("from the web archive"),
+        "not_modified_304": how.count("not modified (304)"),
+        "replayed": how.count("replayed from the raw store"),
+        "read_from_file": how.count("read from file"),
+        "parsed": outcome.parsed,
+        "records": outcome.clusters,
+        **{k: v for k, v in changed.items() if k != "programme"},
+        "programme_fields_changed": changed["programme"],
+    }
 
 
 @dataclass(frozen=True)
