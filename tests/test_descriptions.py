@@ -1,0 +1,45 @@
+"""Descriptions: the funding measure's boilerplate found by its recurrence across entries, reworded copies
+of it by similarity, list items grouped, the rest by language."""
+
+from __future__ import annotations
+
+from clusterharvest.descriptions import describe, find_boilerplate, group_paragraphs, sentence_key, sentences
+
+BOILERPLATE = ("The project is funded by the Federal Ministry of Education and Research within the measure "
+               "Internationalisation of Leading-Edge Clusters.")
+
+
+def test_a_sentence_in_two_entries_is_boilerplate_and_a_unique_one_is_not():
+    entries = [[f"Cluster A builds sensors for cars and trains. {BOILERPLATE}"],
+               [f"Cluster B designs lightweight materials for aircraft. {BOILERPLATE}"]]
+    found = find_boilerplate(entries)
+    assert found == {sentence_key(BOILERPLATE)}, found
+
+
+def test_a_reworded_copy_of_boilerplate_is_boilerplate_too():
+    reworded = BOILERPLATE.replace("Research", "Research,").replace("within", "in")
+    entries = [[BOILERPLATE], [BOILERPLATE], [f"Cluster C does research on water. {reworded}"]]
+    assert sentence_key(reworded) in find_boilerplate(entries)
+
+
+def test_short_sentences_never_count_as_boilerplate():
+    entries = [["All projects start in 2018."], ["All projects start in 2018."]]
+    assert find_boilerplate(entries) == set()
+
+
+def test_sentences_tolerate_a_missing_space():
+    assert sentences("The concept is ready.For 2018 the plan is set.") == ("The concept is ready.",
+                                                                          "For 2018 the plan is set.")
+
+
+def test_list_items_form_one_paragraph():
+    assert group_paragraphs(["Intro text.", "- one", "- two", "Outro."]) == ["Intro text.", "- one\n- two", "Outro."]
+
+
+def test_describe_sorts_paragraphs_by_language_and_removes_boilerplate():
+    paragraphs = [f"The cluster works with partners in China and the USA on new sensors. {BOILERPLATE}",
+                  "Das Netzwerk arbeitet mit Partnern in Polen und Tschechien an der Umsetzung der Projekte."]
+    description, removed = describe(paragraphs, {sentence_key(BOILERPLATE)})
+    assert removed == 1
+    assert description.en == "The cluster works with partners in China and the USA on new sensors."
+    assert description.de == paragraphs[1]
