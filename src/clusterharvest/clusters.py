@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from typing import Any
+from dataclasses import dataclass
 
 from .contacts import parse_contact_block, split_body
 from .descriptions import describe, find_boilerplate, group_paragraphs
@@ -93,6 +93,17 @@ def unplaced_lines(entry: DirectoryEntry, placed: Placed) -> list[str]:
     return missing
 
 
+@dataclass(frozen=True)
+class Quarantined:
+    """An entry left out because it could not become a valid record (the manifest's ``quarantined``)."""
+
+    source: str
+    position: int
+    first_line: str
+    reason: str
+    lines: list[str]
+
+
 def invalid_reason(record: Cluster) -> str | None:
     """Why a built record cannot be published, or None: it needs an id (a name that gives a slug)."""
     if not record.id:
@@ -104,7 +115,7 @@ TIME_LIMIT = 300.0  # seconds to build one source's records; a real directory ta
 
 
 def build_clusters(entries: list[DirectoryEntry], source_id: str,
-                   quarantine: list[dict[str, Any]] | None = None, time_limit: float = TIME_LIMIT) -> list[Cluster]:
+                   quarantine: list[Quarantined] | None = None, time_limit: float = TIME_LIMIT) -> list[Cluster]:
     """All entries as records: boilerplate found across entries, ids unique (a clash gets the page position
     appended, as an issue), and any line that reached no field kept as an issue.
 
@@ -130,17 +141,15 @@ def build_clusters(entries: list[DirectoryEntry], source_id: str,
             if quarantine is None:
                 raise ParseError(f"entry {entry.position} ({(entry.lines or [''])[0]!r}) cannot become a record: "
                                  f"{reason}", source_id)
-            quarantine.append({"source": source_id, "position": entry.position,
-                               "first_line": (entry.lines or [""])[0], "reason": reason, "lines": entry.lines})
+            quarantine.append(Quarantined(source_id, entry.position, (entry.lines or [""])[0], reason or "invalid",
+                                          entry.lines))
             continue
-        record.issues += [issue("entry", "line not taken into any field", line)
-                          for line in unplaced_lines(entry, placed)]
-        clusters.append(record)
+        unplaced = [issue("entry", "line not taken into any field", line) for line in unplaced_lines(entry, placed)]
+        clusters.append(record.model_copy(update={"issues": [*record.issues, *unplaced]}) if unplaced else record)
         kept.append(entry)
     counts = Counter(c.id for c in clusters)
-    for entry, cluster in zip(kept, clusters, strict=True):
-        if counts[cluster.id] > 1:
-            cluster.issues.append(issue("id", "another entry has the same name; id made unique by position",
-                                        cluster.id))
-            cluster.id = f"{cluster.id}-{entry.position}"
-    return clusters
+    return [cluster.model_copy(update={
+        "id": f"{cluster.id}-{entry.position}",
+        "issues": [*cluster.issues, issue("id", "another entry has the same name; id made unique by position",
+                                          cluster.id)]}) if counts[cluster.id] > 1 else cluster
+            for entry, cluster in zip(kept, clusters, strict=True)]

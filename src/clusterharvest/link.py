@@ -10,7 +10,7 @@ missing or ambiguous, never guessed. ``links.yml`` also lists explicit aliases.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from .models import Cluster, Project, issue
 from .normalize.names import slugify
+from .parse.announcement import Announced
 
 THRESHOLD = 90.0
 MARGIN = 5.0
@@ -81,42 +82,71 @@ def link_name(announced: str, records: list[Cluster], table: dict[str, Any] | No
     return Link(announced, scores[0][0], scores[0][1], "fuzzy", top)
 
 
-def apply_links(records: list[Cluster], source_id: str, round_number: int | None,
-                selected: list[Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Give each linked record its round, project and the announced name; returns the manifest's link
-    entries and issues (missing, ambiguous, a second announced name for one record, a round clash).
+@dataclass(frozen=True)
+class LinkEntry:
+    """One announced cluster and the record it was linked to (``cluster_id`` None: not linked)."""
 
-    ``selected`` are the announcement's ``Announced`` items.
-    """
+    source: str
+    position: int
+    announced: str
+    cluster_id: str | None
+    score: float
+    method: str
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    """Why an announced cluster was not linked, or what linking it found wrong (the manifest's ``link_issues``)."""
+
+    source: str
+    problem: str
+    link: LinkEntry | None = None  # the announced cluster concerned; None for a problem of the whole post
+    candidates: tuple[tuple[str, float], ...] | None = None  # the best records, for a missing or ambiguous match
+
+    def to_json(self) -> dict[str, Any]:
+        """The manifest's form: the link's fields, the problem, and the candidates where there are some."""
+        out: dict[str, Any] = {**(asdict(self.link) if self.link else {}), "source": self.source,
+                               "problem": self.problem}
+        if self.candidates is not None:
+            out["candidates"] = [{"id": i, "score": s} for i, s in self.candidates]
+        return out
+
+
+def apply_links(records: list[Cluster], source_id: str, round_number: int | None,
+                selected: list[Announced]) -> tuple[list[Cluster], list[LinkEntry], list[LinkProblem]]:
+    """Link each announced cluster to one record: returns the records (a linked one copied with its round,
+    project, the announced name among its aliases and the announcement among its sources; records are never
+    changed in place), the link entries and the problems (missing, ambiguous, a second announced name for one
+    record, a round clash)."""
     by_id = {r.id: r for r in records}
-    links, problems = [], []
+    links: list[LinkEntry] = []
+    problems: list[LinkProblem] = []
     taken: dict[str, str] = {}
     for item in selected:
-        found = link_name(item.name, records)
-        entry = {"source": source_id, "position": item.position, "announced": item.name, "cluster_id": found.cluster_id,
-                 "score": found.score, "method": found.method}
+        found = link_name(item.name, list(by_id.values()))
+        entry = LinkEntry(source_id, item.position, item.name, found.cluster_id, found.score, found.method)
         if found.cluster_id is None:
-            problems.append({**entry, "problem": f"{found.method} match",
-                             "candidates": [{"id": i, "score": s} for i, s in found.candidates]})
+            problems.append(LinkProblem(source_id, f"{found.method} match", entry, found.candidates))
             links.append(entry)
             continue
         if found.cluster_id in taken:
             earlier = taken[found.cluster_id]
-            problems.append({**entry, "problem": f"{found.cluster_id} is already linked to {earlier!r}"})
-            links.append({**entry, "cluster_id": None})
+            problems.append(LinkProblem(source_id, f"{found.cluster_id} is already linked to {earlier!r}", entry))
+            links.append(replace(entry, cluster_id=None))
             continue
         taken[found.cluster_id] = item.name
         record = by_id[found.cluster_id]
+        update: dict[str, Any] = {"project": Project(title=item.title, acronym=item.acronym)}
         if record.round is not None and round_number is not None and record.round != round_number:
-            record.issues.append(issue("round", f"{source_id} announces it in round {round_number}; kept round "
-                                                f"{record.round}", str(round_number)))
-            problems.append({**entry, "problem": f"already in round {record.round}"})
+            update["issues"] = [*record.issues, issue("round", f"{source_id} announces it in round {round_number}; "
+                                                               f"kept round {record.round}", str(round_number))]
+            problems.append(LinkProblem(source_id, f"already in round {record.round}", entry))
         elif round_number is not None:
-            record.round = round_number
-        record.project = Project(title=item.title, acronym=item.acronym)
+            update["round"] = round_number
         if item.name != record.name and item.name not in record.aliases:
-            record.aliases.append(item.name)
+            update["aliases"] = [*record.aliases, item.name]
         if source_id not in record.sources:
-            record.sources = sorted([*record.sources, source_id])
+            update["sources"] = sorted([*record.sources, source_id])
+        by_id[record.id] = record.model_copy(update=update)
         links.append(entry)
-    return links, problems
+    return [by_id[r.id] for r in records], links, problems

@@ -20,20 +20,20 @@ from typing import Any, Protocol, TypeVar
 from filelock import FileLock, Timeout
 
 from .archive import Archive
-from .clusters import build_clusters
+from .clusters import Quarantined, build_clusters
 from .config import Registry, Source, load_registry
 from .diff import CHANGE_KINDS, change_counts
 from .errors import ConfigError, FetchError, GateError, LockedError, ParseError, PublishError, ValidationFailed
 from .fetch import Fetcher, read_file_source
 from .kinds import SourceKind, kind_of
-from .link import apply_links
+from .link import LinkEntry, LinkProblem, apply_links
 from .merge import merge_by_id
 from .models import Cluster, Programme, issue
 from .parse.announcement import Announcement
 from .parse.cluster_directory import DirectoryEntry
 from .parse.facts import Fact
 from .parse.text import truncation
-from .programme import Statements, build_programme, cross_checks
+from .programme import Check, Statements, build_programme, cross_checks
 from .publish import PublishResult, current_version, publish_version, read_data, read_manifest
 from .schema import write_schemas
 from .store import RawStore, Snapshot
@@ -256,7 +256,7 @@ class Batch:
     source_id: str
     lang: str
     records: list[Cluster] = field(default_factory=list)
-    quarantined: list[dict[str, Any]] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
     entries: int = 0
 
 
@@ -273,7 +273,7 @@ class Validated:
     """The sources' records combined and checked, and what was quarantined on the way."""
 
     clusters: list[Cluster]
-    quarantined: list[dict[str, Any]] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
 
 
 def check_records(ctx: Context, batch: Batch) -> None:
@@ -298,7 +298,7 @@ def validate(ctx: Context, batches: list[Batch]) -> Validated:
     entries were all invalid, at least one record, unique ids."""
     for batch in batches:
         if batch.entries and not batch.records:
-            reasons = sorted({q["reason"] for q in batch.quarantined})
+            reasons = sorted({q.reason for q in batch.quarantined})
             raise ValidationFailed(f"all {batch.entries} entries are invalid ({'; '.join(reasons)[:200]})",
                                    batch.source_id)
         check_records(ctx, batch)
@@ -313,7 +313,7 @@ def validate(ctx: Context, batches: list[Batch]) -> Validated:
         seen[cluster.id] = cluster
     quarantined = [q for b in batches for q in b.quarantined]
     for q in quarantined:
-        ctx.log.warning("source %s: entry %s quarantined: %s", q["source"], q["position"], q["reason"])
+        ctx.log.warning("source %s: entry %s quarantined: %s", q.source, q.position, q.reason)
     return Validated(clusters, quarantined)
 
 
@@ -340,22 +340,38 @@ class Combined:
 
     clusters: list[Cluster]
     programme: Programme
-    report: dict[str, Any]
+    links: list[LinkEntry]
+    link_issues: list[LinkProblem]
+    checks: list[Check]
+    quarantined: list[Quarantined]
+
+    def manifest_entries(self) -> dict[str, Any]:
+        """What the manifest records of linking, checks and quarantine, as JSON."""
+        return {"links": [asdict(link) for link in self.links],
+                "link_issues": [problem.to_json() for problem in self.link_issues],
+                "checks": [c.to_json() for c in self.checks], "quarantined": quarantine_json(self.quarantined)}
+
+
+def quarantine_json(quarantined: list[Quarantined]) -> list[dict[str, Any]]:
+    """The manifest's form of quarantined entries."""
+    return [asdict(q) for q in quarantined]
 
 
 def combine(ctx: Context, validated: Validated, parsed: list[Parsed]) -> Combined:
     """Link announced clusters to records, build the programme record, run the cross-source checks."""
     clusters = validated.clusters
-    links, problems, announced = [], [], []
+    links: list[LinkEntry] = []
+    problems: list[LinkProblem] = []
+    announced = []
     for p in parsed:
         if p.announcement is None:
             continue
-        found, trouble = apply_links(clusters, p.source.id, p.announcement.round, p.announcement.selected)
+        clusters, found, trouble = apply_links(clusters, p.source.id, p.announcement.round, p.announcement.selected)
         links += found
         problems += trouble
-        problems += [{"source": p.source.id, "problem": text} for text in p.announcement.issues]
+        problems += [LinkProblem(p.source.id, text) for text in p.announcement.issues]
         announced.append((p.source.id, p.announcement.round, len(p.announcement.selected),
-                          sum(1 for link in found if link["cluster_id"])))
+                          sum(1 for link in found if link.cluster_id)))
     programme = build_programme([Statements(p.source.id, p.kind.fact_rank, p.kind.name_rank, p.facts)
                                  for p in parsed if not p.kind.gives_records])
     cut = [issue("sources", f"source {p.source.id} looks cut off: {p.truncated}; the facts it states may be "
@@ -367,10 +383,9 @@ def combine(ctx: Context, validated: Validated, parsed: list[Parsed]) -> Combine
                 ctx.log.warning("source %s looks cut off: %s", p.source.id, p.truncated)
     directories = [p for p in parsed if p.kind.gives_records]
     checks = cross_checks(programme, len(clusters) if directories else None, announced)
-    for failed in (c for c in checks if not c["passed"]):
-        ctx.log.warning("check failed: %s", failed["check"])
-    return Combined(clusters, programme, {"links": links, "link_issues": problems, "checks": checks,
-                                          "quarantined": validated.quarantined})
+    for failed in (c for c in checks if not c.passed):
+        ctx.log.warning("check failed: %s", failed.name)
+    return Combined(clusters, programme, links, problems, checks, validated.quarantined)
 
 
 @cache
@@ -418,7 +433,8 @@ def publish(ctx: Context, combined: Combined, parsed: list[Parsed]) -> PublishRe
     except OSError as exc:
         raise PublishError(f"cannot write the schema files into {ctx.out_dir}: {exc.strerror or exc}") from None
     result = publish_version(ctx.out_dir, combined.clusters, provenance(parsed),
-                             extra={"inputs": inputs(ctx), "allowed_shrink": ctx.allow_shrink, **combined.report},
+                             extra={"inputs": inputs(ctx), "allowed_shrink": ctx.allow_shrink,
+                                    **combined.manifest_entries()},
                              programme=combined.programme)
     if result.changed:
         steps_log.info("published %s: %d clusters in %s", result.version, len(combined.clusters), result.path)
@@ -572,7 +588,8 @@ def backfill(ctx: Context, source_id: str | None = None, year_from: int | None =
             check_gates(growing, [parsed])
             validated = validate(growing, [normalise(parsed)])
             result = publish_version(ctx.out_dir, validated.clusters, provenance([parsed]), as_of=capture.captured,
-                                     extra={"inputs": inputs(ctx), "quarantined": validated.quarantined,
+                                     extra={"inputs": inputs(ctx),
+                                            "quarantined": quarantine_json(validated.quarantined),
                                             "backfill": {"source": source.id, "capture": capture.timestamp,
                                                          "capture_url": capture.raw_url(archive.base)}})
             steps.append(BackfillStep(capture.timestamp, capture.as_of, result))

@@ -137,13 +137,26 @@ def evidence(states: list[Stated]) -> list[Evidence]:
     return [Evidence(path=p, source=src, quote=q) for (p, src), q in sorted(first.items())]
 
 
-def check(name: str, passed: bool, **figures: Any) -> dict[str, Any]:
-    """A manifest check entry."""
-    return {"check": name, "passed": passed, **figures}
+@dataclass(frozen=True)
+class Check:
+    """A cross-source check: what was checked, whether it passed, and the figures it compared."""
+
+    name: str
+    passed: bool
+    figures: dict[str, Any]  # named figures, as the manifest shows them
+
+    def to_json(self) -> dict[str, Any]:
+        """The manifest's form: ``{"check", "passed", <figure>: ...}``."""
+        return {"check": self.name, "passed": self.passed, **self.figures}
+
+
+def check(name: str, passed: bool, **figures: Any) -> Check:
+    """A check and its figures."""
+    return Check(name, passed, figures)
 
 
 def cross_checks(programme: Programme, directory_entries: int | None,
-                 announced: Sequence[tuple[str, int | None, int, int]]) -> list[dict[str, Any]]:
+                 announced: Sequence[tuple[str, int | None, int, int]]) -> list[Check]:
     """Cross-source checks for the manifest.
 
     ``announced``: per announcement, (source id, round, clusters listed, clusters linked).
