@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from clusterharvest.store import RawStore  # noqa: E402
+from clusterharvest.store import Provenance, RawStore  # noqa: E402
 
 CAPTURES = ROOT / "tests" / "fixtures" / "captures"
 RECONSTRUCTED_AT = "2026-11-21T00:00:00Z"
@@ -364,8 +364,9 @@ def main() -> None:
             old.unlink()
         snap = store.save(source_id, url, html.encode("utf-8"), content_type=ctype, method="reconstructed",
                           obtained_at=RECONSTRUCTED_AT,
-                          extra={"reconstructed_from": f"tests/fixtures/captures/{capture}",
-                                 "note": "HTML reconstructed from a text capture; page chrome is illustrative"})
+                          provenance=Provenance(reconstructed_from=f"tests/fixtures/captures/{capture}",
+                                                note="HTML reconstructed from a text capture; page chrome is "
+                                                     "illustrative"))
         print(f"{source_id}: {Path(snap.file).relative_to(ROOT)}")
     source_id, rel, capture = FLYER
     pdf = flyer_pdf((CAPTURES / capture).read_text(encoding="utf-8"))
@@ -378,8 +379,9 @@ def main() -> None:
 
     snap = Snapshot(source_id=source_id, url=rel, file=str(path), sha256=sha256_hex(pdf), bytes=len(pdf),
                     content_type="application/pdf", obtained_at=RECONSTRUCTED_AT, method="reconstructed",
-                    extra={"reconstructed_from": f"tests/fixtures/captures/{capture}",
-                           "note": "PDF typeset from the flyer's Markdown capture; original PDF address unknown"})
+                    provenance=Provenance(reconstructed_from=f"tests/fixtures/captures/{capture}",
+                                          note="PDF typeset from the flyer's Markdown capture; original PDF "
+                                               "address unknown"))
     store.write_sidecar(snap)
     print(f"{source_id}: {rel}")
 

@@ -162,7 +162,7 @@ def test_redirect_on_the_same_host_is_followed(tmp_path, server):
     f, src = fetcher(tmp_path, server, path="/old")
     snap = f.fetch(src)
     assert snap.read() == b"<p>moved</p>"
-    assert snap.extra["final_url"] == server.url("/en/cluster-network")
+    assert snap.provenance.final_url == server.url("/en/cluster-network")
 
 
 def test_host_limiter_spaces_requests_per_host():

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from .config import Source
 from .errors import FetchError
 from .fetch import Fetcher
-from .store import RawStore, Snapshot, atomic_write, iso_z, pretty_json
+from .store import Provenance, RawStore, Snapshot, atomic_write, iso_z, pretty_json
 
 INDEX = "captures.json"
 
@@ -48,10 +48,10 @@ class Capture:
         """The capture time as ISO 8601 ('2019-05-04T10:20:30Z')."""
         return iso_z(self.captured)
 
-    def provenance(self, base: str) -> dict[str, str]:
-        """What a snapshot of this capture records about it (sidecar ``extra``, then the manifest)."""
-        return {"via": "archive", "capture_timestamp": self.timestamp, "capture_url": self.raw_url(base),
-                "as_of": self.as_of}
+    def provenance(self, base: str) -> Provenance:
+        """What a snapshot of this capture records about it (its sidecar, then the manifest)."""
+        return Provenance(via="archive", capture_timestamp=self.timestamp, capture_url=self.raw_url(base),
+                          as_of=self.as_of)
 
 
 def valid_timestamp(text: str) -> bool:
@@ -140,7 +140,7 @@ class Archive:
             raise FetchError(f"archived capture {url} answered HTTP {resp.status}", source.id, status=resp.status)
         snap = self.store.save(source.id, source.location, resp.body,
                                content_type=resp.headers.get("content-type") or capture.mimetype, method="archive",
-                               extra=capture.provenance(self.base))
+                               provenance=capture.provenance(self.base))
         index = self.index(source.id)
         index[capture.timestamp] = snap.sha256
         atomic_write(self.store.root / source.id / INDEX, pretty_json(index))
@@ -148,7 +148,10 @@ class Archive:
 
     def _as_capture(self, snap: Snapshot, capture: Capture) -> Snapshot:
         """A stored snapshot labelled as this capture (two captures may share identical bytes)."""
-        return replace(snap, method="archive", extra={**snap.extra, **capture.provenance(self.base)})
+        captured = capture.provenance(self.base)
+        return replace(snap, method="archive", provenance=replace(
+            snap.provenance, via=captured.via, capture_timestamp=captured.capture_timestamp,
+            capture_url=captured.capture_url, as_of=captured.as_of))
 
     def newest(self, source: Source) -> Snapshot:
         """The newest capture of the source, fetched (or reused from the store)."""

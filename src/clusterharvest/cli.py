@@ -107,8 +107,9 @@ def cmd_harvest(args: argparse.Namespace) -> int:
     if code is not None:
         return code
     for snap in result.archived:
-        print(f"{PROG}: note: source {snap.source_id} is gone live ({snap.extra.get('live_error')}); harvested from "
-              f"its archived capture of {snap.extra.get('as_of')} ({snap.extra.get('capture_url')})", file=own)
+        origin = snap.provenance
+        print(f"{PROG}: note: source {snap.source_id} is gone live ({origin.live_error}); harvested from its "
+              f"archived capture of {origin.as_of} ({origin.capture_url})", file=own)
     if result.changed:
         print(f"published {result.version}: {result.clusters} clusters in {result.path}")
     else:

@@ -28,7 +28,7 @@ import urllib3.util
 from .config import FetchSettings, Source
 from .errors import FetchError
 from .parse.text import looks_like_html
-from .store import RawStore, Snapshot, sha256_hex, utc_now
+from .store import Provenance, RawStore, Snapshot, sha256_hex, utc_now
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
@@ -181,7 +181,7 @@ class Fetcher:
         return self.store.save(
             source.id, source.location, resp.body, content_type=resp.headers.get("content-type"),
             etag=resp.headers.get("etag"), last_modified=resp.headers.get("last-modified"),
-            extra={"final_url": resp.url} if resp.url != source.location else None,
+            provenance=Provenance(final_url=resp.url) if resp.url != source.location else None,
         )
 
     def get(self, url: str, source_id: str, headers: dict[str, str] | None = None) -> Response:

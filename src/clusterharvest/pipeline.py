@@ -98,8 +98,8 @@ def obtain(ctx: Context, source: Source) -> Snapshot:
             raise FetchError(f"{exc.message}; archive fallback failed too: {archived.message}", source.id,
                              status=exc.status) from None
         ctx.log.warning("source %s: %s; using the archived capture of %s (%s)", source.id, exc.message,
-                        snap.extra.get("as_of"), snap.extra.get("capture_url"))
-        return replace(snap, extra={**snap.extra, "live_error": exc.message})
+                        snap.provenance.as_of, snap.provenance.capture_url)
+        return replace(snap, provenance=replace(snap.provenance, live_error=exc.message))
 
 
 @dataclass
@@ -139,7 +139,7 @@ def how_obtained(ctx: Context, snapshot: Snapshot) -> str:
         return "replayed from the raw store"
     if snapshot.not_modified:
         return "not modified (304)"
-    return "from the web archive" if snapshot.extra.get("via") == "archive" else "fetched"
+    return "from the web archive" if snapshot.provenance.archived else "fetched"
 
 
 def log_obtained(ctx: Context, snapshots: list[Snapshot]) -> None:
@@ -321,7 +321,7 @@ def provenance(parsed: list[Parsed]) -> list[dict[str, Any]]:
     """Per source, what the manifest records: id, kind, url, snapshot hash, when and how obtained."""
     out = []
     for p in parsed:
-        entry = p.snapshot.provenance()
+        entry = p.snapshot.manifest_entry()
         entry["kind"] = p.source.kind
         if p.kind.gives_records:
             entry["entries"] = len(p.entries)
@@ -478,7 +478,7 @@ class HarvestOutcome:
     @property
     def archived(self) -> list[Snapshot]:
         """Snapshots taken from the web archive because the live source was gone."""
-        return [s for s in self.snapshots if s.extra.get("via") == "archive"]
+        return [s for s in self.snapshots if s.provenance.archived]
 
 
 T = TypeVar("T")

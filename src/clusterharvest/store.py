@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,35 @@ def media_type(content_type: str | None) -> str:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where a snapshot's bytes came from, beyond its URL and method (stored as the sidecar's ``extra``)."""
+
+    final_url: str | None = None  # where redirects led
+    via: str | None = None  # 'archive': taken from a web archive capture
+    capture_timestamp: str | None = None  # the archive capture's YYYYMMDDhhmmss
+    capture_url: str | None = None  # the capture's raw-bytes URL
+    as_of: str | None = None  # when the capture was taken (ISO 8601)
+    live_error: str | None = None  # why the live source was not used
+    reconstructed_from: str | None = None  # the text capture a bundled snapshot was reconstructed from
+    note: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        """The fields that are set, for the sidecar and the manifest."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Provenance:
+        """From a sidecar's ``extra`` (keys this version does not know are dropped)."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: str(v) for k, v in (data or {}).items() if k in known and v is not None})
+
+    @property
+    def archived(self) -> bool:
+        """Whether the bytes are a web archive's capture."""
+        return self.via == "archive"
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """One stored copy of a source, as its sidecar describes it."""
 
@@ -62,7 +91,7 @@ class Snapshot:
     method: str  # fetched | reconstructed | file
     etag: str | None = None
     last_modified: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    provenance: Provenance = field(default_factory=Provenance)
     not_modified: bool = False  # this run's request was answered 304
 
     def read(self) -> builtins.bytes:  # `bytes` is also a field name here
@@ -77,7 +106,7 @@ class Snapshot:
                              "disk); refusing to use it", self.source_id)
         return data
 
-    def provenance(self) -> dict[str, object]:
+    def manifest_entry(self) -> dict[str, object]:
         """What the manifest records for this source."""
         out: dict[str, object] = {
             "id": self.source_id,
@@ -89,7 +118,7 @@ class Snapshot:
             "method": self.method,
             "not_modified": self.not_modified,
         }
-        out.update(self.extra)
+        out.update(self.provenance.as_dict())
         return out
 
 
@@ -122,7 +151,7 @@ class RawStore:
 
     def save(self, source_id: str, url: str, data: bytes, *, content_type: str | None,
              method: str = "fetched", etag: str | None = None, last_modified: str | None = None,
-             obtained_at: str | None = None, extra: dict[str, str] | None = None) -> Snapshot:
+             obtained_at: str | None = None, provenance: Provenance | None = None) -> Snapshot:
         """Store bytes and their sidecar; the same bytes twice share one file."""
         digest = sha256_hex(data)
         folder = self.root / source_id
@@ -134,7 +163,7 @@ class RawStore:
             snap = Snapshot(
                 source_id=source_id, url=url, file=str(data_path.resolve()), sha256=digest, bytes=len(data),
                 content_type=content_type, obtained_at=obtained_at or utc_now(), method=method,
-                etag=etag, last_modified=last_modified, extra=dict(extra or {}),
+                etag=etag, last_modified=last_modified, provenance=provenance or Provenance(),
             )
             self.write_sidecar(snap)
         except OSError as exc:
@@ -145,6 +174,8 @@ class RawStore:
         """(Re)write the sidecar of a snapshot, e.g. after a 304 refreshed its validators."""
         meta = asdict(snap)
         meta.pop("not_modified")
+        meta.pop("provenance")
+        meta["extra"] = snap.provenance.as_dict()
         meta["file"] = Path(snap.file).name
         atomic_write(Path(snap.file).parent / f"{snap.sha256}.json", pretty_json(meta))
 
@@ -158,7 +189,8 @@ class RawStore:
                 data_path = self.inside(folder, meta["file"])
                 if data_path is None:
                     continue
-                found.append(Snapshot(**{**meta, "file": str(data_path)}))
+                provenance = Provenance.from_dict(meta.pop("extra", None))
+                found.append(Snapshot(**{**meta, "file": str(data_path), "provenance": provenance}))
             except (ValueError, KeyError, TypeError, OSError):
                 continue  # not a sidecar (or a damaged one): never replay what we cannot describe
         found = [s for s in found if Path(s.file).is_file()]
