@@ -108,33 +108,23 @@ class HostLimiter:
             self.sleep(slot - now)
 
 
-class Fetcher:
-    """Fetches sources into a raw store under one set of limits."""
+class Transport:
+    """One GET at a time, no redirects followed: this thread's HTTP session, the per-host rate limit, the
+    connect/read timeouts, a total deadline enforced by a watchdog, the size cap, and a check of the address
+    actually connected to."""
 
-    def __init__(self, settings: FetchSettings, store: RawStore, sources: tuple[Source, ...] | list[Source],
-                 log: logging.Logger | None = None, sleep: Callable[[float], None] = time.sleep,
-                 extra_origins: tuple[str, ...] = ()) -> None:
-        """``extra_origins``: URLs of further services the fetcher may contact (the web archive)."""
+    def __init__(self, settings: FetchSettings, sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
-        self.store = store
-        self.origins = allowed_origins(sources) | {origin(url) for url in extra_origins}
-        self.log = log or logging.getLogger("clusterharvest.fetch")
-        self.sleep = sleep
         self.limiter = HostLimiter(settings.min_interval, sleep=sleep)
         self._local = threading.local()  # one requests.Session per thread: sessions are not thread-safe
-        self._robots: dict[tuple[str, str, int], urllib.robotparser.RobotFileParser] = {}
-        self._robots_lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
-        """Picklable, for task runners that run tasks in other processes (Dask): sessions, robots.txt
-        cache and locks are per process and made anew there."""
-        return {k: v for k, v in self.__dict__.items() if k not in ("_local", "_robots", "_robots_lock")}
+        """Picklable, for task runners that run tasks in other processes (Dask): sessions are per process."""
+        return {k: v for k, v in self.__dict__.items() if k != "_local"}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._local = threading.local()
-        self._robots = {}
-        self._robots_lock = threading.Lock()
 
     @property
     def session(self) -> requests.Session:
@@ -147,152 +137,74 @@ class Fetcher:
             self._local.session = session
         return session
 
-    # -- public ---------------------------------------------------------------------------------
-
-    def fetch(self, source: Source) -> Snapshot:
-        """Fetch a source: read a file source, or GET an http(s) source conditionally into the store.
-
-        Args:
-            source: a registered source.
-
-        Returns:
-            The snapshot: newly stored, or the stored one refreshed by a 304.
-
-        Raises:
-            FetchError: naming the source and the reason; ``transient`` if a retry may help.
-        """
-        if source.is_file:
-            return read_file_source(source, self.settings.max_bytes)
-        previous = self.store.latest(source.id)
-        headers = {}
-        if previous and previous.etag:
-            headers["If-None-Match"] = previous.etag
-        if previous and previous.last_modified:
-            headers["If-Modified-Since"] = previous.last_modified
-        resp = self.get(source.location, source.id, headers)
-        if resp.status == 304:
-            if previous is None:
-                raise FetchError("server answered 304 but no snapshot is stored", source.id)
-            self.log.info("%s: not modified, reusing snapshot %s", source.id, previous.sha256[:12])
-            return self.store.refreshed(previous, etag=resp.headers.get("etag"),
-                                        last_modified=resp.headers.get("last-modified"))
-        if not resp.body:
-            raise FetchError(f"empty body from {resp.url}", source.id)
-        return self.store.save(
-            source.id, source.location, resp.body, content_type=resp.headers.get("content-type"),
-            etag=resp.headers.get("etag"), last_modified=resp.headers.get("last-modified"),
-            provenance=Provenance(final_url=resp.url) if resp.url != source.location else None,
-        )
-
-    def get(self, url: str, source_id: str, headers: dict[str, str] | None = None) -> Response:
-        """GET with robots, rate limit, redirects re-checked, retries; a 200 or 304 or a FetchError."""
-        self.check_url(url, source_id)
-        if self.settings.obey_robots and not self.robots_allows(url, source_id):
-            raise FetchError(f"robots.txt disallows {url}", source_id)
-        seen: list[str] = []
-        while True:
-            resp = self.get_with_retries(url, source_id, headers or {})
-            if resp.status not in REDIRECT_STATUS:
-                break
-            location = resp.headers.get("location")
-            if not location:
-                raise FetchError(f"redirect {resp.status} without Location from {url}", source_id)
-            seen.append(url)
-            url = urljoin(url, location)
-            if url in seen:
-                raise FetchError(f"redirect loop at {url}", source_id)
-            if len(seen) > self.settings.max_redirects:
-                raise FetchError(f"more than {self.settings.max_redirects} redirects", source_id)
-            self.check_url(url, source_id, redirect=True)
-            if self.settings.obey_robots and not self.robots_allows(url, source_id):
-                raise FetchError(f"robots.txt disallows {url}", source_id)
-        if resp.status in (200, 304):
-            return resp
-        raise FetchError(f"HTTP {resp.status} from {url}", source_id, status=resp.status,
-                         transient=resp.status in RETRY_STATUS)
-
-    # -- checks ---------------------------------------------------------------------------------
-
-    def check_url(self, url: str, source_id: str, redirect: bool = False) -> None:
-        """Refuse schemes other than http(s), hosts other than the configured sources', and URLs that parsers
-        read differently: a backslash or user info ('http://evil\\@good/') makes urlsplit see one host while
-        urllib3 connects to another, so neither is allowed at all."""
-        what = "redirect to" if redirect else "url"
+    def request_once(self, url: str, source_id: str, headers: dict[str, str], max_bytes: int) -> Response:
+        """One GET, streamed under the size cap and the total deadline."""
+        s = self.settings
+        self.limiter.wait(origin(url)[0])
+        deadline = time.monotonic() + s.deadline
         try:
-            parts = urlsplit(url)
-            scheme = parts.scheme.lower()
-            both_agree = urllib3.util.parse_url(url).host == parts.hostname
-        except ValueError as exc:
-            raise FetchError(f"refused {what} {url}: not a valid URL ({exc})", source_id) from None
-        if scheme not in ("http", "https"):
-            raise FetchError(f"refused {what} {url}: scheme {scheme or 'none'!r} not allowed", source_id)
-        if "\\" in url or "@" in parts.netloc or not both_agree:
-            raise FetchError(f"refused {what} {url}: backslashes and user info are not allowed in URLs", source_id)
-        if origin(url) not in self.origins:
-            host, port = origin(url)
-            raise FetchError(f"refused {what} {url}: host {host}:{port} is not a configured source",
-                             source_id)
-
-    def robots_allows(self, url: str, source_id: str) -> bool:
-        """Whether the host's robots.txt lets our user agent fetch ``url`` (RFC 9309 semantics)."""
-        parts = urlsplit(url)
-        key = (parts.scheme, *origin(url))
-        with self._robots_lock:
-            parser = self._robots.get(key)
-            if parser is None:
-                parser = self.load_robots(f"{parts.scheme}://{parts.netloc}/robots.txt", source_id)
-                self._robots[key] = parser
-        return parser.can_fetch(self.settings.user_agent, url)
-
-    def load_robots(self, robots_url: str, source_id: str) -> urllib.robotparser.RobotFileParser:
-        """Fetch and parse robots.txt: 4xx allows all, 5xx or no answer disallows all."""
-        parser = urllib.robotparser.RobotFileParser(robots_url)
-        disallow_all = ["User-agent: *", "Disallow: /"]
+            raw = self.session.get(url, headers=headers, stream=True, allow_redirects=False,
+                                   timeout=(s.connect_timeout, s.read_timeout))
+        except requests.exceptions.Timeout as exc:
+            raise FetchError(f"timed out connecting to {url} ({type(exc).__name__})", source_id,
+                             transient=True) from None
+        except requests.exceptions.ConnectionError as exc:
+            raise FetchError(f"cannot connect to {url}: {short_reason(exc)}", source_id, transient=True,
+                             unreachable=True) from None
+        except requests.exceptions.RequestException as exc:
+            raise FetchError(f"request to {url} failed: {short_reason(exc)}", source_id) from None
+        check_peer(raw, url, source_id)
+        # A watchdog closes the connection at the deadline, so even a read blocked on a
+        # server that trickles one byte at a time ends in time.
+        timer = threading.Timer(max(0.0, deadline - time.monotonic()), raw.close)
+        timer.daemon = True
+        timer.start()
         try:
-            resp = self.get_with_retries(robots_url, source_id, {}, max_bytes=ROBOTS_MAX_BYTES)
-        except FetchError as exc:
-            if exc.unreachable:  # no connection to the host at all: say so (the page cannot be fetched either)
-                raise FetchError(f"cannot connect to {origin(robots_url)[0]} (robots.txt: {exc.message})",
-                                 source_id, transient=True, unreachable=True) from None
-            self.log.warning("%s: robots.txt unreachable (%s): treating the host as disallowed",
-                             source_id, exc.message)
-            parser.parse(disallow_all)
-            return parser
-        if resp.status == 200:
-            parser.parse(resp.body.decode("utf-8", errors="replace").splitlines())
-        elif 400 <= resp.status < 500 or resp.status in REDIRECT_STATUS:
-            parser.parse([])  # no rules: everything allowed
-        else:
-            parser.parse(disallow_all)
-        return parser
-
-    def check_peer(self, raw: requests.Response, url: str, source_id: str) -> None:
-        """The address actually connected to must be one the URL's host resolves to: whatever a URL parser
-        made of the URL, bytes from another machine are never taken."""
-        connection = getattr(raw.raw, "_connection", None)
-        sock = getattr(connection, "sock", None)
-        if sock is None:
-            return  # no socket to ask (the body came with the headers and the connection is back in the pool)
-        peer = sock.getpeername()[0]
-        host, port = origin(url)
-        try:
-            expected = {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
-        except OSError:
-            expected = set()
-        if peer not in expected:
+            body = read_capped(raw, url, source_id, max_bytes, deadline)
+        finally:
+            timer.cancel()
             raw.close()
-            raise FetchError(f"refused {url}: connected to {peer}, not to an address of {host}", source_id)
+        hdrs = {k.lower(): v for k, v in raw.headers.items()}
+        return Response(url=url, status=raw.status_code, headers=hdrs, body=body)
 
-    # -- transport ------------------------------------------------------------------------------
 
-    def get_with_retries(self, url: str, source_id: str, headers: dict[str, str],
-                         max_bytes: int | None = None) -> Response:
-        """One URL, retried on 408/429/5xx and connection errors with backoff; no redirect following."""
+
+
+def check_peer(raw: requests.Response, url: str, source_id: str) -> None:
+    """The address actually connected to must be one the URL's host resolves to: whatever a URL parser made of
+    the URL, bytes from another machine are never taken."""
+    connection = getattr(raw.raw, "_connection", None)
+    sock = getattr(connection, "sock", None)
+    if sock is None:
+        return  # no socket to ask (the body came with the headers and the connection is back in the pool)
+    peer = sock.getpeername()[0]
+    host, port = origin(url)
+    try:
+        expected = {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
+    except OSError:
+        expected = set()
+    if peer not in expected:
+        raw.close()
+        raise FetchError(f"refused {url}: connected to {peer}, not to an address of {host}", source_id)
+
+
+class Retrying:
+    """Retries of one URL on 408/429/5xx and connection errors, with exponential backoff, honouring
+    ``Retry-After`` (a wait longer than ``max_retry_after`` is a failure): the one retry layer."""
+
+    def __init__(self, transport: Transport, log: logging.Logger, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.transport = transport
+        self.settings = transport.settings
+        self.log = log
+        self.sleep = sleep
+
+    def get(self, url: str, source_id: str, headers: dict[str, str], max_bytes: int | None = None) -> Response:
+        """One URL, retried as transient failures allow; no redirect following."""
         s = self.settings
         last: FetchError | None = None
         for attempt in range(1, s.max_tries + 1):
             try:
-                resp = self.request_once(url, source_id, headers, max_bytes or s.max_bytes)
+                resp = self.transport.request_once(url, source_id, headers, max_bytes or s.max_bytes)
             except FetchError as exc:
                 if not exc.transient:
                     raise
@@ -318,35 +230,165 @@ class Fetcher:
         raise FetchError(f"{last.message} (gave up after {s.max_tries} tries)", source_id,
                          transient=True, status=last.status, unreachable=last.unreachable)
 
-    def request_once(self, url: str, source_id: str, headers: dict[str, str], max_bytes: int) -> Response:
-        """One GET, streamed under the size cap and the total deadline."""
-        s = self.settings
-        self.limiter.wait(origin(url)[0])
-        deadline = time.monotonic() + s.deadline
+
+class HostPolicy:
+    """Where the fetcher may go: http(s) only, only the configured origins, no URL that parsers read
+    differently, and what each host's robots.txt allows (RFC 9309: a 4xx robots.txt allows all, a 5xx or no
+    answer disallows all; a host that refuses connections is unreachable)."""
+
+    def __init__(self, origins: frozenset[tuple[str, int]], retrying: Retrying, obey_robots: bool = True) -> None:
+        self.origins = origins
+        self.retrying = retrying
+        self.obey_robots = obey_robots
+        self._robots: dict[tuple[str, str, int], urllib.robotparser.RobotFileParser] = {}
+        self._robots_lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Picklable: the robots.txt cache and its lock are per process."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_robots", "_robots_lock")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._robots = {}
+        self._robots_lock = threading.Lock()
+
+    def check(self, url: str, source_id: str, redirect: bool = False) -> None:
+        """Refuse a URL (or a redirect's target) the fetcher may not fetch, with the reason."""
+        self.check_url(url, source_id, redirect)
+        if self.obey_robots and not self.robots_allows(url, source_id):
+            raise FetchError(f"robots.txt disallows {url}", source_id)
+
+    def check_url(self, url: str, source_id: str, redirect: bool = False) -> None:
+        """Refuse schemes other than http(s), hosts other than the configured sources', and URLs that parsers
+        read differently: a backslash or user info ('http://evil\\@good/') makes urlsplit see one host while
+        urllib3 connects to another, so neither is allowed at all."""
+        what = "redirect to" if redirect else "url"
         try:
-            raw = self.session.get(url, headers=headers, stream=True, allow_redirects=False,
-                                   timeout=(s.connect_timeout, s.read_timeout))
-        except requests.exceptions.Timeout as exc:
-            raise FetchError(f"timed out connecting to {url} ({type(exc).__name__})", source_id,
-                             transient=True) from None
-        except requests.exceptions.ConnectionError as exc:
-            raise FetchError(f"cannot connect to {url}: {short_reason(exc)}", source_id, transient=True,
-                             unreachable=True) from None
-        except requests.exceptions.RequestException as exc:
-            raise FetchError(f"request to {url} failed: {short_reason(exc)}", source_id) from None
-        self.check_peer(raw, url, source_id)
-        # A watchdog closes the connection at the deadline, so even a read blocked on a
-        # server that trickles one byte at a time ends in time.
-        timer = threading.Timer(max(0.0, deadline - time.monotonic()), raw.close)
-        timer.daemon = True
-        timer.start()
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
+            both_agree = urllib3.util.parse_url(url).host == parts.hostname
+        except ValueError as exc:
+            raise FetchError(f"refused {what} {url}: not a valid URL ({exc})", source_id) from None
+        if scheme not in ("http", "https"):
+            raise FetchError(f"refused {what} {url}: scheme {scheme or 'none'!r} not allowed", source_id)
+        if "\\" in url or "@" in parts.netloc or not both_agree:
+            raise FetchError(f"refused {what} {url}: backslashes and user info are not allowed in URLs", source_id)
+        if origin(url) not in self.origins:
+            host, port = origin(url)
+            raise FetchError(f"refused {what} {url}: host {host}:{port} is not a configured source",
+                             source_id)
+
+    def robots_allows(self, url: str, source_id: str) -> bool:
+        """Whether the host's robots.txt lets our user agent fetch ``url``."""
+        parts = urlsplit(url)
+        key = (parts.scheme, *origin(url))
+        with self._robots_lock:
+            parser = self._robots.get(key)
+            if parser is None:
+                parser = self.load_robots(f"{parts.scheme}://{parts.netloc}/robots.txt", source_id)
+                self._robots[key] = parser
+        return parser.can_fetch(self.retrying.settings.user_agent, url)
+
+    def load_robots(self, robots_url: str, source_id: str) -> urllib.robotparser.RobotFileParser:
+        """Fetch and parse robots.txt: 4xx allows all, 5xx or no answer disallows all."""
+        parser = urllib.robotparser.RobotFileParser(robots_url)
+        disallow_all = ["User-agent: *", "Disallow: /"]
         try:
-            body = read_capped(raw, url, source_id, max_bytes, deadline)
-        finally:
-            timer.cancel()
-            raw.close()
-        hdrs = {k.lower(): v for k, v in raw.headers.items()}
-        return Response(url=url, status=raw.status_code, headers=hdrs, body=body)
+            resp = self.retrying.get(robots_url, source_id, {}, max_bytes=ROBOTS_MAX_BYTES)
+        except FetchError as exc:
+            if exc.unreachable:  # no connection to the host at all: say so (the page cannot be fetched either)
+                raise FetchError(f"cannot connect to {origin(robots_url)[0]} (robots.txt: {exc.message})",
+                                 source_id, transient=True, unreachable=True) from None
+            self.retrying.log.warning("%s: robots.txt unreachable (%s): treating the host as disallowed",
+                                      source_id, exc.message)
+            parser.parse(disallow_all)
+            return parser
+        if resp.status == 200:
+            parser.parse(resp.body.decode("utf-8", errors="replace").splitlines())
+        elif 400 <= resp.status < 500 or resp.status in REDIRECT_STATUS:
+            parser.parse([])  # no rules: everything allowed
+        else:
+            parser.parse(disallow_all)
+        return parser
+
+
+class Fetcher:
+    """Fetches http(s) sources into a raw store under one set of limits: redirects followed by hand, each hop
+    checked by the host policy, each request retried by the retry layer over the transport, and conditional
+    GETs against the stored snapshot. (File sources are read by ``read_file_source``, not fetched.)"""
+
+    def __init__(self, settings: FetchSettings, store: RawStore, sources: tuple[Source, ...] | list[Source],
+                 log: logging.Logger | None = None, sleep: Callable[[float], None] = time.sleep,
+                 extra_origins: tuple[str, ...] = ()) -> None:
+        """``extra_origins``: URLs of further services the fetcher may contact (the web archive)."""
+        self.settings = settings
+        self.store = store
+        self.log = log or logging.getLogger("clusterharvest.fetch")
+        self.transport = Transport(settings, sleep)
+        self.retrying = Retrying(self.transport, self.log, sleep)
+        self.policy = HostPolicy(allowed_origins(sources) | {origin(url) for url in extra_origins}, self.retrying,
+                                 settings.obey_robots)
+
+    @property
+    def origins(self) -> frozenset[tuple[str, int]]:
+        """The origins the fetcher may contact."""
+        return self.policy.origins
+
+    def fetch(self, source: Source) -> Snapshot:
+        """GET an http(s) source conditionally into the store.
+
+        Args:
+            source: a registered http(s) source.
+
+        Returns:
+            The snapshot: newly stored, or the stored one refreshed by a 304.
+
+        Raises:
+            FetchError: naming the source and the reason; ``transient`` if a retry may help.
+        """
+        previous = self.store.latest(source.id)
+        headers = {}
+        if previous and previous.etag:
+            headers["If-None-Match"] = previous.etag
+        if previous and previous.last_modified:
+            headers["If-Modified-Since"] = previous.last_modified
+        resp = self.get(source.location, source.id, headers)
+        if resp.status == 304:
+            if previous is None:
+                raise FetchError("server answered 304 but no snapshot is stored", source.id)
+            self.log.info("%s: not modified, reusing snapshot %s", source.id, previous.sha256[:12])
+            return self.store.refreshed(previous, etag=resp.headers.get("etag"),
+                                        last_modified=resp.headers.get("last-modified"))
+        if not resp.body:
+            raise FetchError(f"empty body from {resp.url}", source.id)
+        return self.store.save(
+            source.id, source.location, resp.body, content_type=resp.headers.get("content-type"),
+            etag=resp.headers.get("etag"), last_modified=resp.headers.get("last-modified"),
+            provenance=Provenance(final_url=resp.url) if resp.url != source.location else None,
+        )
+
+    def get(self, url: str, source_id: str, headers: dict[str, str] | None = None) -> Response:
+        """GET following redirects by hand, every hop checked (host, scheme, robots.txt, loops, count) and
+        retried; a 200 or 304 response, or a FetchError."""
+        seen: list[str] = []
+        while True:
+            self.policy.check(url, source_id, redirect=bool(seen))
+            resp = self.retrying.get(url, source_id, headers or {})
+            if resp.status not in REDIRECT_STATUS:
+                break
+            location = resp.headers.get("location")
+            if not location:
+                raise FetchError(f"redirect {resp.status} without Location from {url}", source_id)
+            seen.append(url)
+            url = urljoin(url, location)
+            if url in seen:
+                raise FetchError(f"redirect loop at {url}", source_id)
+            if len(seen) > self.settings.max_redirects:
+                raise FetchError(f"more than {self.settings.max_redirects} redirects", source_id)
+        if resp.status in (200, 304):
+            return resp
+        raise FetchError(f"HTTP {resp.status} from {url}", source_id, status=resp.status,
+                         transient=resp.status in RETRY_STATUS)
 
 
 def short_reason(exc: BaseException) -> str:
