@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from clusterharvest.clusters import build_clusters
-from clusterharvest.contacts import parse_contact_block
 from clusterharvest.parse.cluster_directory import parse_directory
+from clusterharvest.parse.contact_block import parse_contact_block
 
 # id -> (contacts as (name, title, honorific, role, phones, faxes, mobiles, email), addresses as
 # (organisation, street, postcode, city, country)); read off the capture, not the parser's output.

@@ -8,11 +8,11 @@ import contextlib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clusterharvest.contacts import parse_contact_block
 from clusterharvest.errors import HarvestError
 from clusterharvest.link import name_key
 from clusterharvest.parse.announcement import parse_announcement, parse_item
 from clusterharvest.parse.cluster_directory import parse_directory
+from clusterharvest.parse.contact_block import parse_contact_block
 from clusterharvest.parse.facts import contact_facts, prose_facts
 from clusterharvest.parse.labels import split_line
 from clusterharvest.parse.programme_page import parse_programme_page

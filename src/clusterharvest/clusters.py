@@ -6,13 +6,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from .contacts import parse_contact_block, split_body
 from .descriptions import describe, find_boilerplate, group_paragraphs
 from .errors import ParseError
 from .models import Cluster, Issue, Phases, issue
 from .normalize.countries import parse_targets
 from .normalize.names import self_name, slugify
 from .parse.cluster_directory import DirectoryEntry
+from .parse.contact_block import parse_contact_block, split_body
 
 
 def entry_name(entry: DirectoryEntry) -> tuple[str | None, list[Issue]]:

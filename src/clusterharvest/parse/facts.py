@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..contacts import parse_contact_block
+from .contact_block import parse_contact_block
 from .labels import match_label, split_line
 
 NUMBER_WORDS = {

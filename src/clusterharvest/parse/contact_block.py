@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .models import Address, Contact, Issue, issue
-from .normalize.addresses import is_street_line, parse_postcode_line
-from .normalize.emails import normalize_email
-from .normalize.persons import is_organisation_line, is_person_line, is_role_line, split_person
-from .normalize.phones import normalize_phone
-from .parse.labels import match_label
+from ..models import Address, Contact, Issue, issue
+from ..normalize.addresses import is_street_line, parse_postcode_line
+from ..normalize.emails import normalize_email
+from ..normalize.persons import is_organisation_line, is_person_line, is_role_line, split_person
+from ..normalize.phones import normalize_phone
+from .labels import match_label
 
 PROSE_LENGTH = 100
 
