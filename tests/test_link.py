@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from clusterharvest.clusters import build_clusters
 from clusterharvest.link import link_name, link_table, name_key
+from clusterharvest.lookups import Lookup, Option
 from clusterharvest.models import Cluster
 from clusterharvest.parse.cluster_directory import parse_directory
 
@@ -51,7 +54,9 @@ def test_two_equally_close_records_are_ambiguous():
 
 
 def test_an_alias_links_what_no_spelling_rule_can(records):
-    table = {**link_table(), "aliases": {"Spitzencluster m4": "biom-biotech-cluster-development-gmbh"}}
+    base = link_table()
+    table = replace(base, aliases=Lookup("aliases", [Option(("Spitzencluster m4",),
+                                                            "biom-biotech-cluster-development-gmbh")]))
     assert link_name("Spitzencluster m4", records).cluster_id is None
     found = link_name("Spitzencluster m4", records, table)
     assert (found.cluster_id, found.method) == ("biom-biotech-cluster-development-gmbh", "alias")

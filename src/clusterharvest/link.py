@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, replace
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
 from rapidfuzz import fuzz
 
+from .lookups import Lookup, lookups
 from .models import Cluster, Project, issue
 from .normalize.names import slugify
 from .parse.announcement import Announced
@@ -27,19 +25,27 @@ MARGIN = 5.0
 LEGAL_FORMS = re.compile(r"\b(?:e\.\s?V\.?|gGmbH|GmbH|AG|Ltd\.?|Inc\.?|mbH)(?=\W|$)", re.I)
 
 
-@cache
-def link_table() -> dict[str, Any]:
-    """``links.yml``: ignore words, synonyms, aliases."""
-    return yaml.safe_load(resources.files(__package__).joinpath("links.yml").read_text(encoding="utf-8"))
+@dataclass(frozen=True)
+class LinkTable:
+    """``links.yml``: words to ignore in names, synonyms, and explicit aliases (announced name -> id)."""
+
+    ignore: Lookup
+    synonyms: Lookup
+    aliases: Lookup
 
 
-def name_key(name: str, table: dict[str, Any] | None = None) -> str:
+def link_table() -> LinkTable:
+    """The lookups of ``links.yml``."""
+    found = lookups("links.yml")
+    return LinkTable(found["ignore"], found["synonyms"], found["aliases"])
+
+
+def name_key(name: str, table: LinkTable | None = None) -> str:
     """The comparable key of a name: its slug's words without legal forms and generic words, synonyms
     mapped, joined without separators."""
     table = table or link_table()
     words = slugify(LEGAL_FORMS.sub(" ", name)).split("-")
-    ignore, synonyms = set(table.get("ignore") or ()), table.get("synonyms") or {}
-    kept = [synonyms.get(w, w) for w in words if w not in ignore]
+    kept = [table.synonyms.get(w, w) for w in words if w not in table.ignore]
     return "".join(kept or words)
 
 
@@ -60,11 +66,11 @@ class Link:
     candidates: tuple[tuple[str, float], ...] = ()
 
 
-def link_name(announced: str, records: list[Cluster], table: dict[str, Any] | None = None) -> Link:
+def link_name(announced: str, records: list[Cluster], table: LinkTable | None = None) -> Link:
     """Link one announced name to one record, or say why not."""
     table = table or link_table()
     ids = {r.id for r in records}
-    alias = (table.get("aliases") or {}).get(announced)
+    alias = table.aliases.get(announced)
     if alias in ids:
         return Link(announced, alias, 100.0, "alias")
     keys = [name_key(v, table) for v in name_variants(announced)]

@@ -7,11 +7,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
 import pycountry
-import yaml
 
+from ..lookups import Lookup, lookup
 from ..models import Issue, issue
 
 SEPARATORS = re.compile(r"\s*(?:[,;]|\s(?:and|und|&)\s)\s*", re.I)
@@ -28,14 +27,12 @@ def ascii_fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-@cache
-def lookups() -> dict[str, dict[str, str]]:
-    """The YAML of fixes beside this module."""
-    text = resources.files(__package__).joinpath("countries.yml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
-    return {k: data[k] for k in ("countries", "notes", "regions")} | {
-        "region_prefixes": {p: p for p in data["region_prefixes"]}
-    }
+FILE = "normalize/countries.yml"
+
+
+def table(name: str) -> Lookup:
+    """One lookup of ``countries.yml`` (countries, notes, regions, region_prefixes)."""
+    return lookup(FILE, name)
 
 
 @cache
@@ -49,7 +46,7 @@ def country_index() -> dict[str, str]:
         names.update(german.gettext(n) for n in list(names))
         for name in names:
             index.setdefault(country_key(name), country.alpha_2)
-    index.update({country_key(k): v for k, v in lookups()["countries"].items()})
+    index.update({country_key(k): v for k, v in table("countries").pairs().items()})
     index.update({ascii_fold(k): v for k, v in list(index.items()) if ascii_fold(k) not in index})
     return index
 
@@ -60,16 +57,19 @@ def normalize_country(name: str) -> str | None:
     if not key:
         return None
     index = country_index()
-    return index.get(key) or index.get(ascii_fold(key))
+    code = index.get(key) or index.get(ascii_fold(key))
+    if code:
+        table("countries").mark(key)  # a fix of ours was needed, if the key is one
+    return code
 
 
 def normalize_region(name: str) -> str | None:
     """A region name ('Asia-Pacific', 'Economic area: Asia-Pacific') to its canonical form; None if none."""
     key = country_key(name)
     prefix, _, rest = key.partition(":")
-    if rest and prefix.strip() in lookups()["region_prefixes"]:
+    if rest and prefix.strip() in table("region_prefixes"):
         key = country_key(rest)
-    regions = lookups()["regions"]
+    regions = table("regions")
     return regions.get(key) or regions.get(ascii_fold(key))
 
 
@@ -104,7 +104,7 @@ def parse_targets(raw: str, field_path: str) -> Targets:
         if code:
             if code not in out.countries:
                 out.countries.append(code)
-            note = lookups()["notes"].get(country_key(part))
+            note = table("notes").get(country_key(part))
             if note:
                 out.issues.append(issue(field_path, note, part))
             continue

@@ -5,19 +5,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 
-import yaml
+from ..lookups import Lookup, fold, lookup
 
 NAME_WORD = re.compile(r"^[A-ZÄÖÜ][a-zäöüßéèáàóòíìúùçñ'’]+(?:-[A-ZÄÖÜ][a-zäöüßéèáàóòíìúùçñ'’]+)*$")
 
 
+FILE = "normalize/persons.yml"
+
+
+def table(name: str) -> Lookup:
+    """One lookup of ``persons.yml`` (titles, honorifics, organisation_words, role_words)."""
+    return lookup(FILE, name)
+
+
 @cache
-def lookups() -> dict[str, list[str]]:
-    """Titles, honorifics and organisation words from ``persons.yml``."""
-    data = yaml.safe_load(resources.files(__package__).joinpath("persons.yml").read_text(encoding="utf-8"))
-    data["titles"] = sorted(data["titles"], key=len, reverse=True)
-    return dict(data)
+def titles() -> list[str]:
+    """Academic titles, longest first (so 'Prof. Dr.-Ing.' wins over 'Prof.')."""
+    return sorted(table("titles").matches(), key=len, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -37,18 +42,18 @@ def clean(text: str) -> str:
 def split_person(text: str) -> Person:
     """'Hon.-Prof. Dr.-Ing. Mirko Peglow' -> name 'Mirko Peglow', academic_title 'Hon.-Prof. Dr.-Ing.'."""
     rest = clean(text)
-    titles: list[str] = []
+    found_titles: list[str] = []
     suffix: list[str] = []
     honorific = None
     # Parenthesised titles at the end, which may nest: "(Dipl.-Kfm. (Univ.))".
     found = re.search(r"\s*\((.+)\)$", rest)
-    if found and any(found.group(1).startswith(t.split(" ")[0]) for t in lookups()["titles"]):
+    if found and any(found.group(1).startswith(t.split(" ")[0]) for t in titles()):
         suffix.append(found.group(1))
         rest = rest[: found.start()]
     # Titles after a comma: "Steffen Ullmann, M.A."
     while "," in rest:
         head, _, tail = rest.rpartition(",")
-        if tail.strip() in lookups()["titles"]:
+        if tail.strip() in table("titles"):
             suffix.insert(0, tail.strip())
             rest = head.strip()
         else:
@@ -56,15 +61,17 @@ def split_person(text: str) -> Person:
     changed = True
     while changed:
         changed = False
-        for h in lookups()["honorifics"]:
+        for h in table("honorifics").matches():
             if rest.startswith(h + " "):
                 honorific, rest, changed = h, rest[len(h):].strip(), True
-        for t in lookups()["titles"]:
+                table("honorifics").mark(h)
+        for t in titles():
             if rest.startswith(t + " ") or rest.startswith(t) and rest[len(t):len(t) + 1].isupper():
-                titles.append(t)
+                found_titles.append(t)
+                table("titles").mark(t)
                 rest, changed = rest[len(t):].strip(), True
                 break
-    title = " ".join(titles + suffix) or None
+    title = " ".join(found_titles + suffix) or None
     return Person(name=rest or None, academic_title=title, honorific=honorific)
 
 
@@ -88,20 +95,27 @@ def is_person_line(text: str) -> bool:
 @cache
 def organisation_pattern() -> re.Pattern[str]:
     """One regex for every organisation word (as a whole word), or a glued 'GmbH'/'AG'."""
-    words = sorted(lookups()["organisation_words"], key=len, reverse=True)
+    words = sorted(table("organisation_words").matches(), key=len, reverse=True)
     return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w in words)})(?!\w)|\w(?:GmbH|AG)\b")
 
 
 @cache
 def role_words() -> frozenset[str]:
-    return frozenset(lookups()["role_words"])
+    return frozenset(table("role_words").matches())
 
 
 def is_organisation_line(text: str) -> bool:
     """Whether a line names an organisation (GmbH, e.V., University, Institut, ...)."""
-    return organisation_pattern().search(text) is not None
+    found = organisation_pattern().search(text)
+    if found:
+        word = found.group(0)
+        table("organisation_words").mark(word if fold(word) in table("organisation_words").index else word[1:])
+    return found is not None
 
 
 def is_role_line(text: str) -> bool:
     """Whether a line has a job-title word ('Managing Director', 'Vorstand MedicalMountains AG')."""
-    return not role_words().isdisjoint(re.split(r"[\s,;/]+", text))
+    words = role_words().intersection(re.split(r"[\s,;/]+", text))
+    for word in words:
+        table("role_words").mark(word)
+    return bool(words)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 
-import yaml
+from ..lookups import lookups
 
 # Section labels need their colon; phone-like labels are often written without one.
 SECTION_KINDS = ("concept", "implementation", "contact")
@@ -23,11 +22,13 @@ class Labelled:
     value: str
 
 
+FILE = "parse/labels.yml"
+
+
 @cache
 def label_variants() -> dict[str, tuple[str, ...]]:
-    """Label variants per kind from ``labels.yml``, longest first."""
-    data = yaml.safe_load(resources.files(__package__).joinpath("labels.yml").read_text(encoding="utf-8"))
-    return {kind: tuple(sorted(variants, key=len, reverse=True)) for kind, variants in data.items()}
+    """Label variants per kind from ``labels.yml`` (one lookup per kind), longest first."""
+    return {kind: tuple(sorted(found.matches(), key=len, reverse=True)) for kind, found in lookups(FILE).items()}
 
 
 def alternation(kinds: tuple[str, ...]) -> str:
@@ -66,6 +67,7 @@ def match_label(line: str) -> Labelled | None:
         found = pattern.match(line)
         if found:
             value = next((g for g in found.groups()[1:] if g is not None), "")
+            lookups(FILE)[kind].mark(found.group(1))
             return Labelled(kind=kind, label=found.group(1), value=value.strip())
     return None
 
