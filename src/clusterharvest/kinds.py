@@ -54,7 +54,7 @@ class SourceKind:
         if self.gives_records:
             records = build_clusters(found.entries, source_id=source_id)
             return [r.model_dump(mode="json") for r in sorted(records, key=lambda r: r.id)]
-        out: dict[str, Any] = {"facts": [asdict(f) for f in found.facts]}
+        out: dict[str, Any] = {"facts": [f.to_json() for f in found.facts]}
         if found.announcement is not None:
             a = found.announcement
             out = {"round": a.round, "selected": [asdict(s) for s in a.selected], **out, "issues": a.issues}

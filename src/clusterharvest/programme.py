@@ -9,15 +9,14 @@ overrides an exact one and is kept beside it. Nothing is invented: a fact no sou
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .models import Evidence, Issue, Name, Phase, Programme, ProgrammeContact, Round, issue
-from .parse.facts import Fact
+from .parse.facts import Fact, FactKey
 
-ROUND_PATH = re.compile(r"^rounds\[(\d+|\*)\]\.(\w+)$")
+EVERY_ROUND_SELECTED = FactKey("rounds", "projects_selected")  # "about 10 clusters in each round"
 PHASES = ("concept", "implementation")
 CONTACT_KEYS = tuple(ProgrammeContact.model_fields)  # contact.<key> facts, one per field
 
@@ -51,10 +50,11 @@ def _say(states: Sequence[Stated]) -> str:
     return "; ".join(f"{s.source}: {s.fact.value}" for s in states)
 
 
-def choose(path: str, states: list[Stated]) -> tuple[Any, list[Issue]]:
+def choose(key: FactKey, states: list[Stated]) -> tuple[Any, list[Issue]]:
     """The value for one field, and an issue when sources disagree."""
     states = sorted(states, key=_rank)
-    if path.endswith(".start"):  # '2018-01' and '2018' agree; the more precise one is kept
+    path = key.path
+    if key.part == "start":  # '2018-01' and '2018' agree; the more precise one is kept
         values = sorted({str(s.fact.value) for s in states}, key=len, reverse=True)
         best = values[0]
         if all(best.startswith(v) for v in values):
@@ -71,48 +71,49 @@ def choose(path: str, states: list[Stated]) -> tuple[Any, list[Issue]]:
 
 def build_programme(stated: Sequence[Statements]) -> Programme:
     """One programme record from each source's statements, in registry order."""
-    by_path: dict[str, list[Stated]] = {}
+    by_key: dict[FactKey, list[Stated]] = {}
     for order, statements in enumerate(stated):
         for fact in statements.facts:
-            by_path.setdefault(fact.path, []).append(
+            by_key.setdefault(fact.key, []).append(
                 Stated(statements.source, statements.fact_rank, statements.name_rank, order, fact))
     issues: list[Issue] = []
-    values: dict[str, Any] = {}
-    names = by_path.pop("name.en", [])
-    for path, states in by_path.items():
-        if path != "rounds[*].projects_selected":
-            values[path], found = choose(path, states)
+    values: dict[FactKey, Any] = {}
+    names = by_key.pop(FactKey("name", "en"), [])
+    for key, states in by_key.items():
+        if key != EVERY_ROUND_SELECTED:
+            values[key], found = choose(key, states)
             issues += found
     programme = Programme()
     if names:
         ordered = sorted(names, key=lambda s: (s.name_rank, s.order))
         programme.name = Name(en=ordered[0].fact.value)
         programme.aliases = sorted({s.fact.value for s in ordered} - {ordered[0].fact.value})
-    funder = values.get("funder")
+    funder = values.get(FactKey("funder"))
     if funder:
-        abbreviation = values.get("funder_abbreviation")
+        abbreviation = values.get(FactKey("funder", "abbreviation"))
         programme.funder = f"{funder} ({abbreviation})" if abbreviation else funder
-    programme.max_funding_eur = values.get("max_funding_eur")
-    programme.max_duration_years = values.get("max_duration_years")
-    programme.phases = [Phase(name=p, max_years=values[f"phases.{p}"]) for p in PHASES if f"phases.{p}" in values]
-    contact = {f: values[f"contact.{f}"] for f in CONTACT_KEYS if f"contact.{f}" in values}
+    programme.max_funding_eur = values.get(FactKey("max_funding_eur"))
+    programme.max_duration_years = values.get(FactKey("max_duration_years"))
+    programme.phases = [Phase(name=p, max_years=values[FactKey("phases", p)]) for p in PHASES
+                        if FactKey("phases", p) in values]
+    contact = {f: values[FactKey("contact", f)] for f in CONTACT_KEYS if FactKey("contact", f) in values}
     programme.contact = ProgrammeContact(**contact) if contact else None
-    programme.rounds, found = rounds(values, by_path.get("rounds[*].projects_selected", []))
+    programme.rounds, found = rounds(values, by_key.get(EVERY_ROUND_SELECTED, []))
     programme.issues = issues + found
-    programme.evidence = evidence([*names, *(s for states in by_path.values() for s in states)])
+    programme.evidence = evidence([*names, *(s for states in by_key.values() for s in states)])
     programme.sources = sorted({s.source for s in stated if s.facts})
     return programme
 
 
-def rounds(values: dict[str, Any], approximate: list[Stated]) -> tuple[list[Round], list[Issue]]:
-    """Rounds by number from 'rounds[N].field' values; an approximate per-round figure kept beside them."""
-    numbers = sorted({int(m.group(1)) for p in values if (m := ROUND_PATH.match(p)) and m.group(1) != "*"})
+def rounds(values: dict[FactKey, Any], approximate: list[Stated]) -> tuple[list[Round], list[Issue]]:
+    """Rounds by number from the rounds' field values; an approximate per-round figure kept beside them."""
+    numbers = sorted({k.round for k in values if k.field == "rounds" and k.round is not None})
     approx = sorted(approximate, key=_rank)[0] if approximate else None
     out, issues = [], []
     for n in numbers:
-        r = Round(number=n, year=values.get(f"rounds[{n}].year"),
-                  projects_selected=values.get(f"rounds[{n}].projects_selected"),
-                  start=values.get(f"rounds[{n}].start"))
+        r = Round(number=n, year=values.get(FactKey("rounds", "year", n)),
+                  projects_selected=values.get(FactKey("rounds", "projects_selected", n)),
+                  start=values.get(FactKey("rounds", "start", n)))
         if approx is not None:
             r.projects_selected_approx = approx.fact.value
             if r.projects_selected is None:
@@ -132,7 +133,7 @@ def evidence(states: list[Stated]) -> list[Evidence]:
     the funder's abbreviation with the funder), sorted by field and source."""
     first: dict[tuple[str, str], str] = {}
     for s in sorted(states, key=lambda s: s.order):
-        path = "contact" if s.fact.path.startswith("contact.") else s.fact.path.replace("funder_abbreviation", "funder")
+        path = s.fact.key.field if s.fact.key.field in ("contact", "funder") else s.fact.path
         first.setdefault((path, s.source), s.fact.quote)
     return [Evidence(path=p, source=src, quote=q) for (p, src), q in sorted(first.items())]
 

@@ -53,13 +53,42 @@ CONTACT_LABEL = re.compile(r"^(?:contact|kontakt|ansprechpartner)\b[^:]{0,80}$",
 
 
 @dataclass(frozen=True)
-class Fact:
-    """One fact a source states: a field path, its value, the sentence, and whether it is approximate."""
+class FactKey:
+    """Which field of the programme record a fact states: a field ('max_funding_eur'), a part of one ('phases'
+    and 'concept', 'contact' and 'email', 'name' and 'en', 'funder' and 'abbreviation'), or a field of a round
+    ('rounds', 'start', round 3; every round: round None, as in "about 10 clusters in each round")."""
 
-    path: str
+    field: str
+    part: str | None = None
+    round: int | None = None
+
+    @property
+    def path(self) -> str:
+        """The field path people read: 'rounds[3].start', 'rounds[*].projects_selected', 'phases.concept'."""
+        if self.field == "rounds":
+            return f"rounds[{'*' if self.round is None else self.round}].{self.part}"
+        if self.field == "funder" and self.part:
+            return "funder_abbreviation"
+        return f"{self.field}.{self.part}" if self.part else self.field
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact a source states: which field, its value, the sentence, and whether it is approximate."""
+
+    key: FactKey
     value: Any
     quote: str
     approximate: bool = False
+
+    @property
+    def path(self) -> str:
+        """The key's field path."""
+        return self.key.path
+
+    def to_json(self) -> dict[str, Any]:
+        """What ``extract`` prints of a fact."""
+        return {"path": self.path, "value": self.value, "quote": self.quote, "approximate": self.approximate}
 
 
 def number(word: str) -> int:
@@ -92,17 +121,18 @@ def round_facts(sentence: str, recent: list[int], own_round: int | None) -> list
         target = named[0] if len(set(named)) == 1 else (own_round if not named and OWN_ROUND.search(sentence)
                                                          else None)
         if target is not None:
-            facts.append(Fact(f"rounds[{target}].projects_selected", number(counted.group(1)), sentence))
+            facts.append(Fact(FactKey("rounds", "projects_selected", target), number(counted.group(1)), sentence))
     approx = APPROX_PER_ROUND.search(sentence)
     if approx:
-        facts.append(Fact("rounds[*].projects_selected", number(approx.group(2)), sentence, approximate=True))
+        facts.append(Fact(FactKey("rounds", "projects_selected"), number(approx.group(2)), sentence,
+                          approximate=True))
     start = START.search(sentence)
     if start:
         target = named[-1] if named else (recent[-1] if recent else own_round)
         if target is not None:
             month = start.group(1)
             value = f"{start.group(2)}-{MONTHS[month.lower()]:02d}" if month else start.group(2)
-            facts.append(Fact(f"rounds[{target}].start", value, sentence))
+            facts.append(Fact(FactKey("rounds", "start", target), value, sentence))
     return facts
 
 
@@ -113,21 +143,21 @@ def prose_facts(text: str, own_round: int | None = None) -> list[Fact]:
     for sentence in prose_sentences(text):
         found: list[Fact] = []
         for m in FUNDING.finditer(sentence):
-            found.append(Fact("max_funding_eur", number(m.group(1) or m.group(2)) * 1_000_000, sentence))
+            found.append(Fact(FactKey("max_funding_eur"), number(m.group(1) or m.group(2)) * 1_000_000, sentence))
         for m in DURATION.finditer(sentence):
-            found.append(Fact("max_duration_years", number(m.group(1)), sentence))
+            found.append(Fact(FactKey("max_duration_years"), number(m.group(1)), sentence))
         for m in PHASE.finditer(sentence):
             phase = "implementation" if m.group(1).lower().startswith("impl") else "concept"
-            found.append(Fact(f"phases.{phase}", number(m.group(2)), sentence))
+            found.append(Fact(FactKey("phases", phase), number(m.group(2)), sentence))
         for m in ROUND_YEARS.finditer(sentence):
             for n, year in enumerate(re.findall(r"\d{4}", m.group(1)), 1):
-                found.append(Fact(f"rounds[{n}].year", int(year), sentence))
+                found.append(Fact(FactKey("rounds", "year", n), int(year), sentence))
         for m in NAME.finditer(sentence):
-            found.append(Fact("name.en", " ".join(m.group(1).split()), sentence))
+            found.append(Fact(FactKey("name", "en"), " ".join(m.group(1).split()), sentence))
         for m in FUNDER.finditer(sentence):
-            found.append(Fact("funder", m.group(1), sentence))
+            found.append(Fact(FactKey("funder"), m.group(1), sentence))
             if m.group(2):
-                found.append(Fact("funder_abbreviation", m.group(2), sentence))
+                found.append(Fact(FactKey("funder", "abbreviation"), m.group(2), sentence))
         found += round_facts(sentence, recent, own_round)
         facts += [replace(f, quote=quote(sentence)) for f in found]
         named = [ORDINALS[m.group(1).lower()] for m in ORDINAL_ROUND.finditer(sentence)]
@@ -154,5 +184,5 @@ def contact_facts(lines: list[str], max_lines: int = 8) -> list[Fact]:
         values = {"name": person.name, "academic_title": person.academic_title, "organisation": person.organisation,
                   "email": person.email, "phone": person.phone[0] if person.phone else None,
                   "fax": person.fax[0] if person.fax else None}
-        return [Fact(f"contact.{k}", v, quote) for k, v in values.items() if v is not None]
+        return [Fact(FactKey("contact", k), v, quote) for k, v in values.items() if v is not None]
     return []
