@@ -1,8 +1,11 @@
 """A directory page of N entries, made by replicating the bundled page's 32 entries under distinct names.
 
 Copy k of an entry gets " k" appended to its heading and organisation line, the last group of its phone
-numbers shifted by k, and a marker (" in batch k") in every description sentence that is not the
-funding measure's boilerplate, so no two copies share a sentence and the boilerplate stays the one set of
+numbers shifted by k, and distinct descriptions: in every description sentence that is not the funding
+measure's boilerplate, each word of six or more letters gets a suffix of letters naming the copy
+("research" -> "researchbc"), and the sentence a marker (" in batch k"). So no two copies share a sentence
+or a paragraph, as on a real directory (replicated text would let recurrence and the caches keyed by text
+skip the work), while stopwords, and so the language, stay; and the boilerplate stays the one set of
 sentences it is on the real page (otherwise every sentence would recur across copies and be removed as
 boilerplate, and the benchmark would measure a different workload).
 """
@@ -15,6 +18,7 @@ from functools import cache
 from clusterharvest.descriptions import find_boilerplate, group_paragraphs, sentence_key, sentences
 from clusterharvest.parse.cluster_directory import parse_directory
 from clusterharvest.parse.contact_block import split_body
+from clusterharvest.parse.labels import match_label
 from clusterharvest.store import RawStore
 
 from .paths import ROOT
@@ -38,9 +42,27 @@ def bundled() -> tuple[str, str, str, set[str]]:
     return html[:start], html[start:end], html[end:], boilerplate
 
 
+LONG_WORD = re.compile(r"\b([A-Za-zÄÖÜäöüß]{6,})\b")
+
+
+def letters(k: int) -> str:
+    """k in base 26 as lower-case letters ('a', 'b', ..., 'ba', ...)."""
+    out = ""
+    while True:
+        k, digit = divmod(k, 26)
+        out = chr(ord("a") + digit) + out
+        if not k:
+            return out
+
+
+def distinct(sentence: str, k: int) -> str:
+    """A sentence made unique to copy k: long words suffixed, a batch marker before its full stop."""
+    suffix = letters(k)
+    return re.sub(r"([.!?])$", rf" in batch {k}\1", LONG_WORD.sub(lambda m: m.group(1) + suffix, sentence))
+
+
 def mark_sentences(paragraph: str, k: int, boilerplate: set[str]) -> str:
-    return " ".join(s if sentence_key(s) in boilerplate else re.sub(r"([.!?])$", rf" in batch {k}\1", s)
-                    for s in sentences(paragraph))
+    return " ".join(s if sentence_key(s) in boilerplate else distinct(s, k) for s in sentences(paragraph))
 
 
 def copy(k: int) -> str:
@@ -50,7 +72,8 @@ def copy(k: int) -> str:
         return entries
     out = HEADING.sub(lambda m: f"<h3>{m.group(1)} {k}</h3>", entries)
     out = STRONG.sub(lambda m: f"<p><strong>{m.group(1)} {k}</strong></p>", out)
-    out = PARAGRAPH.sub(lambda m: f"<p>{mark_sentences(m.group(1), k, boilerplate)}</p>", out)
+    out = PARAGRAPH.sub(lambda m: m.group(0) if match_label(m.group(1)) else
+                        f"<p>{mark_sentences(m.group(1), k, boilerplate)}</p>", out)
     return PHONE_END.sub(lambda m: f"{m.group(1)}{(int(m.group(2)) + k) % 100:02d}", out)
 
 

@@ -1,6 +1,6 @@
 """One measurement in a fresh process (so caches from another measurement do not help it).
 
-    python -m bench.measure extract N   # parse_directory + build_clusters on a generated page of N entries
+    python -m bench.measure extract N   # `clusterharvest extract` of a generated page of N entries, JSON written
     python -m bench.measure floor N     # bare lxml parse + text extraction of the same page
 
 Prints JSON: seconds, entries, peak_rss_mb (the process's peak resident memory, interpreter included).
@@ -19,12 +19,22 @@ def main(kind: str, n: int) -> dict[str, float]:
 
     page = directory(n)
     if kind == "extract":
-        from clusterharvest.clusters import build_clusters
-        from clusterharvest.parse.cluster_directory import parse_directory
+        import contextlib
+        import os
+        import tempfile
+        from pathlib import Path
 
-        build_clusters(parse_directory(directory(32)), "warm-up")  # imports, lookups, langdetect profiles
-        started = time.perf_counter()
-        entries = len(build_clusters(parse_directory(page), "bench"))
+        from clusterharvest.cli import main as cli
+
+        with tempfile.TemporaryDirectory() as tmp:
+            small, large = Path(tmp) / "warm-up.html", Path(tmp) / "page.html"
+            small.write_bytes(directory(32))
+            large.write_bytes(page)
+            with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+                cli(["extract", str(small), "--kind", "cluster-directory"])  # imports, lookups, langdetect
+                started = time.perf_counter()
+                assert cli(["extract", str(large), "--kind", "cluster-directory"]) == 0
+        entries = 32 * -(-n // 32)  # whole copies of the 32 entries
     else:
         import lxml.html
 

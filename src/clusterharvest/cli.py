@@ -189,8 +189,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)
-    sys.stdout.write("\n")
+    """JSON on stdout, indented with sorted keys (orjson: the same bytes as the json module, several times
+    faster, which matters for ``extract`` of a large directory)."""
+    import orjson
+
+    body = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS) + b"\n"
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text stream (tests capturing output)
+        sys.stdout.write(body.decode("utf-8"))
+        return
+    sys.stdout.flush()
+    buffer.write(body)
+    buffer.flush()
 
 
 def cmd_versions(args: argparse.Namespace) -> int:

@@ -61,12 +61,16 @@ def reworded_copies(keys: list[str], common: set[str], candidates: int = 5) -> s
         for gram in trigrams(key):
             index[gram].append(key)
     near = set()
+    indexed = index.keys()
     for key in keys:
+        present = trigrams(key) & indexed  # most sentences share no trigram with any recurring one
+        if not present:
+            continue
         shared: Counter[str] = Counter()
-        for gram in trigrams(key):
-            shared.update(index.get(gram, ())[:candidates * 4])
+        for gram in present:
+            shared.update(index[gram][:candidates * 4])
         choices = [k for k, _ in shared.most_common(candidates)]
-        if choices and process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=SIMILAR) is not None:
+        if process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=SIMILAR) is not None:
             near.add(key)
     return near
 
