@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Address, Contact, Issue, issue
-from ..normalize.addresses import is_street_line, parse_postcode_line
+from ..normalize.addresses import AddressParts, is_street_line, parse_postcode_line
 from ..normalize.emails import normalize_email
 from ..normalize.persons import is_organisation_line, is_person_line, is_role_line, split_person
 from ..normalize.phones import normalize_phone
@@ -66,103 +66,142 @@ def has_numbers(contact: Contact) -> bool:
     return bool(contact.phone or contact.fax or contact.mobile)
 
 
-def parse_contact_block(block_lines: list[str]) -> ContactBlock:
-    """Read a contact block line by line into contacts and addresses (see module docstring)."""
-    lines = list(block_lines)  # a label's inline value is inserted as a line of its own: never the caller's list
-    block = ContactBlock()
-    current: Contact | None = None
-    after_label = False
-    org_lines: list[str] = []
-    street: str | None = None
+def expanded(lines: list[str]) -> list[str]:
+    """The block's lines with a contact label's inline value as a line of its own ('Ansprechpartner: Dr. X' ->
+    'Ansprechpartner: Dr. X', 'Dr. X'), so the value is read like any other line."""
+    out = []
+    for line in lines:
+        out.append(line)
+        label = match_label(line)
+        if label and label.kind == "contact" and label.value:
+            out.append(label.value)
+    return out
 
-    def contact_index() -> int:
-        return block.contacts.index(current) if current in block.contacts else len(block.contacts)
 
-    def need_contact() -> Contact:
-        nonlocal current
-        if current is None:
-            current = Contact()
-            block.contacts.append(current)
-        return current
+class ContactReader:
+    """Reads a contact block line by line: each kind of line (a label, a number, an e-mail, a postcode line, a
+    street, a person, a line about the person, an organisation) has a small handler; the reader keeps the
+    contact being described and the organisation and street lines waiting for their postcode line."""
 
-    for n, line in enumerate(lines):
+    def __init__(self) -> None:
+        self.block = ContactBlock()
+        self.current: int | None = None  # index of the contact being described
+        self.after_label = False  # a contact label was seen and no person named since
+        self.org_lines: list[str] = []
+        self.street: str | None = None
+
+    def place(self, line: str, where: str) -> None:
+        self.block.placed.append((line, where))
+
+    def contact(self) -> tuple[int, Contact]:
+        """The contact being described, begun (unnamed) if there is none."""
+        if self.current is None:
+            self.block.contacts.append(Contact())
+            self.current = len(self.block.contacts) - 1
+        return self.current, self.block.contacts[self.current]
+
+    def read(self, lines: list[str]) -> ContactBlock:
+        for n, line in enumerate(lines):
+            self.read_line(line, lines[n + 1] if n + 1 < len(lines) else None)
+        return self.finish()
+
+    def read_line(self, line: str, following: str | None) -> None:
         label = match_label(line)
         if label and label.kind == "contact":
-            after_label = True
-            block.placed.append((line, "label"))
-            if label.value:
-                lines.insert(n + 1, label.value)  # "Ansprechpartner: Dr. X" -> the value is read next
-            continue
-        if label and label.kind in ("phone", "fax", "mobile"):
-            who = need_contact()
-            path = f"contacts[{contact_index()}].{label.kind}"
-            number = normalize_phone(label.value)
-            if number:
-                getattr(who, label.kind).append(number)
-                if re.search(r"[^\d\s()+/.\-–]", label.value):
-                    block.issues.append(issue(path, "text around the number dropped", label.value))
-            else:
-                block.issues.append(issue(path, "not a valid phone number", label.value))
-            block.placed.append((line, path))
-            continue
-        if label and label.kind == "email":
-            who = need_contact()
-            path = f"contacts[{contact_index()}].email"
-            email = normalize_email(label.value)
-            if email and who.email is None:
-                who.email = email
-            else:
-                reason = "no address after the label" if not label.value else (
-                    "second e-mail address" if email else "invalid or truncated e-mail address")
-                block.issues.append(issue(path, reason, label.value))
-            block.placed.append((line, path))
-            continue
-        parts = parse_postcode_line(line)
-        if parts:
-            orgs = org_lines + ([parts.extra] if parts.extra else [])
-            block.addresses.append(Address(organisation=join_organisation(orgs), street=parts.street or street,
-                                           postcode=parts.postcode, city=parts.city, country=parts.country))
-            block.placed.append((line, f"addresses[{len(block.addresses) - 1}]"))
-            org_lines, street = [], None
-            continue
-        if is_street_line(line) and n + 1 < len(lines) and parse_postcode_line(lines[n + 1]):
-            street = line
-            block.placed.append((line, f"addresses[{len(block.addresses)}].street"))
-            continue
-        if is_person_line(line) and (current is None or current.name is None or has_numbers(current)
-                                     or current.email):
-            person = split_person(line)
-            if current is not None and current.name is None:
-                who = current  # numbers came first (an unnamed contact): the person they belong to
-            else:
-                who = Contact()
-                block.contacts.append(who)
-            who.name, who.academic_title, who.honorific = person.name, person.academic_title, person.honorific
-            current = who
-            after_label = False
-            block.placed.append((line, f"contacts[{block.contacts.index(who)}].name"))
-            continue
-        if current is not None and not after_label:
-            index = block.contacts.index(current)
-            if has_numbers(current):
-                # An organisation after a person's numbers (e.g. 'Deutsches Forschungszentrum ...').
-                current.organisation = join_organisation([current.organisation, line] if current.organisation
-                                                         else [line])
-                block.placed.append((line, f"contacts[{index}].organisation"))
-                continue
-            if is_role_line(line) or not is_organisation_line(line):
-                current.role = f"{current.role}; {line}" if current.role else line
-                block.placed.append((line, f"contacts[{index}].role"))
-                continue
-        org_lines.append(line)
-        block.placed.append((line, f"addresses[{len(block.addresses)}].organisation"))
-    if org_lines and block.contacts and block.contacts[-1].organisation is None:
-        # Organisation lines with no postcode after them: the last contact's organisation.
-        block.contacts[-1].organisation = join_organisation(org_lines)
-    elif org_lines or street:
-        for line in org_lines + ([street] if street else []):
-            block.issues.append(issue("contacts", "contact line not understood", line))
-    for who in block.contacts:
-        if who.organisation is None and block.addresses and block.addresses[0].organisation:
-            who.organisation = block.addresses[0].organisation
-    return block
+            self.after_label = True
+            self.place(line, "label")
+        elif label and label.kind in ("phone", "fax", "mobile"):
+            self.number(line, label.kind, label.value)
+        elif label and label.kind == "email":
+            self.email(line, label.value)
+        elif parts := parse_postcode_line(line):
+            self.address(line, parts)
+        elif is_street_line(line) and following is not None and parse_postcode_line(following):
+            self.street = line
+            self.place(line, f"addresses[{len(self.block.addresses)}].street")
+        elif is_person_line(line) and self.starts_person():
+            self.person(line)
+        elif not (self.current is not None and not self.after_label and self.about_person(line)):
+            self.org_lines.append(line)
+            self.place(line, f"addresses[{len(self.block.addresses)}].organisation")
+
+    def number(self, line: str, kind: str, value: str) -> None:
+        index, who = self.contact()
+        path = f"contacts[{index}].{kind}"
+        number = normalize_phone(value)
+        if number:
+            getattr(who, kind).append(number)
+            if re.search(r"[^\d\s()+/.\-–]", value):
+                self.block.issues.append(issue(path, "text around the number dropped", value))
+        else:
+            self.block.issues.append(issue(path, "not a valid phone number", value))
+        self.place(line, path)
+
+    def email(self, line: str, value: str) -> None:
+        index, who = self.contact()
+        path = f"contacts[{index}].email"
+        email = normalize_email(value)
+        if email and who.email is None:
+            who.email = email
+        else:
+            reason = "no address after the label" if not value else (
+                "second e-mail address" if email else "invalid or truncated e-mail address")
+            self.block.issues.append(issue(path, reason, value))
+        self.place(line, path)
+
+    def address(self, line: str, parts: AddressParts) -> None:
+        orgs = self.org_lines + ([parts.extra] if parts.extra else [])
+        self.block.addresses.append(Address(organisation=join_organisation(orgs), street=parts.street or self.street,
+                                            postcode=parts.postcode, city=parts.city, country=parts.country))
+        self.place(line, f"addresses[{len(self.block.addresses) - 1}]")
+        self.org_lines, self.street = [], None
+
+    def starts_person(self) -> bool:
+        """Whether a person's name now names a contact: none yet, an unnamed one, or one already described."""
+        if self.current is None:
+            return True
+        who = self.block.contacts[self.current]
+        return who.name is None or has_numbers(who) or bool(who.email)
+
+    def person(self, line: str) -> None:
+        person = split_person(line)
+        if self.current is None or self.block.contacts[self.current].name is not None:
+            self.block.contacts.append(Contact())
+            self.current = len(self.block.contacts) - 1
+        # else: numbers came first (an unnamed contact), and this is the person they belong to
+        who = self.block.contacts[self.current]
+        who.name, who.academic_title, who.honorific = person.name, person.academic_title, person.honorific
+        self.after_label = False
+        self.place(line, f"contacts[{self.current}].name")
+
+    def about_person(self, line: str) -> bool:
+        """A line after a person: the organisation after their numbers, else their role; False if neither."""
+        assert self.current is not None
+        who = self.block.contacts[self.current]
+        if has_numbers(who):  # an organisation after a person's numbers (e.g. 'Deutsches Forschungszentrum ...')
+            who.organisation = join_organisation([who.organisation, line] if who.organisation else [line])
+            self.place(line, f"contacts[{self.current}].organisation")
+            return True
+        if is_role_line(line) or not is_organisation_line(line):
+            who.role = f"{who.role}; {line}" if who.role else line
+            self.place(line, f"contacts[{self.current}].role")
+            return True
+        return False
+
+    def finish(self) -> ContactBlock:
+        block = self.block
+        if self.org_lines and block.contacts and block.contacts[-1].organisation is None:
+            # Organisation lines with no postcode after them: the last contact's organisation.
+            block.contacts[-1].organisation = join_organisation(self.org_lines)
+        elif self.org_lines or self.street:
+            for line in self.org_lines + ([self.street] if self.street else []):
+                block.issues.append(issue("contacts", "contact line not understood", line))
+        for who in block.contacts:
+            if who.organisation is None and block.addresses and block.addresses[0].organisation:
+                who.organisation = block.addresses[0].organisation
+        return block
+
+
+def parse_contact_block(block_lines: list[str]) -> ContactBlock:
+    """Read a contact block line by line into contacts and addresses (see ``ContactReader``)."""
+    return ContactReader().read(expanded(block_lines))
