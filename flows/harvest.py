@@ -68,9 +68,11 @@ attach_library_logging()
 RUNNERS = ("threads", "dask")
 
 
-def make_task_runner(runner: str = "threads", dask_address: str | None = None, dask_workers: int = 2) -> Any:
+def make_task_runner(runner: str = "threads", dask_address: str | None = None, dask_workers: int = 2,
+                     verbose: bool = False) -> Any:
     """The task runner: threads (bounded), or Dask: the cluster at ``dask_address`` (``tcp://host:8786``),
-    else a local cluster of ``dask_workers`` workers started for the run."""
+    else a local cluster of ``dask_workers`` workers started for the run (its logs at INFO with ``verbose``,
+    else at WARNING)."""
     if runner == "threads":
         return ThreadPoolTaskRunner(max_workers=MAX_WORKERS)
     if runner == "dask":
@@ -82,7 +84,7 @@ def make_task_runner(runner: str = "threads", dask_address: str | None = None, d
         # dashboard, and they share the run's Prefect API. Distributed's INFO chatter stays off.
         return DaskTaskRunner(cluster_kwargs={"n_workers": dask_workers, "threads_per_worker": 2,
                                               "processes": False, "dashboard_address": None,
-                                              "silence_logs": logging.WARNING})
+                                              "silence_logs": logging.INFO if verbose else logging.WARNING})
     raise ValueError(f"unknown task runner {runner!r}; choose one of {', '.join(RUNNERS)}")
 
 
@@ -222,14 +224,15 @@ def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir:
     return outcome
 
 
-def run(runner: str = "threads", dask_address: str | None = None, **params: Any) -> pipeline.HarvestOutcome:
+def run(runner: str = "threads", dask_address: str | None = None, verbose: bool = False,
+        **params: Any) -> pipeline.HarvestOutcome:
     """Run the harvest flow on the chosen task runner (same parameters as ``harvest``). An existing Dask
     scheduler is checked first: unreachable or without workers fails in seconds with one line."""
     if runner == "threads" and not dask_address:
         return harvest(**params)
     if dask_address:
         check_dask_scheduler(dask_address)
-    flow_with_runner = harvest.with_options(task_runner=make_task_runner(runner, dask_address))
+    flow_with_runner = harvest.with_options(task_runner=make_task_runner(runner, dask_address, verbose=verbose))
     return flow_with_runner(**params)
 
 

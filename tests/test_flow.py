@@ -15,6 +15,9 @@ def on_server(prefect_server):
 
     with temporary_settings(updates={PREFECT_API_URL: prefect_server.url}):
         yield prefect_server
+        from prefect.logging.handlers import APILogHandler
+
+        APILogHandler().flush()  # send the runs' logs now, while the server still runs (not at exit)
 
 
 def test_scheduled_deployment_is_weekly_and_runs_one_at_a_time(tmp_path):

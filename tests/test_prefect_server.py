@@ -6,6 +6,7 @@ and the harvest on a real Dask scheduler with two worker processes."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
 import subprocess
@@ -291,6 +292,8 @@ def test_the_local_dask_cluster_stays_in_process_and_quiet():
 
     kwargs = make_task_runner("dask").cluster_kwargs
     assert kwargs["processes"] is False and kwargs["dashboard_address"] is None
+    assert kwargs["silence_logs"] == logging.WARNING
+    assert make_task_runner("dask", verbose=True).cluster_kwargs["silence_logs"] == logging.INFO  # -v
     with LocalCluster(**kwargs) as cluster:
         assert cluster.scheduler_address.startswith("inproc://"), cluster.scheduler_address
         assert all(w.address.startswith("inproc://") for w in cluster.workers.values())

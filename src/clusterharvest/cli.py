@@ -102,7 +102,8 @@ def cmd_harvest(args: argparse.Namespace) -> int:
     from clusterharvest_flows.harvest import run  # Prefect is imported only for the commands that run flows
 
     result, code, own = run_flow(args, lambda: run(
-        runner=runner, dask_address=args.dask_address, sources=str(args.sources), out_dir=str(args.out),
+        runner=runner, dask_address=args.dask_address, verbose=args.verbose, sources=str(args.sources),
+        out_dir=str(args.out),
         raw_dir=str(args.raw), offline=args.offline, allow_shrink=args.allow_shrink))
     if code is not None:
         return code
