@@ -64,6 +64,8 @@ def test_a_harvest_shows_on_the_server_with_the_library_logs_named_tasks_and_art
     assert all(line.startswith("clusterharvest: ") for line in progress), progress
     run = newest_run(prefect_server)
     assert run["state_type"] == "COMPLETED"
+    wait_for(lambda: any(f"published {version}" in m for m in messages(prefect_server, run)), 30,
+             "the run's logs to reach the server")  # logs are sent in batches, the last at the command's exit
     said = messages(prefect_server, run)
     assert "clusterharvest: source interspin-directory-en: replayed snapshot bcfd20d3acb6 (reconstructed " \
            f"2026-11-21T00:00:00Z) from {ROOT / 'raw'}" in said, said
@@ -208,9 +210,14 @@ def test_a_transient_failure_is_retried_by_one_layer_only(prefect_server, tmp_pa
         assert page.hits("/dir") == 3  # max_tries requests, not max_tries x (1 + Prefect's retries)
     finally:
         page.stop()
-    said = messages(prefect_server, newest_run(prefect_server))
-    retries = [m for m in said if re.search(r"busy-directory: HTTP 503 from \S+; retry \d/2 in ", m)]
-    assert len(retries) == 2, said  # the fetcher's retries show in the run's logs
+    run = newest_run(prefect_server)
+
+    def retries() -> list[str]:
+        return [m for m in messages(prefect_server, run)
+                if re.search(r"busy-directory: HTTP 503 from \S+; retry \d/2 in ", m)]
+
+    wait_for(lambda: len(retries()) >= 2, 30, "the run's logs to reach the server")
+    assert len(retries()) == 2, messages(prefect_server, run)  # the fetcher's retries show in the run's logs
 
 
 @pytest.fixture
