@@ -38,7 +38,8 @@ def bundled() -> tuple[str, str, str, set[str]]:
     start = html.index("<h3>AMZ Sachsen</h3>")
     end = html.index("</main>")
     entries = parse_directory(snap.read())
-    boilerplate = find_boilerplate([group_paragraphs(split_body(e.body)[0]) for e in entries])
+    boilerplate = find_boilerplate([group_paragraphs([line.text for line in split_body(e.body_lines)[0]])
+                                    for e in entries])
     return html[:start], html[start:end], html[end:], boilerplate
 
 

@@ -13,6 +13,7 @@ from .normalize.countries import parse_targets
 from .normalize.names import self_name, slugify
 from .parse.cluster_directory import DirectoryEntry
 from .parse.contact_block import parse_contact_block, split_body
+from .parse.lines import Line
 
 
 def entry_name(entry: DirectoryEntry) -> tuple[str | None, list[Issue]]:
@@ -33,7 +34,7 @@ Placed = list[tuple[str, str]]  # (line of the entry, field it went to): the aud
 
 
 def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] | None = None,
-                  body: tuple[list[str], list[str]] | None = None,
+                  body: tuple[list[Line], list[Line]] | None = None,
                   paragraphs: list[str] | None = None) -> tuple[Cluster, Placed]:
     """One entry as a record (ids made unique by ``build_clusters``), with where each line went.
 
@@ -62,9 +63,10 @@ def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] |
                for line in entry.header_extra]
     placed += [(line, "issues") for line in entry.header_extra]
 
-    description_lines, contact_lines = body or split_body(entry.body)
-    description, removed = describe(paragraphs if paragraphs is not None else group_paragraphs(description_lines),
-                                    boilerplate or set())
+    description, contact_lines = body or split_body(entry.body_lines)
+    description_lines = [line.text for line in description]
+    described, removed = describe(paragraphs if paragraphs is not None else group_paragraphs(description_lines),
+                                  boilerplate or set())
     if removed:
         issues.append(issue("description", f"{removed} sentence(s) of the funding measure's boilerplate, which "
                                            "recurs across entries, left out of the description"))
@@ -74,7 +76,7 @@ def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] |
     placed += block.placed
     record = Cluster(
         id=slugify(name), name=name, organisation=entry.organisation, target_countries=countries,
-        target_regions=regions, description=description, contacts=block.contacts, addresses=block.addresses,
+        target_regions=regions, description=described, contacts=block.contacts, addresses=block.addresses,
         sources=[source_id], issues=issues,
     )
     return record, placed
@@ -122,8 +124,8 @@ def build_clusters(entries: list[DirectoryEntry], source_id: str,
     An entry that cannot become a valid record raises, unless ``quarantine`` is given: then it is left out
     and described there (source, position, first line, reason, its lines), for the manifest.
     """
-    bodies = [split_body(e.body) for e in entries]
-    grouped = [group_paragraphs(description) for description, _ in bodies]
+    bodies = [split_body(e.body_lines) for e in entries]
+    grouped = [group_paragraphs([line.text for line in description]) for description, _ in bodies]
     boilerplate = find_boilerplate(grouped)
     clusters: list[Cluster] = []
     kept: list[DirectoryEntry] = []

@@ -7,6 +7,7 @@ import pytest
 from clusterharvest.clusters import build_clusters
 from clusterharvest.errors import ParseError
 from clusterharvest.parse.cluster_directory import is_name_line, parse_directory
+from clusterharvest.parse.lines import classify
 
 CHROME = ("Skip to content", "Imprint", "Privacy policy", "cookies", "Deutschland Standorte", "Cluster network",
           "InterSpiN", "Leave a Reply")
@@ -95,4 +96,4 @@ def test_page_without_entries_is_an_error():
     ("The technological innovation co-operations will focus on new therapeutic approaches.", False),
 ])
 def test_name_line_table(line, want):
-    assert is_name_line(line) is want, line
+    assert is_name_line(classify(line)) is want, line

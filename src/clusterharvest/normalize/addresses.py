@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .countries import normalize_country
 
@@ -29,7 +28,6 @@ def is_street_line(text: str) -> bool:
     return bool(re.match(r"^[A-ZÄÖÜa-zäöüß]", text)) and bool(STREET_NUMBER.search(text)) and len(text) < 70
 
 
-@lru_cache(maxsize=65536)  # pure; a contact block asks it of each line and of the line after a street
 def parse_postcode_line(text: str) -> AddressParts | None:
     """Parse '[street |] [D-]12345 City[, Country]'; None if the line has no postcode and city."""
     before, _, place = text.rpartition("|")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from ..lookups import Lookup, fold, lookup
 
@@ -75,7 +75,6 @@ def split_person(text: str) -> Person:
     return Person(name=rest or None, academic_title=title, honorific=honorific)
 
 
-@lru_cache(maxsize=65536)  # pure; asked for every short line of every contact block
 def is_person_line(text: str) -> bool:
     """Whether a line reads as a person's name (with or without titles): one to four capitalised words,
     or a form of address and a surname; no organisation words, digits or role punctuation."""

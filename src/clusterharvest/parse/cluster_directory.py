@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import ParseError
-from .labels import match_label, split_line
+from .lines import Line, classified
 from .text import document_lines, truncation
 
 MAX_NAME_LINES = 2
@@ -40,17 +40,23 @@ class DirectoryEntry:
     implementation: str | None
     target_lines: list[str] = field(default_factory=list)  # the concept and implementation lines as written
     header_extra: list[str] = field(default_factory=list)  # labelled lines among the name lines
-    body: list[str] = field(default_factory=list)  # description and contact block
+    body_lines: list[Line] = field(default_factory=list)  # description and contact block, classified
     lines: list[str] = field(default_factory=list)  # every line of the entry, for the audit
 
+    @property
+    def body(self) -> list[str]:
+        """The description and contact block as text."""
+        return [line.text for line in self.body_lines]
 
-def is_name_line(line: str) -> bool:
+
+def is_name_line(classified_line: Line) -> bool:
     """Whether a line can be a heading or organisation line (short, no label, no sentence)."""
+    line = classified_line.text
     return not (
         len(line) > MAX_NAME_LENGTH
         or line.startswith("- ")
         or line.endswith(":")
-        or match_label(line) is not None
+        or classified_line.label is not None
         or GENERIC_LABEL.match(line) is not None
         or ENDS_LIKE_SENTENCE.search(line) is not None
         or TWO_SENTENCES.search(line) is not None
@@ -59,12 +65,12 @@ def is_name_line(line: str) -> bool:
     )
 
 
-def is_stray_label(line: str) -> bool:
+def is_stray_label(line: Line) -> bool:
     """A 'Label: value' line of no known kind (e.g. 'Cluster: Finland, ...') next to the anchor."""
-    return match_label(line) is None and GENERIC_LABEL.match(line) is not None
+    return line.label is None and GENERIC_LABEL.match(line.text) is not None
 
 
-def entry_start(lines: list[str], anchor: int, floor: int) -> tuple[int, list[str], list[str]]:
+def entry_start(lines: list[Line], anchor: int, floor: int) -> tuple[int, list[str], list[str]]:
     """Walk back from an anchor: (first line of the entry, name lines, stray labelled lines)."""
     names: list[str] = []
     extra: list[str] = []
@@ -72,9 +78,9 @@ def entry_start(lines: list[str], anchor: int, floor: int) -> tuple[int, list[st
     while j >= floor and len(names) < MAX_NAME_LINES:
         line = lines[j]
         if not names and is_stray_label(line):
-            extra.insert(0, line)
+            extra.insert(0, line.text)
         elif is_name_line(line):
-            names.insert(0, line)
+            names.insert(0, line.text)
         else:
             break
         j -= 1
@@ -98,8 +104,8 @@ def parse_directory(data: bytes | str, url: str = "", content_type: str | None =
     cut = truncation(data, content_type)
     if cut:
         raise ParseError(f"the directory looks cut off: {cut}; its last entries would be lost")
-    lines = [part for line in document_lines(data, content_type) for part in split_line(line)]
-    anchors = [i for i, line in enumerate(lines) if (m := match_label(line)) and m.kind == "concept"]
+    lines = [part for line in document_lines(data, content_type) for part in classified(line)]
+    anchors = [i for i, line in enumerate(lines) if line.is_label("concept")]
     if not anchors:
         raise ParseError("no directory entries: no 'Target countries concept phase' label found in "
                          f"{url or 'the page'}")
@@ -113,17 +119,17 @@ def parse_directory(data: bytes | str, url: str = "", content_type: str | None =
     entries = []
     for n, (anchor, (start, names, extra)) in enumerate(zip(anchors, starts, strict=True)):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
-        concept = match_label(lines[anchor])
+        concept = lines[anchor].label
         assert concept is not None
         rest = anchor + 1
         implementation = None
-        if rest < end and (m := match_label(lines[rest])) and m.kind == "implementation":
-            implementation = m.value
+        if rest < end and (found := lines[rest].label) and found.kind == "implementation":
+            implementation = found.value
             rest += 1
         heading, organisation = (names[0], names[1]) if len(names) == 2 else (None, names[0] if names else None)
         entries.append(DirectoryEntry(
             position=n + 1, heading=heading, organisation=organisation, concept=concept.value,
-            implementation=implementation, target_lines=lines[anchor:rest], header_extra=extra,
-            body=lines[rest:end], lines=lines[start:end],
+            implementation=implementation, target_lines=[line.text for line in lines[anchor:rest]],
+            header_extra=extra, body_lines=lines[rest:end], lines=[line.text for line in lines[start:end]],
         ))
     return entries

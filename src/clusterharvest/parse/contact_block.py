@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Address, Contact, Issue, issue
-from ..normalize.addresses import AddressParts, is_street_line, parse_postcode_line
+from ..normalize.addresses import AddressParts, is_street_line
 from ..normalize.emails import normalize_email
 from ..normalize.persons import is_organisation_line, is_person_line, is_role_line, split_person
 from ..normalize.phones import normalize_phone
-from .labels import match_label
+from .lines import Line, classify
 
 PROSE_LENGTH = 100
 
@@ -24,21 +24,19 @@ def is_prose(line: str) -> bool:
     return len(line) >= PROSE_LENGTH or line.startswith("- ") or bool(PROSE_END.search(line))
 
 
-def is_contact_signal(line: str) -> bool:
+def is_contact_signal(line: Line) -> bool:
     """A line that can only belong to a contact block: a contact, number or e-mail label, or a postcode."""
-    found = match_label(line)
-    return (found is not None and found.kind in ("contact", "phone", "fax", "mobile", "email")) or (
-        parse_postcode_line(line) is not None)
+    return line.is_label("contact", "phone", "fax", "mobile", "email") or line.postcode is not None
 
 
-def split_body(body: list[str]) -> tuple[list[str], list[str]]:
+def split_body(body: list[Line]) -> tuple[list[Line], list[Line]]:
     """(description lines, contact block lines): the block starts at the first contact signal, reaching
     back over the short lines above it (person, role, organisation, street) up to the last prose line."""
     first = next((i for i, line in enumerate(body) if is_contact_signal(line)), None)
     if first is None:
         return body, []
     start = first
-    while start > 0 and not is_prose(body[start - 1]):
+    while start > 0 and not is_prose(body[start - 1].text):
         start -= 1
     return body[:start], body[start:]
 
@@ -66,15 +64,14 @@ def has_numbers(contact: Contact) -> bool:
     return bool(contact.phone or contact.fax or contact.mobile)
 
 
-def expanded(lines: list[str]) -> list[str]:
+def expanded(lines: list[Line]) -> list[Line]:
     """The block's lines with a contact label's inline value as a line of its own ('Ansprechpartner: Dr. X' ->
     'Ansprechpartner: Dr. X', 'Dr. X'), so the value is read like any other line."""
     out = []
     for line in lines:
         out.append(line)
-        label = match_label(line)
-        if label and label.kind == "contact" and label.value:
-            out.append(label.value)
+        if line.label and line.label.kind == "contact" and line.label.value:
+            out.append(classify(line.label.value))
     return out
 
 
@@ -100,13 +97,13 @@ class ContactReader:
             self.current = len(self.block.contacts) - 1
         return self.current, self.block.contacts[self.current]
 
-    def read(self, lines: list[str]) -> ContactBlock:
+    def read(self, lines: list[Line]) -> ContactBlock:
         for n, line in enumerate(lines):
             self.read_line(line, lines[n + 1] if n + 1 < len(lines) else None)
         return self.finish()
 
-    def read_line(self, line: str, following: str | None) -> None:
-        label = match_label(line)
+    def read_line(self, classified: Line, following: Line | None) -> None:
+        label, line = classified.label, classified.text
         if label and label.kind == "contact":
             self.after_label = True
             self.place(line, "label")
@@ -114,9 +111,9 @@ class ContactReader:
             self.number(line, label.kind, label.value)
         elif label and label.kind == "email":
             self.email(line, label.value)
-        elif parts := parse_postcode_line(line):
-            self.address(line, parts)
-        elif is_street_line(line) and following is not None and parse_postcode_line(following):
+        elif classified.postcode:
+            self.address(line, classified.postcode)
+        elif is_street_line(line) and following is not None and following.postcode:
             self.street = line
             self.place(line, f"addresses[{len(self.block.addresses)}].street")
         elif is_person_line(line) and self.starts_person():
@@ -202,6 +199,8 @@ class ContactReader:
         return block
 
 
-def parse_contact_block(block_lines: list[str]) -> ContactBlock:
-    """Read a contact block line by line into contacts and addresses (see ``ContactReader``)."""
-    return ContactReader().read(expanded(block_lines))
+def parse_contact_block(block_lines: list[Line] | list[str]) -> ContactBlock:
+    """Read a contact block line by line into contacts and addresses (see ``ContactReader``); lines given as
+    text are classified first."""
+    lines = [line if isinstance(line, Line) else classify(line) for line in block_lines]
+    return ContactReader().read(expanded(lines))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from ..lookups import lookups
 
@@ -58,7 +58,6 @@ def any_label() -> re.Pattern[str]:
     return re.compile(rf"^(?:{alternation(tuple(label_variants()))})", re.I)
 
 
-@lru_cache(maxsize=65536)  # pure, and asked several times per line (anchors, splitting, contact blocks)
 def match_label(line: str) -> Labelled | None:
     """The label a line starts with, and the value after it; None if it has none."""
     if not any_label().match(line):
@@ -85,12 +84,17 @@ def inline_number_label() -> re.Pattern[str]:
     return re.compile(rf"\s(?=(?:{alt})\b\.?\s*:)", re.I)
 
 
-def split_line(line: str) -> list[str]:
-    """Split a line holding a glued contact label or several number labels into one line each."""
+UNKNOWN: Labelled | None | bool = True  # split_line's default: the line's label is not looked up yet
+
+
+def split_line(line: str, label: Labelled | None | bool = UNKNOWN) -> list[str]:
+    """Split a line holding a glued contact label or several number labels into one line each (``label``:
+    the line's label, where the caller has looked it up already)."""
+    found = match_label(line) if label is True else label or None
     glued = glued_contact_label().match(line) if line.rstrip().endswith(":") else None
-    if glued and not match_label(line):
+    if glued and not found:
         return [glued.group(1), f"{glued.group(2)}:"]
-    if match_label(line):
+    if found:
         parts = inline_number_label().split(line)
         if len(parts) > 1:
             return [p.strip().rstrip(",;").rstrip() for p in parts if p.strip().rstrip(",;")]  # 'Tel.: 1, Fax: 2'
