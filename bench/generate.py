@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from clusterharvest.descriptions import find_boilerplate, group_paragraphs, sentence_key, sentences
 from clusterharvest.parse.cluster_directory import parse_directory
 from clusterharvest.parse.contact_block import split_body
+from clusterharvest.parse.descriptions import find_boilerplate, group_paragraphs, sentence_key, sentences
 from clusterharvest.parse.labels import match_label
 from clusterharvest.store import RawStore
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from clusterharvest.clusters import build_clusters
 from clusterharvest.parse.cluster_directory import parse_directory
+from clusterharvest.parse.clusters import build_clusters
 from clusterharvest.parse.contact_block import parse_contact_block
 
 # id -> (contacts as (name, title, honorific, role, phones, faxes, mobiles, email), addresses as

@@ -3,7 +3,7 @@ of it by similarity, list items grouped, the rest by language."""
 
 from __future__ import annotations
 
-from clusterharvest.descriptions import describe, find_boilerplate, group_paragraphs, sentence_key, sentences
+from clusterharvest.parse.descriptions import describe, find_boilerplate, group_paragraphs, sentence_key, sentences
 
 BOILERPLATE = ("The project is funded by the Federal Ministry of Education and Research within the measure "
                "Internationalisation of Leading-Edge Clusters.")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from clusterharvest.clusters import build_clusters
 from clusterharvest.config import FetchSettings, Source
 from clusterharvest.errors import FetchError
 from clusterharvest.fetch import Fetcher, HostLimiter, parse_retry_after
 from clusterharvest.parse.cluster_directory import parse_directory
+from clusterharvest.parse.clusters import build_clusters
 from clusterharvest.store import RawStore
 
 from .httpserver import LocalServer, Seen, start_server, static

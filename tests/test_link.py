@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from clusterharvest.clusters import build_clusters
 from clusterharvest.link import link_name, link_table, name_key
 from clusterharvest.lookups import Lookup, Option
 from clusterharvest.models import Cluster
 from clusterharvest.parse.cluster_directory import parse_directory
+from clusterharvest.parse.clusters import build_clusters
 
 
 @pytest.fixture(scope="module")

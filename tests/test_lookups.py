@@ -19,7 +19,7 @@ from clusterharvest.pipeline import open_context, run_harvest
 from clusterharvest.lookups import unused_options
 run_harvest(open_context(sys.argv[1] + "/sources.toml", sys.argv[2], sys.argv[1] + "/raw", offline=True))
 after_english = unused_options()
-from clusterharvest.clusters import build_clusters
+from clusterharvest.parse.clusters import build_clusters
 from clusterharvest.parse.cluster_directory import parse_directory
 build_clusters(parse_directory(open(sys.argv[1] + "/tests/fixtures/synthetic/directory_de.html", "rb").read()), "de")
 print(json.dumps({"english": after_english, "german": unused_options()}))

@@ -15,10 +15,10 @@ import pytest
 
 from clusterharvest.archive import parse_cdx
 from clusterharvest.config import load_registry
-from clusterharvest.descriptions import find_boilerplate
 from clusterharvest.errors import FetchError, GateError, ParseError, PublishError
 from clusterharvest.fetch import Fetcher
 from clusterharvest.outputs import clusters_csv, contacts_csv, public_variant
+from clusterharvest.parse.descriptions import find_boilerplate
 from clusterharvest.pipeline import open_context, run_harvest
 from clusterharvest.publish import list_versions, read_data, read_latest
 from clusterharvest.store import RawStore
@@ -379,8 +379,8 @@ def test_recurring_sentences_cost_linear_time():
 
 
 def test_parsing_is_bounded(tmp_path):
-    from clusterharvest.clusters import build_clusters
     from clusterharvest.parse.cluster_directory import parse_directory
+    from clusterharvest.parse.clusters import build_clusters
 
     entries = parse_directory((ROOT / "tests/fixtures/captures/004_f274a48bf349ce0a.txt").read_bytes())
     with pytest.raises(ParseError, match="building records took longer than 0 s"):
@@ -391,8 +391,8 @@ def test_parsing_is_bounded(tmp_path):
 
 @pytest.mark.parametrize(("declared", "encoding"), [("utf-8", "cp1252"), ("windows-1252", "utf-8")])
 def test_a_declared_charset_that_lies_gives_no_mojibake_ids(declared, encoding):
-    from clusterharvest.clusters import build_clusters
     from clusterharvest.parse.cluster_directory import parse_directory
+    from clusterharvest.parse.clusters import build_clusters
 
     page = (f'<html><head><meta charset="{declared}"></head><body><h3>Elektromobilität Süd-West</h3>'
             "<p>Organisation e.V.</p><p>Target countries concept phase: China</p>"

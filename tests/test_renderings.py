@@ -11,8 +11,8 @@ from html import escape
 
 import pytest
 
-from clusterharvest.clusters import build_clusters
 from clusterharvest.parse.cluster_directory import parse_directory
+from clusterharvest.parse.clusters import build_clusters
 
 from .conftest import DIRECTORY_CAPTURE
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import jsonschema
 
-from clusterharvest.clusters import build_clusters
 from clusterharvest.parse.cluster_directory import parse_directory
+from clusterharvest.parse.clusters import build_clusters
 from clusterharvest.publish import records_payload
 from clusterharvest.schema import SCHEMA_DIR, schemas
 from clusterharvest.store import pretty_json

@@ -49,7 +49,7 @@ class SourceKind:
 
     def extract(self, found: Found, source_id: str) -> Any:
         """What ``clusterharvest extract`` prints for a document of this kind (JSON-ready)."""
-        from .clusters import build_clusters
+        from .parse.clusters import build_clusters
 
         if self.gives_records:
             records = build_clusters(found.entries, source_id=source_id)

@@ -20,7 +20,6 @@ from typing import Any, Protocol, TypeVar
 from filelock import FileLock, Timeout
 
 from .archive import Archive
-from .clusters import Quarantined, build_clusters
 from .config import Registry, Source, load_registry
 from .diff import CHANGE_KINDS, change_counts
 from .errors import ConfigError, FetchError, GateError, LockedError, ParseError, PublishError, ValidationFailed
@@ -31,6 +30,7 @@ from .merge import merge_by_id
 from .models import Cluster, Programme, issue
 from .parse.announcement import Announcement
 from .parse.cluster_directory import DirectoryEntry
+from .parse.clusters import Quarantined, build_clusters
 from .parse.facts import Fact
 from .parse.text import truncation
 from .programme import Check, Statements, build_programme, cross_checks

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from clusterharvest.clusters import build_clusters
 from clusterharvest.errors import ParseError
 from clusterharvest.parse.cluster_directory import is_name_line, parse_directory
+from clusterharvest.parse.clusters import build_clusters
 from clusterharvest.parse.lines import classify
 
 CHROME = ("Skip to content", "Imprint", "Privacy policy", "cookies", "Deutschland Standorte", "Cluster network",

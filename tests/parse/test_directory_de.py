@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from clusterharvest.clusters import build_clusters
 from clusterharvest.parse.cluster_directory import parse_directory
+from clusterharvest.parse.clusters import build_clusters
 
 from ..conftest import ROOT
 

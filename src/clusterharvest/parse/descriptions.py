@@ -8,8 +8,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from .models import Description
-from .normalize.language import detect_language
+from ..models import Description
+from ..normalize.language import detect_language
 
 WORDS = re.compile(r"\w+")
 SENTENCE_SPLIT = re.compile(r"(?<=[a-zäöüß)\]“”\"][.!?])\s*(?=[A-ZÄÖÜ„“\"])")

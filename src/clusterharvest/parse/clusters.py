@@ -6,14 +6,14 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
+from ..errors import ParseError
+from ..models import Cluster, Issue, Phases, issue
+from ..normalize.countries import parse_targets
+from ..normalize.names import self_name, slugify
+from .cluster_directory import DirectoryEntry
+from .contact_block import parse_contact_block, split_body
 from .descriptions import describe, find_boilerplate, group_paragraphs
-from .errors import ParseError
-from .models import Cluster, Issue, Phases, issue
-from .normalize.countries import parse_targets
-from .normalize.names import self_name, slugify
-from .parse.cluster_directory import DirectoryEntry
-from .parse.contact_block import parse_contact_block, split_body
-from .parse.lines import Line
+from .lines import Line
 
 
 def entry_name(entry: DirectoryEntry) -> tuple[str | None, list[Issue]]:
