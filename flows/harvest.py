@@ -249,6 +249,28 @@ def deployment(cron: str = DEFAULT_CRON, sources: str = "sources.toml", out_dir:
         tags=["clusterharvest"])
 
 
+def validate_cron(cron: str) -> None:
+    """A ValueError saying why ``cron`` is no schedule Prefect accepts."""
+    from prefect._internal.schemas.validators import validate_cron_string
+
+    validate_cron_string(cron)
+
+
+def prefect_api() -> tuple[str | None, str | None]:
+    """(the configured Prefect API URL, why it cannot be used): None for the URL when none is configured."""
+    import httpx
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        return None, "no Prefect server is configured (PREFECT_API_URL)"
+    try:
+        httpx.get(f"{url.rstrip('/')}/health", timeout=5.0).raise_for_status()
+    except httpx.HTTPError as exc:
+        return url, f"the Prefect server at {url} does not answer ({type(exc).__name__})"
+    return url, None
+
+
 def serve(**kwargs: Any) -> None:
     """Serve the scheduled deployment in this process until interrupted (one run at a time)."""
     prefect_serve(deployment(**kwargs), limit=1)

@@ -141,21 +141,6 @@ START_SERVER = ("start one with `make server` (or `prefect server start --backgr
                 "`prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api`)")
 
 
-def prefect_api() -> tuple[str | None, str | None]:
-    """(the configured Prefect API URL, why it cannot be used): None for the URL when none is configured."""
-    import httpx
-    from prefect.settings import PREFECT_API_URL
-
-    url = PREFECT_API_URL.value()
-    if not url:
-        return None, "no Prefect server is configured (PREFECT_API_URL)"
-    try:
-        httpx.get(f"{url.rstrip('/')}/health", timeout=5.0).raise_for_status()
-    except httpx.HTTPError as exc:
-        return url, f"the Prefect server at {url} does not answer ({type(exc).__name__})"
-    return url, None
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the scheduled deployment until interrupted; refuses to start without a Prefect server, where the
     schedule lives (a temporary server would forget it when this process ends)."""
@@ -166,16 +151,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except HarvestError as exc:
         return fail(str(exc))
     prefect_environment()
-    from prefect._internal.schemas.validators import validate_cron_string
+    from clusterharvest_flows.harvest import SERVE_DEPLOYMENT, prefect_api, serve, validate_cron
 
     try:
-        validate_cron_string(args.cron)
+        validate_cron(args.cron)
     except ValueError as exc:
         return fail(f"--cron: {exc}", 2)
     url, problem = prefect_api()
     if problem:
         return fail(f"serve needs a running Prefect server to hold its schedule: {problem}; {START_SERVER}")
-    from clusterharvest_flows.harvest import SERVE_DEPLOYMENT, serve
 
     print(f"serving deployment clusterharvest/{SERVE_DEPLOYMENT} on schedule {args.cron!r} (one run at a time) "
           f"from the Prefect server at {url}; Ctrl-C stops", flush=True)
