@@ -88,8 +88,13 @@ class PrefectServer:
         resp.raise_for_status()
         return resp.json()
 
-    def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
-        resp = httpx.post(f"{self.url}{path}", json=body or {}, timeout=30)
+    def post(self, path: str, body: dict[str, Any] | None = None, tries: int = 5) -> Any:
+        """POST to the API; a 5xx (the server's SQLite database busy under load) is tried again a few times."""
+        for attempt in range(tries):
+            resp = httpx.post(f"{self.url}{path}", json=body or {}, timeout=30)
+            if resp.status_code < 500 or attempt == tries - 1:
+                break
+            time.sleep(1)
         resp.raise_for_status()
         return resp.json()
 
