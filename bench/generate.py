@@ -17,7 +17,7 @@ from functools import cache
 
 from clusterharvest.parse.cluster_directory import parse_directory
 from clusterharvest.parse.contact_block import split_body
-from clusterharvest.parse.descriptions import find_boilerplate, group_paragraphs, sentence_key, sentences
+from clusterharvest.parse.descriptions import find_boilerplate, paragraphs_of, sentence_key, sentences
 from clusterharvest.parse.labels import match_label
 from clusterharvest.store import RawStore
 
@@ -38,7 +38,7 @@ def bundled() -> tuple[str, str, str, set[str]]:
     start = html.index("<h3>AMZ Sachsen</h3>")
     end = html.index("</main>")
     entries = parse_directory(snap.read())
-    boilerplate = find_boilerplate([group_paragraphs([line.text for line in split_body(e.body_lines)[0]])
+    boilerplate = find_boilerplate([paragraphs_of([line.text for line in split_body(e.body_lines)[0]])
                                     for e in entries])
     return html[:start], html[start:end], html[end:], boilerplate
 

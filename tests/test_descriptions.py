@@ -3,27 +3,36 @@ of it by similarity, list items grouped, the rest by language."""
 
 from __future__ import annotations
 
-from clusterharvest.parse.descriptions import describe, find_boilerplate, group_paragraphs, sentence_key, sentences
+from clusterharvest.parse.descriptions import (
+    Paragraph,
+    describe,
+    find_boilerplate,
+    group_paragraphs,
+    paragraphs_of,
+    sentence_key,
+    sentences,
+)
 
 BOILERPLATE = ("The project is funded by the Federal Ministry of Education and Research within the measure "
                "Internationalisation of Leading-Edge Clusters.")
 
 
 def test_a_sentence_in_two_entries_is_boilerplate_and_a_unique_one_is_not():
-    entries = [[f"Cluster A builds sensors for cars and trains. {BOILERPLATE}"],
-               [f"Cluster B designs lightweight materials for aircraft. {BOILERPLATE}"]]
+    entries = [paragraphs_of([f"Cluster A builds sensors for cars and trains. {BOILERPLATE}"]),
+               paragraphs_of([f"Cluster B designs lightweight materials for aircraft. {BOILERPLATE}"])]
     found = find_boilerplate(entries)
     assert found == {sentence_key(BOILERPLATE)}, found
 
 
 def test_a_reworded_copy_of_boilerplate_is_boilerplate_too():
     reworded = BOILERPLATE.replace("Research", "Research,").replace("within", "in")
-    entries = [[BOILERPLATE], [BOILERPLATE], [f"Cluster C does research on water. {reworded}"]]
+    entries = [paragraphs_of([BOILERPLATE]), paragraphs_of([BOILERPLATE]),
+               paragraphs_of([f"Cluster C does research on water. {reworded}"])]
     assert sentence_key(reworded) in find_boilerplate(entries)
 
 
 def test_short_sentences_never_count_as_boilerplate():
-    entries = [["All projects start in 2018."], ["All projects start in 2018."]]
+    entries = [paragraphs_of(["All projects start in 2018."]), paragraphs_of(["All projects start in 2018."])]
     assert find_boilerplate(entries) == set()
 
 
@@ -39,7 +48,15 @@ def test_list_items_form_one_paragraph():
 def test_describe_sorts_paragraphs_by_language_and_removes_boilerplate():
     paragraphs = [f"The cluster works with partners in China and the USA on new sensors. {BOILERPLATE}",
                   "Das Netzwerk arbeitet mit Partnern in Polen und Tschechien an der Umsetzung der Projekte."]
-    description, removed = describe(paragraphs, {sentence_key(BOILERPLATE)})
+    description, removed = describe([Paragraph.of(p) for p in paragraphs], {sentence_key(BOILERPLATE)})
     assert removed == 1
     assert description.en == "The cluster works with partners in China and the USA on new sensors."
     assert description.de == paragraphs[1]
+
+
+def test_list_items_are_kept_whole_and_split_once_for_the_search():
+    [intro, items] = paragraphs_of(["Intro text.", f"- {BOILERPLATE}", "- two"])
+    assert items.is_list and not intro.is_list
+    assert [s.key for s in items.sentences][0].startswith("the project is funded")
+    description, removed = describe([items], {sentence_key(BOILERPLATE)})
+    assert (description.en, removed) == (items.text, 0)

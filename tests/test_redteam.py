@@ -18,7 +18,7 @@ from clusterharvest.config import load_registry
 from clusterharvest.errors import FetchError, GateError, ParseError, PublishError
 from clusterharvest.fetch import Fetcher
 from clusterharvest.outputs import clusters_csv, contacts_csv, public_variant
-from clusterharvest.parse.descriptions import find_boilerplate
+from clusterharvest.parse.descriptions import Paragraph, find_boilerplate
 from clusterharvest.pipeline import open_context, run_harvest
 from clusterharvest.publish import list_versions, read_data, read_latest
 from clusterharvest.store import RawStore
@@ -364,9 +364,10 @@ def test_a_half_written_latest_is_cleaned_up_and_versions_sort_by_time(published
 def test_recurring_sentences_cost_linear_time():
     """Thousands of entries that repeat each other's sentences: reworded copies of recurring sentences are
     looked for among a few candidates, not among all (which was quadratic: 8 minutes at 200,000 entries)."""
-    def entries(n: int) -> list[list[str]]:
-        return [[f"The cluster number {i // 2} works with partners on applied research in many fields. "
-                 f"Another sentence {i} tells about the cluster and its partners abroad."] for i in range(n)]
+    def entries(n: int) -> list[list[Paragraph]]:
+        return [[Paragraph.of(f"The cluster number {i // 2} works with partners on applied research in many fields. "
+                              f"Another sentence {i} tells about the cluster and its partners abroad.")]
+                for i in range(n)]
 
     small, large = entries(2_000), entries(16_000)
     start = time.process_time()

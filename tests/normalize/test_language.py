@@ -25,7 +25,5 @@ def test_stopword_votes_count_each_language():
 
 def test_detection_is_deterministic():
     text = "Innovation in Mecklenburg-Vorpommern"
-    detect_language.cache_clear()
     first = detect_language(text)
-    detect_language.cache_clear()
     assert detect_language(text) == first

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 STOPWORDS = {
     "en": frozenset(
@@ -25,9 +24,8 @@ def stopword_votes(text: str) -> dict[str, int]:
     return {lang: sum(map(stop.__contains__, words)) for lang, stop in STOPWORDS.items()}
 
 
-@lru_cache(maxsize=65536)
 def detect_language(text: str) -> str | None:
-    """'en' or 'de' for a paragraph; None if it has no words. Cached by text."""
+    """'en' or 'de' for a paragraph; None if it has no words."""
     votes = stopword_votes(text)
     en, de = votes["en"], votes["de"]
     if abs(en - de) >= CLEAR_MARGIN:

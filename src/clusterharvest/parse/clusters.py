@@ -12,7 +12,7 @@ from ..normalize.countries import parse_targets
 from ..normalize.names import self_name, slugify
 from .cluster_directory import DirectoryEntry
 from .contact_block import parse_contact_block, split_body
-from .descriptions import describe, find_boilerplate, group_paragraphs
+from .descriptions import Paragraph, describe, find_boilerplate, paragraphs_of
 from .lines import Line
 
 
@@ -35,7 +35,7 @@ Placed = list[tuple[str, str]]  # (line of the entry, field it went to): the aud
 
 def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] | None = None,
                   body: tuple[list[Line], list[Line]] | None = None,
-                  paragraphs: list[str] | None = None) -> tuple[Cluster, Placed]:
+                  paragraphs: list[Paragraph] | None = None) -> tuple[Cluster, Placed]:
     """One entry as a record (ids made unique by ``build_clusters``), with where each line went.
 
     ``body`` is the entry's ``split_body`` result and ``paragraphs`` its grouped description, when the
@@ -65,7 +65,7 @@ def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] |
 
     description, contact_lines = body or split_body(entry.body_lines)
     description_lines = [line.text for line in description]
-    described, removed = describe(paragraphs if paragraphs is not None else group_paragraphs(description_lines),
+    described, removed = describe(paragraphs if paragraphs is not None else paragraphs_of(description_lines),
                                   boilerplate or set())
     if removed:
         issues.append(issue("description", f"{removed} sentence(s) of the funding measure's boilerplate, which "
@@ -125,7 +125,7 @@ def build_clusters(entries: list[DirectoryEntry], source_id: str,
     and described there (source, position, first line, reason, its lines), for the manifest.
     """
     bodies = [split_body(e.body_lines) for e in entries]
-    grouped = [group_paragraphs([line.text for line in description]) for description, _ in bodies]
+    grouped = [paragraphs_of([line.text for line in description]) for description, _ in bodies]
     boilerplate = find_boilerplate(grouped)
     clusters: list[Cluster] = []
     kept: list[DirectoryEntry] = []

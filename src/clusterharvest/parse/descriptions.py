@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from functools import lru_cache
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
@@ -18,27 +18,54 @@ MIN_ENTRIES = 2  # a sentence in this many entries' descriptions is boilerplate
 SIMILAR = 90  # and a sentence this similar to a boilerplate sentence is one too (reworded copies)
 
 
-@lru_cache(maxsize=65536)  # each sentence is keyed twice: when boilerplate is found, and when it is removed
 def sentence_key(sentence: str) -> str:
     """Comparison key: lower-case words only."""
     return " ".join(WORDS.findall(sentence.lower()))
 
 
-@lru_cache(maxsize=16384)  # each paragraph is split twice: to find the boilerplate, then to remove it
 def sentences(paragraph: str) -> tuple[str, ...]:
     """A paragraph's sentences (a missing space after the full stop is tolerated)."""
     return tuple(s.strip() for s in SENTENCE_SPLIT.split(paragraph) if s.strip())
 
 
-def find_boilerplate(entries: list[list[str]]) -> set[str]:
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a description and its comparison key."""
+
+    text: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A description paragraph, split into sentences once: for finding the boilerplate and for removing it."""
+
+    text: str
+    sentences: tuple[Sentence, ...]
+
+    @classmethod
+    def of(cls, text: str) -> Paragraph:
+        return cls(text, tuple(Sentence(s, sentence_key(s)) for s in sentences(text)))
+
+    @property
+    def is_list(self) -> bool:
+        """List items grouped into one paragraph (kept whole: boilerplate is never removed from them)."""
+        return "\n" in self.text
+
+
+def paragraphs_of(lines: list[str]) -> list[Paragraph]:
+    """An entry's description lines as paragraphs (list items grouped), each split into sentences."""
+    return [Paragraph.of(text) for text in group_paragraphs(lines)]
+
+
+def find_boilerplate(entries: list[list[Paragraph]]) -> set[str]:
     """Keys of sentences that recur across entries' descriptions (by exact key, then by similarity)."""
     seen: dict[str, set[int]] = defaultdict(set)
     for n, paragraphs in enumerate(entries):
         for paragraph in paragraphs:
-            for sentence in sentences(paragraph):
-                key = sentence_key(sentence)
-                if len(key) >= MIN_SENTENCE:
-                    seen[key].add(n)
+            for sentence in paragraph.sentences:
+                if len(sentence.key) >= MIN_SENTENCE:
+                    seen[sentence.key].add(n)
     common = {key for key, where in seen.items() if len(where) >= MIN_ENTRIES}
     return common | reworded_copies([key for key in seen if key not in common], common)
 
@@ -75,12 +102,14 @@ def reworded_copies(keys: list[str], common: set[str], candidates: int = 5) -> s
     return near
 
 
-def strip_boilerplate(paragraph: str, boilerplate: set[str]) -> tuple[str, list[str]]:
+def strip_boilerplate(paragraph: Paragraph, boilerplate: set[str]) -> tuple[str, list[str]]:
     """(paragraph without boilerplate sentences, the removed sentences)."""
+    if paragraph.is_list:
+        return paragraph.text, []
     keep: list[str] = []
     removed: list[str] = []
-    for sentence in sentences(paragraph):
-        (removed if sentence_key(sentence) in boilerplate else keep).append(sentence)
+    for sentence in paragraph.sentences:
+        (removed if sentence.key in boilerplate else keep).append(sentence.text)
     return " ".join(keep), removed
 
 
@@ -95,12 +124,12 @@ def group_paragraphs(lines: list[str]) -> list[str]:
     return out
 
 
-def describe(paragraphs: list[str], boilerplate: set[str]) -> tuple[Description, int]:
+def describe(paragraphs: list[Paragraph], boilerplate: set[str]) -> tuple[Description, int]:
     """Description by language, boilerplate removed; also the number of boilerplate sentences removed."""
     by_lang: dict[str, list[str]] = {"en": [], "de": []}
     removed = 0
     for paragraph in paragraphs:
-        text, dropped = strip_boilerplate(paragraph, boilerplate) if "\n" not in paragraph else (paragraph, [])
+        text, dropped = strip_boilerplate(paragraph, boilerplate)
         removed += len(dropped)
         if not text:
             continue
