@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 STOPWORDS = {
     "en": frozenset(
@@ -32,14 +35,31 @@ def detect_language(text: str) -> str | None:
         return "en" if en > de else "de"
     if not WORD.search(text.lower()):
         return None
-    from langdetect import DetectorFactory, LangDetectException, detect_langs
+    from langdetect import LangDetectException
 
-    DetectorFactory.seed = 0  # deterministic
+    detector = detectors().create()
+    detector.append(text)
     try:
-        ranked = [c.lang for c in detect_langs(text)]
+        ranked = [c.lang for c in detector.get_probabilities()]
     except LangDetectException:
         ranked = []
     for lang in ranked:
         if lang in STOPWORDS:
             return lang
     return "de" if de > en else "en"
+
+
+@cache
+def detectors() -> Any:
+    """A langdetect factory that knows English and German only, seeded (deterministic).
+
+    The question is only ever "English or German?": weighing 55 languages' profiles made each detection
+    about 25 times dearer (and let a third language outrank both).
+    """
+    from langdetect import DetectorFactory
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    factory = DetectorFactory()
+    factory.load_json_profile([(Path(PROFILES_DIRECTORY) / lang).read_text("utf-8") for lang in STOPWORDS])
+    factory.set_seed(0)
+    return factory
