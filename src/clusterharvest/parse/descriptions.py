@@ -73,7 +73,9 @@ def find_boilerplate(entries: list[list[Paragraph]]) -> set[str]:
 def trigrams(key: str) -> set[tuple[str, ...]]:
     """A key's word trigrams."""
     words = key.split()
-    return {tuple(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
+    if len(words) < 3:
+        return {tuple(words)}
+    return set(zip(words, words[1:], words[2:], strict=False))
 
 
 def reworded_copies(keys: list[str], common: set[str], candidates: int = 5) -> set[str]:
