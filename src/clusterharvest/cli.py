@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -175,17 +175,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def print_json(value: Any) -> None:
     """JSON on stdout, indented with sorted keys (orjson: the same bytes as the json module, several times
-    faster, which matters for ``extract`` of a large directory)."""
+    faster, which matters for ``extract`` of a large directory).
+
+    An iterator is written as a JSON array one element at a time, so a large ``extract`` never holds every
+    record as a dict, nor the whole document as bytes, at once (the same bytes as dumping the list).
+    """
     import orjson
 
-    body = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS) + b"\n"
+    option = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
     buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:  # a text stream (tests capturing output)
-        sys.stdout.write(body.decode("utf-8"))
-        return
     sys.stdout.flush()
-    buffer.write(body)
-    buffer.flush()
+
+    def write(body: bytes) -> None:
+        if buffer is None:  # a text stream (tests capturing output)
+            sys.stdout.write(body.decode("utf-8"))
+        else:
+            buffer.write(body)
+
+    if isinstance(value, Iterator):
+        opened = False
+        for item in value:
+            # One element, indented one level deeper (JSON strings hold no raw newline, so this is exact).
+            write((b",\n  " if opened else b"[\n  ") + orjson.dumps(item, option=option).replace(b"\n", b"\n  "))
+            opened = True
+        write(b"\n]\n" if opened else b"[]\n")
+    else:
+        write(orjson.dumps(value, option=option) + b"\n")
+    if buffer is not None:
+        buffer.flush()
 
 
 def cmd_versions(args: argparse.Namespace) -> int:

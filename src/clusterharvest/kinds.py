@@ -48,12 +48,13 @@ class SourceKind:
     may_be_cut: bool = True
 
     def extract(self, found: Found, source_id: str) -> Any:
-        """What ``clusterharvest extract`` prints for a document of this kind (JSON-ready)."""
+        """What ``clusterharvest extract`` prints for a document of this kind (JSON-ready; records as an
+        iterator of dicts)."""
         from .parse.clusters import build_clusters
 
         if self.gives_records:
-            records = build_clusters(found.entries, source_id=source_id)
-            return [r.model_dump(mode="json") for r in sorted(records, key=lambda r: r.id)]
+            records = sorted(build_clusters(found.entries, source_id=source_id), key=lambda r: r.id)
+            return (r.model_dump(mode="json") for r in records)  # an iterator: written record by record
         out: dict[str, Any] = {"facts": [f.to_json() for f in found.facts]}
         if found.announcement is not None:
             a = found.announcement
