@@ -3,6 +3,8 @@ of it by similarity, list items grouped, the rest by language."""
 
 from __future__ import annotations
 
+import pytest
+
 from clusterharvest.parse.descriptions import (
     Paragraph,
     describe,
@@ -49,7 +51,7 @@ def test_describe_sorts_paragraphs_by_language_and_removes_boilerplate():
     paragraphs = [f"The cluster works with partners in China and the USA on new sensors. {BOILERPLATE}",
                   "Das Netzwerk arbeitet mit Partnern in Polen und Tschechien an der Umsetzung der Projekte."]
     description, removed = describe([Paragraph.of(p) for p in paragraphs], {sentence_key(BOILERPLATE)})
-    assert removed == 1
+    assert removed == [BOILERPLATE]
     assert description.en == "The cluster works with partners in China and the USA on new sensors."
     assert description.de == paragraphs[1]
 
@@ -59,4 +61,23 @@ def test_list_items_are_kept_whole_and_split_once_for_the_search():
     assert items.is_list and not intro.is_list
     assert [s.key for s in items.sentences][0].startswith("the project is funded")
     description, removed = describe([items], {sentence_key(BOILERPLATE)})
-    assert (description.en, removed) == (items.text, 0)
+    assert (description.en, removed) == (items.text, [])
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("OptoNet e.V. formulates a strategy. It works.", ["OptoNet e.V. formulates a strategy.", "It works."]),
+    ("Prof. Dr. Meyer leads it. Dipl.-Ing. Kunz helps.", ["Prof. Dr. Meyer leads it.", "Dipl.-Ing. Kunz helps."]),
+    ("The U.S. Army is a partner. So is Japan.", ["The U.S. Army is a partner.", "So is Japan."]),
+    ("Am 3. Juni beginnt es. Es endet 2018. Danach nicht.", ["Am 3. Juni beginnt es.", "Es endet 2018.",
+                                                             "Danach nicht."]),
+    ("He said “Yes.” Then he left!", ["He said “Yes.”", "Then he left!"]),
+])
+def test_sentences_end_at_full_stops_not_at_abbreviations(text, want):
+    assert list(sentences(text)) == want
+
+
+def test_boilerplate_is_cut_at_sentence_boundaries_and_what_stays_is_not_rejoined():
+    text = f"First  part  stays.{BOILERPLATE}   Last part stays too."
+    description, removed = describe([Paragraph.of(text)], {sentence_key(BOILERPLATE)})
+    assert removed == [BOILERPLATE]
+    assert description.en == "First  part  stays.\n\nLast part stays too."  # two verbatim pieces, spacing kept

@@ -67,9 +67,8 @@ def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] |
     description_lines = [line.text for line in description]
     described, removed = describe(paragraphs if paragraphs is not None else paragraphs_of(description_lines),
                                   boilerplate or set())
-    if removed:
-        issues.append(issue("description", f"{removed} sentence(s) of the funding measure's boilerplate, which "
-                                           "recurs across entries, left out of the description"))
+    issues += [issue("description", "the funding measure's boilerplate (sentences that recur across entries), "
+                                    "left out of the description", text) for text in removed]
     placed += [(line, "description") for line in description_lines]
     block = parse_contact_block(contact_lines)
     issues += block.issues

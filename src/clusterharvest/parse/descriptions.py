@@ -12,7 +12,13 @@ from ..models import Description
 from ..normalize.language import detect_language
 
 WORDS = re.compile(r"\w+")
-SENTENCE_SPLIT = re.compile(r"(?<=[a-zäöüß)\]“”\"][.!?])\s*(?=[A-ZÄÖÜ„“\"])")
+# A candidate sentence end: terminal punctuation (and a closing quote or bracket), then optional space, then
+# the capital or opening quote that starts the next sentence ("concept.For" counts: the space is missing).
+SENTENCE_END = re.compile(r"[.!?][)\]“”\"’]?(?=\s*[A-ZÄÖÜ„“\"])")
+WORD_BEFORE = re.compile(r"([\w.-]*)$")
+# Abbreviations whose full stop ends no sentence ("OptoNet e.V. Hamburg", "Prof. Dr. Meyer").
+ABBREVIATIONS = frozenset(["dr", "prof", "dipl", "ing", "mr", "mrs", "ms", "st", "nr", "no", "vs", "ca", "etc",
+                           "bzw", "vgl", "inc", "co", "ltd", "corp", "jr", "sr", "dept", "univ", "e.g", "i.e"])
 MIN_SENTENCE = 40  # shorter sentences recur by chance ("All projects will start ...")
 MIN_ENTRIES = 2  # a sentence in this many entries' descriptions is boilerplate
 SIMILAR = 90  # and a sentence this similar to a boilerplate sentence is one too (reworded copies)
@@ -23,16 +29,45 @@ def sentence_key(sentence: str) -> str:
     return " ".join(WORDS.findall(sentence.lower()))
 
 
+def ends_sentence(text: str, stop: int) -> bool:
+    """Whether the punctuation at ``stop`` ends a sentence: not after an abbreviation, a single letter or a
+    one- or two-digit number ("e.V.", "U.S.", "Dr.", "3. Runde")."""
+    if text[stop] != ".":
+        return True
+    word = WORD_BEFORE.search(text, 0, stop).group(1).lower().rsplit("-", 1)[-1]  # type: ignore[union-attr]
+    if word.lstrip(".") in ABBREVIATIONS:
+        return False
+    last = word.rsplit(".", 1)[-1]
+    return len(last) > 2 if last.isdigit() else len(last) > 1  # "16.04.", "3. Runde" are no ends; "2018." is
+
+
+def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in the paragraph, without the space between them; the text between two
+    spans is only that space (or nothing), so the spans tile the paragraph's text verbatim."""
+    spans: list[tuple[int, int]] = []
+    start = len(paragraph) - len(paragraph.lstrip())
+    for match in SENTENCE_END.finditer(paragraph):
+        if match.end() <= start or not ends_sentence(paragraph, match.start()):
+            continue
+        spans.append((start, match.end()))
+        start = match.end() + len(paragraph[match.end():]) - len(paragraph[match.end():].lstrip())
+    end = len(paragraph.rstrip())
+    if start < end:
+        spans.append((start, end))
+    return spans
+
+
 def sentences(paragraph: str) -> tuple[str, ...]:
     """A paragraph's sentences (a missing space after the full stop is tolerated)."""
-    return tuple(s.strip() for s in SENTENCE_SPLIT.split(paragraph) if s.strip())
+    return tuple(paragraph[a:b] for a, b in sentence_spans(paragraph))
 
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence of a description and its comparison key."""
+    """One sentence of a description: where it stands in its paragraph, and its comparison key."""
 
-    text: str
+    start: int
+    end: int
     key: str
 
 
@@ -45,12 +80,25 @@ class Paragraph:
 
     @classmethod
     def of(cls, text: str) -> Paragraph:
-        return cls(text, tuple(Sentence(s, sentence_key(s)) for s in sentences(text)))
+        return cls(text, tuple(Sentence(a, b, sentence_key(text[a:b])) for a, b in sentence_spans(text)))
 
     @property
     def is_list(self) -> bool:
         """List items grouped into one paragraph (kept whole: boilerplate is never removed from them)."""
         return "\n" in self.text
+
+    def runs(self, boilerplate: set[str]) -> list[tuple[bool, str]]:
+        """The paragraph cut into runs of consecutive sentences that are (True) or are not (False)
+        boilerplate, each run the paragraph's own text from its first sentence to its last."""
+        out: list[tuple[bool, str]] = []
+        first = 0
+        for n, sentence in enumerate(self.sentences):
+            removed = sentence.key in boilerplate
+            last = n + 1 == len(self.sentences)
+            if last or (self.sentences[n + 1].key in boilerplate) != removed:
+                out.append((removed, self.text[self.sentences[first].start:sentence.end]))
+                first = n + 1
+        return out
 
 
 def paragraphs_of(lines: list[str]) -> list[Paragraph]:
@@ -104,15 +152,14 @@ def reworded_copies(keys: list[str], common: set[str], candidates: int = 5) -> s
     return near
 
 
-def strip_boilerplate(paragraph: Paragraph, boilerplate: set[str]) -> tuple[str, list[str]]:
-    """(paragraph without boilerplate sentences, the removed sentences)."""
-    if paragraph.is_list:
-        return paragraph.text, []
-    keep: list[str] = []
-    removed: list[str] = []
-    for sentence in paragraph.sentences:
-        (removed if sentence.key in boilerplate else keep).append(sentence.text)
-    return " ".join(keep), removed
+def strip_boilerplate(paragraph: Paragraph, boilerplate: set[str]) -> tuple[list[str], list[str]]:
+    """(what stays of the paragraph, the removed runs of boilerplate sentences), all verbatim: boilerplate is
+    cut at sentence boundaries, and text on either side of a cut stays apart (two paragraphs), never
+    re-joined into text the source does not have."""
+    if paragraph.is_list or not paragraph.sentences:
+        return ([paragraph.text] if paragraph.text.strip() else []), []
+    runs = paragraph.runs(boilerplate)
+    return [text for removed, text in runs if not removed], [text for removed, text in runs if removed]
 
 
 def group_paragraphs(lines: list[str]) -> list[str]:
@@ -126,15 +173,14 @@ def group_paragraphs(lines: list[str]) -> list[str]:
     return out
 
 
-def describe(paragraphs: list[Paragraph], boilerplate: set[str]) -> tuple[Description, int]:
-    """Description by language, boilerplate removed; also the number of boilerplate sentences removed."""
+def describe(paragraphs: list[Paragraph], boilerplate: set[str]) -> tuple[Description, list[str]]:
+    """Description by language, boilerplate removed; also the removed runs of boilerplate, verbatim."""
     by_lang: dict[str, list[str]] = {"en": [], "de": []}
-    removed = 0
+    removed: list[str] = []
     for paragraph in paragraphs:
-        text, dropped = strip_boilerplate(paragraph, boilerplate)
-        removed += len(dropped)
-        if not text:
-            continue
-        lang = detect_language(text) or "en"
-        by_lang[lang].append(text)
+        kept, dropped = strip_boilerplate(paragraph, boilerplate)
+        removed += dropped
+        for text in kept:
+            lang = detect_language(text) or "en"
+            by_lang[lang].append(text)
     return Description(en="\n\n".join(by_lang["en"]) or None, de="\n\n".join(by_lang["de"]) or None), removed
