@@ -37,7 +37,26 @@ def test_parse_targets_splits_codes_regions_and_issues():
     assert got.countries == ["CN", "GB", "FI"], got.countries
     assert got.regions == ["Asia-Pacific"], got.regions
     assert [(i.value, i.field) for i in got.issues] == [
-        ("England", "target_countries.concept"), ("Atlantis", "target_countries.concept")], got.issues
+        ("England", "target_countries.concept"), ("Finnland", "target_countries.concept"),
+        ("Economic area: Asia-Pacific", "target_countries.concept"), ("Atlantis", "target_countries.concept")]
+
+
+@pytest.mark.parametrize(("name", "issue"), [
+    # read by a fix of ours: an issue with the raw text, whatever kind of fix
+    ("Finnland", True), ("Brasil", True), ("Sinapore", True), ("UK", True), ("England", True), ("Korea", True),
+    ("Great Britain", True), ("Economic area: Asia-Pacific", True),
+    # ISO 3166-1 names and codes (English), and a region as its own name: nothing to say
+    ("Finland", False), ("USA", False), ("United Kingdom", False), ("Czech Republic", False), ("Asia-Pacific", False),
+])
+def test_every_reading_by_a_fix_gets_an_issue_with_the_raw_text(name, issue):
+    got = parse_targets(name, "target_countries.concept")
+    assert got.countries or got.regions
+    assert [i.value for i in got.issues] == ([name] if issue else []), got.issues
+
+
+def test_issue_messages_say_only_what_sources_and_iso_say():
+    [korea] = parse_targets("Korea", "f").issues
+    assert "partner country" not in korea.message and "does not say which Korea" in korea.message
 
 
 def test_parse_targets_keeps_order_and_drops_repeats():

@@ -36,16 +36,41 @@ def table(name: str) -> Lookup:
 
 
 @cache
-def country_index() -> dict[str, str]:
-    """Name -> alpha-2 from pycountry (English and German names, codes), then the YAML fixes."""
-    german = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"], fallback=True)
+def standard_index(german: bool = True) -> dict[str, str]:
+    """Name -> alpha-2 of the names ISO 3166-1 itself gives (pycountry: English names, official and common
+    names, alpha-2/alpha-3 codes, and with ``german`` the German names of its iso3166-1 catalogue)."""
+    catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"], fallback=True)
     index: dict[str, str] = {}
     for country in pycountry.countries:
         names = {country.name, country.alpha_2, country.alpha_3}
         names.update(getattr(country, attr) for attr in ("official_name", "common_name") if hasattr(country, attr))
-        names.update(german.gettext(n) for n in list(names))
+        if german:
+            names.update(catalogue.gettext(n) for n in list(names))
         for name in names:
             index.setdefault(country_key(name), country.alpha_2)
+    return index
+
+
+def is_reading(name: str) -> bool:
+    """Whether a country name was read by a fix of ours rather than found as an ISO 3166-1 name: not an ISO
+    name at all, or one of ``countries.yml``'s names that is not an English ISO name ('Finnland' in the
+    English directory, 'Great Britain')."""
+    key = country_key(name)
+    if key not in standard_index():
+        return True
+    return key in fixed_names() and key not in standard_index(german=False)
+
+
+@cache
+def fixed_names() -> frozenset[str]:
+    """Keys of the names ``countries.yml`` maps."""
+    return frozenset(country_key(name) for name in table("countries").pairs())
+
+
+@cache
+def country_index() -> dict[str, str]:
+    """Name -> alpha-2: the standard names, then the YAML fixes, then both without diacritics."""
+    index = dict(standard_index())
     index.update({country_key(k): v for k, v in table("countries").pairs().items()})
     index.update({ascii_fold(k): v for k, v in list(index.items()) if ascii_fold(k) not in index})
     return index
@@ -71,6 +96,16 @@ def normalize_region(name: str) -> str | None:
         key = country_key(rest)
     regions = table("regions")
     return regions.get(key) or regions.get(ascii_fold(key))
+
+
+def reading_note(written: str, code: str) -> str:
+    """What a non-standard country name was read as ("'Finnland' read as FI (Finland)"), with the reason
+    where ``countries.yml`` gives one."""
+    country = pycountry.countries.get(alpha_2=code)
+    kind = "the German ISO 3166-1 name" if country_key(written) in standard_index() else "not an ISO 3166-1 name"
+    read = f"{written.strip()!r} is {kind}; read as {code} ({country.name if country else code})"
+    note = table("notes").get(country_key(written))
+    return f"{read}: {note}" if note else read
 
 
 @dataclass
@@ -104,14 +139,15 @@ def parse_targets(raw: str, field_path: str) -> Targets:
         if code:
             if code not in out.countries:
                 out.countries.append(code)
-            note = table("notes").get(country_key(part))
-            if note:
-                out.issues.append(issue(field_path, note, part))
+            if is_reading(part):  # read by a fix of ours: say so, one rule for all
+                out.issues.append(issue(field_path, reading_note(part, code), part))
             continue
         region = normalize_region(part)
         if region:
             if region not in out.regions:
                 out.regions.append(region)
+            if country_key(part) != country_key(region):
+                out.issues.append(issue(field_path, f"{part.strip()!r} read as the region {region!r}", part))
             continue
         out.issues.append(issue(field_path, f"not a known country or region ({phase} phase)", part))
     return out

@@ -12,6 +12,7 @@ TRAILING_JUNK = re.compile(r"[^\d)]+$")
 SPACED_PLUS = re.compile(r"^\+\s+")
 DOUBLE_ZERO = re.compile(r"^00(?=[1-9])")
 TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
+DOUBLED_TRUNK_ZERO = re.compile(r"^\s*(?:\+|00)\s*\d{1,3}\s*\(\s*0\s*\)\s*0")
 NON_DIGITS = re.compile(r"\D")
 
 
@@ -45,3 +46,13 @@ def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def doubled_trunk_zero(raw: str) -> bool:
+    """Whether a number writes its trunk zero twice, after a country code ('+49 (0) 06441/...')."""
+    return bool(DOUBLED_TRUNK_ZERO.match(raw or ""))
+
+
+def is_mobile(e164: str) -> bool:
+    """Whether a valid E.164 number is in a mobile range (phonenumbers' number type)."""
+    return phonenumbers.number_type(phonenumbers.parse(e164)) == phonenumbers.PhoneNumberType.MOBILE

@@ -19,6 +19,9 @@ from .lines import Line
 def entry_name(entry: DirectoryEntry) -> tuple[str | None, list[Issue]]:
     """Heading, else organisation line, else the name the entry's text uses; a derived name is an issue."""
     if entry.heading:
+        if entry.heading.count("(") != entry.heading.count(")"):
+            return entry.heading, [issue("name", "the name line has an unclosed bracket (cut short in the source?); "
+                                                 "name kept as written", entry.heading)]
         return entry.heading, []
     if entry.organisation:
         return entry.organisation, [issue("name", "entry has no heading; name taken from its organisation line",

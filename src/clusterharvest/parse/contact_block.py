@@ -10,7 +10,7 @@ from ..models import Address, Contact, Issue, issue
 from ..normalize.addresses import AddressParts, is_street_line
 from ..normalize.emails import normalize_email
 from ..normalize.persons import is_organisation_line, is_person_line, is_role_line, split_person
-from ..normalize.phones import normalize_phone
+from ..normalize.phones import doubled_trunk_zero, is_mobile, normalize_phone
 from .lines import Line, classify
 
 PROSE_LENGTH = 100
@@ -104,6 +104,12 @@ class ContactReader:
 
     def read_line(self, classified: Line, following: Line | None) -> None:
         label, line = classified.label, classified.text
+        if classified.glued and label and label.kind == "contact":
+            where = f"contacts[{self.current}].role" if self.current is not None else "contacts"
+            before = classified.glued[:-len(line)].rstrip()
+            seam = ("…" if len(before) > 30 else "") + before[-30:] + line
+            self.block.issues.append(issue(where, f"the label {line!r} runs together with the text before it in the "
+                                                  f"source ({seam!r}); read as two lines", classified.glued))
         if label and label.kind == "contact":
             self.after_label = True
             self.place(line, "label")
@@ -130,6 +136,11 @@ class ContactReader:
             getattr(who, kind).append(number)
             if re.search(r"[^\d\s()+/.\-–]", value):
                 self.block.issues.append(issue(path, "text around the number dropped", value))
+            if doubled_trunk_zero(value):
+                self.block.issues.append(issue(path, "trunk zero written twice ('(0) 0'); read without it", value))
+            if kind == "phone" and is_mobile(number):
+                self.block.issues.append(issue(path, "a mobile number (by its range) under a phone label; kept as "
+                                                     "a phone number, as labelled", value))
         else:
             self.block.issues.append(issue(path, "not a valid phone number", value))
         self.place(line, path)

@@ -6,7 +6,7 @@ line what it is; they ask the ``Line`` here instead of matching the text again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..normalize.addresses import AddressParts, parse_postcode_line
 from .labels import Labelled, match_label, split_line
@@ -19,6 +19,7 @@ class Line:
     text: str
     label: Labelled | None  # the known label it starts with ('Tel.: ...', 'Target countries ...: ...')
     postcode: AddressParts | None  # the address it states ('[street |] 12345 City[, Country]')
+    glued: str | None = None  # the source's line, where a label glued to other text was split off it
 
     def is_label(self, *kinds: str) -> bool:
         """Whether the line starts with a label of one of these kinds."""
@@ -38,4 +39,6 @@ def classified(raw: str) -> list[Line]:
     parts = split_line(raw, label)
     if parts == [raw]:
         return [classify(raw, label)]
+    if label is None:  # a contact label glued to the text before it ('...ServicesContact Data:')
+        return [replace(classify(part), glued=raw) for part in parts]
     return [classify(part) for part in parts]
