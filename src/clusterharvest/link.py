@@ -121,7 +121,7 @@ class LinkProblem:
 def apply_links(records: list[Cluster], source_id: str, round_number: int | None,
                 selected: list[Announced]) -> tuple[list[Cluster], list[LinkEntry], list[LinkProblem]]:
     """Link each announced cluster to one record: returns the records (a linked one copied with its round,
-    project, the announced name among its aliases and the announcement among its sources; records are never
+    project, region, the announced name among its aliases and the announcement among its sources; records are never
     changed in place), the link entries and the problems (missing, ambiguous, a second announced name for one
     record, a round clash)."""
     by_id = {r.id: r for r in records}
@@ -149,6 +149,8 @@ def apply_links(records: list[Cluster], source_id: str, round_number: int | None
             problems.append(LinkProblem(source_id, f"already in round {record.round}", entry))
         elif round_number is not None:
             update["round"] = round_number
+        if item.region and record.region is None:
+            update["region"] = item.region
         if item.name != record.name and item.name not in record.aliases:
             update["aliases"] = [*record.aliases, item.name]
         if source_id not in record.sources:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: region, city; 1.0: the first
 
 
 class Record(BaseModel):
@@ -106,6 +106,12 @@ class Cluster(Record):
         examples=[['Forschungscampus ARENA2036']], default_factory=list,
         description="Other names used for it in the sources.")
     round: int | None = Field(examples=[3], default=None, description="Funding round it was announced in (1-3).")
+    region: str | None = Field(
+        examples=['Stade – Norddeutschland'], default=None,
+        description="Place the round's announcement gives for it, as written (a region, a city or a scope).")
+    city: str | None = Field(
+        examples=['Wolfsburg'], default=None,
+        description="City of its first address that states one; null where no source states one.")
     project: Project | None = Field(default=None, description="Internationalisation project.")
     target_countries: Phases = Field(
         examples=[{"concept": ["CN", "GB", "FI", "FR", "NL"], "implementation": ["FR"]}],

@@ -29,6 +29,8 @@ CLUSTERS_CSV_COLUMNS: list[tuple[str, str, str]] = [
     ("organisation", "string", "Organisation line under the heading."),
     ("aliases", "string", "Other names used in the sources, '; '-separated."),
     ("round", "integer", "Funding round it was announced in."),
+    ("region", "string", "Place the round's announcement gives for it, as written."),
+    ("city", "string", "City of its first address that states one."),
     ("project_title", "string", "Project title as quoted in the announcement."),
     ("project_acronym", "string", "Acronym of the project title."),
     ("target_countries_concept", "string", "ISO 3166-1 alpha-2 codes, concept phase, '; '-separated."),
@@ -95,7 +97,8 @@ def clusters_csv(records: list[dict[str, Any]]) -> bytes:
         project = r.get("project") or {}
         rows.append({
             "id": r["id"], "name": r["name"], "organisation": r.get("organisation"), "aliases": _joined(r["aliases"]),
-            "round": r.get("round"), "project_title": project.get("title"), "project_acronym": project.get("acronym"),
+            "round": r.get("round"), "region": r.get("region"), "city": r.get("city"),
+            "project_title": project.get("title"), "project_acronym": project.get("acronym"),
             "target_countries_concept": _joined(r["target_countries"]["concept"]),
             "target_countries_implementation": _joined(r["target_countries"]["implementation"]),
             "target_regions_concept": _joined(r["target_regions"]["concept"]),

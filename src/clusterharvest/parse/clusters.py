@@ -79,6 +79,7 @@ def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] |
     record = Cluster(
         id=slugify(name), name=name, organisation=entry.organisation, target_countries=countries,
         target_regions=regions, description=described, contacts=block.contacts, addresses=block.addresses,
+        city=next((a.city for a in block.addresses if a.city), None),
         sources=[source_id], issues=issues,
     )
     return record, placed
