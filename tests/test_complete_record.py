@@ -181,3 +181,35 @@ def test_every_cluster_whose_sources_state_a_city_has_one(harvested):
     assert clusters["wigratec"]["city"] == "Südliches Anhalt – OT Weißandt-Gölzau"
     for c in clusters.values():  # the city is one its addresses state, never one guessed from a phone prefix
         assert c["city"] is None or c["city"] in [a["city"] for a in c["addresses"]]
+
+
+# -- dates ---------------------------------------------------------------------------------------------------
+
+# The date each source states for itself, by hand: the directory's "(As of 16.04.2020)" (004, line 2), the
+# flyer's edition line "Oktober 2016" (001), the posts' permalinks (the seeds' README); the programme page
+# states none.
+STATED = {
+    "interspin-directory-en": ("2020-04-16", "(As of 16.04.2020)"),
+    "bmbf-flyer-2016": ("2016-10", "Oktober 2016"),
+    "announcement-round-2-2016": ("2016-07-08", "/2016/07/08/"),
+    "announcement-round-3-2017": ("2017-06-29", "/2017/06/29/"),
+    "bmbf-programme-page-en": (None, None),
+}
+
+
+def test_each_source_states_its_date_in_the_manifest(harvested):
+    _, manifest = harvested
+    got = {s["id"]: (s.get("stated_date"), s.get("stated_date_quote")) for s in manifest["sources"]}
+    assert got == STATED
+
+
+def test_records_carry_the_directorys_as_of(harvested):
+    clusters, _ = harvested
+    assert {c["as_of"] for c in clusters.values()} == {"2020-04-16"}
+
+
+def test_announced_starts_are_plans_not_facts(tmp_path):
+    result = run_harvest(open_context(ROOT / "sources.toml", tmp_path, ROOT / "raw", offline=True))
+    programme = json.loads((tmp_path / result.version / "programme.json").read_text(encoding="utf-8"))
+    assert all("start" not in r for r in programme["rounds"])
+    assert [r["planned_start"] for r in programme["rounds"]] == [None, "2017-01", "2018-01"]

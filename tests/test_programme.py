@@ -38,7 +38,7 @@ def test_programme_facts(bundled):
     _, programme, _, _ = bundled
     assert [(r["number"], r["year"], r["projects_selected"]) for r in programme["rounds"]] == [
         (1, 2015, 11), (2, 2016, 11), (3, 2017, 10)]
-    assert [r["start"] for r in programme["rounds"]] == [None, "2017-01", "2018-01"]
+    assert [r["planned_start"] for r in programme["rounds"]] == [None, "2017-01", "2018-01"]
     assert programme["max_funding_eur"] == 4_000_000 and programme["max_duration_years"] == 5
     assert programme["phases"] == [{"name": "concept", "max_years": 2}, {"name": "implementation", "max_years": 3}]
     assert programme["contact"] == {
@@ -64,7 +64,7 @@ def test_every_fact_is_traceable_to_its_source(bundled):
             ("rounds[2].projects_selected", "announcement-round-2-2016"),
             ("rounds[3].projects_selected", "bmbf-programme-page-en"),
             ("rounds[3].projects_selected", "announcement-round-3-2017"),
-            ("rounds[3].start", "bmbf-programme-page-en"), ("max_funding_eur", "bmbf-flyer-2016"),
+            ("rounds[3].planned_start", "bmbf-programme-page-en"), ("max_funding_eur", "bmbf-flyer-2016"),
             ("phases.implementation", "bmbf-flyer-2016"), ("contact", "bmbf-flyer-2016")} <= evidence
     quotes = {e["quote"] for e in programme["evidence"]}
     assert "Three rounds of funding: 2015, 2016 and 2017." in quotes

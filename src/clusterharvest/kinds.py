@@ -12,6 +12,7 @@ from typing import Any
 
 from .parse.announcement import Announcement, parse_announcement
 from .parse.cluster_directory import DirectoryEntry, parse_directory
+from .parse.dates import Dated, as_of, permalink
 from .parse.facts import Fact
 from .parse.flyer import parse_flyer
 from .parse.programme_page import parse_programme_page
@@ -24,6 +25,7 @@ class Found:
     entries: list[DirectoryEntry] = field(default_factory=list)  # directory entries, to become cluster records
     facts: list[Fact] = field(default_factory=list)  # programme facts, each with the sentence stating it
     announcement: Announcement | None = None  # an announced round and its selected clusters
+    dated: Dated | None = None  # the date the document states for itself
 
 
 # A parser call: (document bytes, content type, where it came from, the round configured for it) -> Found.
@@ -56,6 +58,8 @@ class SourceKind:
             records = sorted(build_clusters(found.entries, source_id=source_id), key=lambda r: r.id)
             return (r.model_dump(mode="json") for r in records)  # an iterator: written record by record
         out: dict[str, Any] = {"facts": [f.to_json() for f in found.facts]}
+        if found.dated is not None:
+            out["dated"] = asdict(found.dated)
         if found.announcement is not None:
             a = found.announcement
             out = {"round": a.round, "selected": [asdict(s) for s in a.selected], **out, "issues": a.issues}
@@ -82,20 +86,21 @@ def kind_names() -> tuple[str, ...]:
 
 
 def read_directory(data: bytes, content_type: str | None, url: str, _round: int | None) -> Found:
-    return Found(entries=parse_directory(data, url, content_type))
+    return Found(entries=parse_directory(data, url, content_type), dated=as_of(data))
 
 
 def read_flyer(data: bytes, _content_type: str | None, _url: str, _round: int | None) -> Found:
-    return Found(facts=parse_flyer(data))
+    facts, dated = parse_flyer(data)
+    return Found(facts=facts, dated=dated)
 
 
 def read_programme_page(data: bytes, content_type: str | None, _url: str, _round: int | None) -> Found:
     return Found(facts=parse_programme_page(data, content_type)[0])
 
 
-def read_announcement(data: bytes, content_type: str | None, _url: str, configured_round: int | None) -> Found:
+def read_announcement(data: bytes, content_type: str | None, url: str, configured_round: int | None) -> Found:
     found = parse_announcement(data, content_type, configured_round)
-    return Found(facts=found.facts, announcement=found)
+    return Found(facts=found.facts, announcement=found, dated=permalink(url))
 
 
 # Order of precedence where sources disagree: the programme page, then the flyer, then announcements; for the

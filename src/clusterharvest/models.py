@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"  # 1.1: region, city; 1.0: the first
+SCHEMA_VERSION = "1.1"  # 1.1: region, city, as_of, rounds[].planned_start; 1.0: the first
 
 
 class Record(BaseModel):
@@ -126,7 +126,10 @@ class Cluster(Record):
     addresses: list[Address] = Field(default_factory=list, description="Postal addresses.")
     sources: list[str] = Field(
         examples=[['announcement-round-3-2017', 'interspin-directory-en']], default_factory=list,
-        description="Ids of the sources the record came from.")
+        description="Ids of the sources the record came from (the manifest's sources say when each is dated).")
+    as_of: str | None = Field(
+        examples=['2020-04-16'], default=None,
+        description="Date the directory states its entries describe ('As of 16.04.2020'), ISO 8601; null if none.")
     issues: list[Issue] = Field(default_factory=list, description="Values not taken into fields, and why.")
 
 
@@ -149,8 +152,10 @@ class Round(Record):
         examples=[10], default=None, description="Projects (clusters) selected in the round.")
     projects_selected_approx: int | None = Field(examples=[10], 
         default=None, description="An approximate figure a source gives for every round ('about 10').")
-    start: str | None = Field(
-        examples=['2018-01'], default=None, description="Start of funding, 'YYYY-MM' or 'YYYY' as precise as stated.")
+    planned_start: str | None = Field(
+        examples=['2018-01'], default=None,
+        description="Start of funding as announced beforehand ('will start in January 2018', 'scheduled for 2018'), "
+                    "'YYYY-MM' or 'YYYY' as precise as stated: a plan, which no source confirms as having happened.")
 
 
 class Phase(Record):
@@ -178,7 +183,7 @@ class Evidence(Record):
     """Where a programme fact comes from: the source and the sentence that states it."""
 
     path: str = Field(
-        examples=['rounds[3].start'], description="Field path of the fact, e.g. 'rounds[3].projects_selected'.")
+        examples=['rounds[3].planned_start'], description="Field path of the fact, e.g. 'rounds[3].projects_selected'.")
     source: str = Field(examples=['bmbf-programme-page-en'], description="Source id.")
     quote: str = Field(
         examples=['All projects will start in January 2018.'],

@@ -31,6 +31,7 @@ from .models import Cluster, Programme, issue
 from .parse.announcement import Announcement
 from .parse.cluster_directory import DirectoryEntry
 from .parse.clusters import Quarantined, build_clusters
+from .parse.dates import Dated
 from .parse.facts import Fact
 from .parse.text import truncation
 from .programme import Check, Statements, build_programme, cross_checks
@@ -112,6 +113,7 @@ class Parsed:
     facts: list[Fact] = field(default_factory=list)  # programme facts
     announcement: Announcement | None = None
     truncated: str | None = None  # why the page looks cut off (a source whose facts may be incomplete)
+    dated: Dated | None = None  # the date the document states for itself
 
     @property
     def kind(self) -> SourceKind:
@@ -128,7 +130,7 @@ def parse_snapshot(source: Source, snapshot: Snapshot) -> Parsed:
         found = kind.read(data, snapshot.content_type, snapshot.url, source.round)
     except ParseError as exc:
         raise ParseError(exc.message, source.id) from None
-    return Parsed(source, snapshot, found.entries, found.facts, found.announcement, truncated=cut)
+    return Parsed(source, snapshot, found.entries, found.facts, found.announcement, truncated=cut, dated=found.dated)
 
 
 def how_obtained(ctx: Context, snapshot: Snapshot) -> str:
@@ -265,6 +267,8 @@ def normalise(parsed: Parsed) -> Batch:
     batch = Batch(parsed.source.id, parsed.source.lang, entries=len(parsed.entries))
     if parsed.kind.gives_records:
         batch.records = build_clusters(parsed.entries, parsed.source.id, batch.quarantined)
+        if parsed.dated is not None:  # the directory's own "(As of ...)": the date its entries describe
+            batch.records = [r.model_copy(update={"as_of": parsed.dated.date}) for r in batch.records]
     return batch
 
 
@@ -323,6 +327,8 @@ def provenance(parsed: list[Parsed]) -> list[dict[str, Any]]:
     for p in parsed:
         entry = p.snapshot.manifest_entry()
         entry["kind"] = p.source.kind
+        if p.dated is not None:  # the date the source states for itself, and the text stating it
+            entry["stated_date"], entry["stated_date_quote"] = p.dated.date, p.dated.quote
         if p.kind.gives_records:
             entry["entries"] = len(p.entries)
         elif p.announcement is not None:

@@ -54,7 +54,7 @@ def choose(key: FactKey, states: list[Stated]) -> tuple[Any, list[Issue]]:
     """The value for one field, and an issue when sources disagree."""
     states = sorted(states, key=_rank)
     path = key.path
-    if key.part == "start":  # '2018-01' and '2018' agree; the more precise one is kept
+    if key.part == "planned_start":  # '2018-01' and '2018' agree; the more precise one is kept
         values = sorted({str(s.fact.value) for s in states}, key=len, reverse=True)
         best = values[0]
         if all(best.startswith(v) for v in values):
@@ -113,7 +113,7 @@ def rounds(values: dict[FactKey, Any], approximate: list[Stated]) -> tuple[list[
     for n in numbers:
         r = Round(number=n, year=values.get(FactKey("rounds", "year", n)),
                   projects_selected=values.get(FactKey("rounds", "projects_selected", n)),
-                  start=values.get(FactKey("rounds", "start", n)))
+                  planned_start=values.get(FactKey("rounds", "planned_start", n)))
         if approx is not None:
             r.projects_selected_approx = approx.fact.value
             if r.projects_selected is None:

@@ -40,7 +40,7 @@ def values(facts) -> dict:
 
 
 def test_bundled_flyer_facts():
-    facts = parse_flyer(BUNDLED)
+    facts, _ = parse_flyer(BUNDLED)
     assert values(facts) == EXPECTED
     assert [f.approximate for f in facts if f.path == "rounds[*].projects_selected"] == [True]
     assert all(f.quote for f in facts)
@@ -71,7 +71,8 @@ def plain_pdf(text: str, width: int) -> bytes:
 @pytest.mark.parametrize("width", [60, 95])
 def test_other_typesetting_gives_the_same_facts(width):
     capture = (CAPTURES / "001_4ccb94be08351f73.txt").read_text(encoding="utf-8")
-    facts = parse_flyer(plain_pdf(capture, width))
+    facts, edition = parse_flyer(plain_pdf(capture, width))
+    assert edition is not None and edition.date == "2016-10"
     assert values(facts) == EXPECTED
 
 

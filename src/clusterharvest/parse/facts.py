@@ -64,7 +64,7 @@ class FactKey:
 
     @property
     def path(self) -> str:
-        """The field path people read: 'rounds[3].start', 'rounds[*].projects_selected', 'phases.concept'."""
+        """The field path people read: 'rounds[3].planned_start', 'rounds[*].projects_selected', 'phases.concept'."""
         if self.field == "rounds":
             return f"rounds[{'*' if self.round is None else self.round}].{self.part}"
         if self.field == "funder" and self.part:
@@ -132,7 +132,7 @@ def round_facts(sentence: str, recent: list[int], own_round: int | None) -> list
         if target is not None:
             month = start.group(1)
             value = f"{start.group(2)}-{MONTHS[month.lower()]:02d}" if month else start.group(2)
-            facts.append(Fact(FactKey("rounds", "start", target), value, sentence))
+            facts.append(Fact(FactKey("rounds", "planned_start", target), value, sentence))
     return facts
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .dates import Dated, edition
 from .facts import Fact, contact_facts, prose_facts
 from .pdf import pdf_pages
 
@@ -31,7 +32,8 @@ def flyer_paragraphs(pages: list[str]) -> str:
     return "\n".join(out)
 
 
-def parse_flyer(data: bytes) -> list[Fact]:
-    """The flyer's programme facts."""
+def parse_flyer(data: bytes) -> tuple[list[Fact], Dated | None]:
+    """The flyer's programme facts, and its edition (a line holding only a month and year)."""
     text = flyer_paragraphs(pdf_pages(data))
-    return prose_facts(text) + contact_facts([line for line in text.splitlines() if line])
+    lines = [line for line in text.splitlines() if line]
+    return prose_facts(text) + contact_facts(lines), edition(lines)
