@@ -213,3 +213,90 @@ def test_announced_starts_are_plans_not_facts(tmp_path):
     programme = json.loads((tmp_path / result.version / "programme.json").read_text(encoding="utf-8"))
     assert all("start" not in r for r in programme["rounds"])
     assert [r["planned_start"] for r in programme["rounds"]] == [None, "2017-01", "2018-01"]
+
+
+# -- projects ------------------------------------------------------------------------------------------------
+
+ROUND_3_POST = "announcement-round-3-2017"
+DIRECTORY = "interspin-directory-en"
+# Every entry's project, by hand: the ten of the round-3 post (003) from its list, with its title; the others
+# from the entry's own text in the directory (004), where it introduces one: (title, acronym, source, the
+# start of the sentence naming it). The other nine name none: AMZ...its-owl are round 3; BIO.NRW's "ChInValue
+# Spitzencluster project" and Mechatronik's ‘Additive4Industrie’ project disagree with the post (issues);
+# BioM's “m4 ...” is a leading-edge cluster programme, IKV's “International Cooperation” a BMBF action plan,
+# CLIB's "BIG-C" a process and a region, Software-Cluster's three "R & D project"s are sub-projects.
+PROJECTS = {
+    "amz-sachsen": ("Transatlantic Automated Driving Alliance (TADA)", "TADA", ROUND_3_POST, "1. AMZ Sachsen"),
+    "bio-nrw": ("NRW-China Collaborations: A Strategic Perspective for Innovative Life Science SME Value Chains",
+                None, ROUND_3_POST, "2. BIO.NRW"),
+    "cfk-valley": ("Access to the Champions League of Carbon Composites Technology – especially for SMEs", None,
+                   ROUND_3_POST, "3. CFK Valley"),
+    "cluster-mechatronik-and-automation": ("Industrie 4 Additives", None, ROUND_3_POST, "4. Cluster Mechatronics"),
+    "deepsea-mining-alliance-e-v": ("Further internationalization and new cooperation projects for environmentally "
+                                    "friendly international deep-sea mining according to European technology and "
+                                    "environmental standards", None, ROUND_3_POST, "5. DeepSea"),
+    "effizienzcluster-logistikruhr": ("Networking International: Digital Hubs for Logistics Innovations in Europe "
+                                      "(DELIE)", "DELIE", ROUND_3_POST, "6. EffizienzCluster"),
+    "arena-2036": ("ARENA2036plus – international networking of top research on the campus", None, ROUND_3_POST,
+                   "7. Forschungscampus"),
+    "open-hybrid-labfactory-e-v": ("OpenHybrid LabFactory – Asia Pacific: Development of complementary "
+                                   "competencies in the value chain for hybrid and functionally integrated "
+                                   "lightweight construction", None, ROUND_3_POST, "8. ResearchCampus"),
+    "its-owl": ("European Alliance to Ensure the Top Position for Intelligent Technical Systems", None, ROUND_3_POST,
+                "9. It’s OWL"),
+    "optence-e-v": ("Internationalization for Joint Innovation in Photonics", None, ROUND_3_POST, "10. Optence"),
+    "bioeconomy-cluster": ("Beechwood International (BWI)", "BWI", DIRECTORY,
+                           "Within the internationalization project of “Beechwood"),
+    "cool-silicon": ("iCool", None, DIRECTORY, "The current cooperation of the FMER leading-edge cluster"),
+    "elektromobilitaet-sued-west": ("German-French alliances for innovative mobility technologies (AllFraTech)",
+                                    "AllFraTech", DIRECTORY, "Within the framework of the concept phase"),
+    "forum-organic-electronics-innovationlab": ("Global Triangle for Sensor Nodes", "TRISENSE", DIRECTORY,
+                                                "The project “Global Triangle for Sensor Nodes” (TRISENSE)"),
+    "international-sports-innovation-network-sinn-i": (
+        "Internationalization of the Sport-Innovation-Network (SINNi)", "SINNi", DIRECTORY,
+        "The project „Internationalization of the Sport-Innovation-Network (SINNi)“"),
+    "kunststoff-institut-luedenscheid": ("Development of an internationalization concept for the KIMW Cluster", None,
+                                         DIRECTORY, "Within the framework of high-tech-funding measures"),
+    "leichtbau-bw": ("Transatlantic Cluster for Lightweighting (TraClight)", "TraClight", DIRECTORY,
+                     "The major aim of the project „Transatlantic Cluster for Lightweighting (TraClight)“"),
+    "mai-carbon": ("International Bridges for Innovation in Carbon Composites (MAI_iBIC)", "MAI_iBIC", DIRECTORY,
+                   "Das Projekt „International Bridges"),
+    "medical-mountains": (None, "MInD", DIRECTORY, "The project MInD will open up new doors"),
+    "merge-technology-fusion-for-multifunctional-lightweight-structures": ("MERGEurope", None, DIRECTORY,
+                                                                           "“MERGEurope” creates the best"),
+    "optonet-e-v-photonics-network-thuringia": (None, "gloWIN", DIRECTORY, "In the context of the project [gloWIN]"),
+    "wetzlar-network": ("Internationalization of the Wetzlar Network – Optics, Electronics, Mechanics (IOL)", "IOL",
+                        DIRECTORY, "On the basis of a strategic attempt and the project “Internationalization"),
+    "wigratec": ("WIGRATEC-Cluster", None, DIRECTORY, "Übergeordnetes Ziel des Projekts „WIGRATEC-Cluster“"),
+}
+
+
+def test_every_project_the_sources_name_is_in_the_record(harvested):
+    clusters, _ = harvested
+    got = {cid: c["project"] for cid, c in clusters.items() if c["project"]}
+    assert set(got) == set(PROJECTS)
+    assert len(PROJECTS) == 23
+    for cid, (title, acronym, source, evidence) in PROJECTS.items():
+        project = got[cid]
+        assert (project["title"], project["acronym"], project["source"]) == (title, acronym, source), cid
+        assert project["evidence"].startswith(evidence), (cid, project["evidence"])
+
+
+def test_a_project_named_differently_by_the_entry_is_an_issue(harvested, directory_capture):
+    clusters, _ = harvested
+    capture = directory_capture.decode("utf-8")
+    flagged = {cid: i for cid, c in clusters.items() for i in c["issues"] if i["field"] == "project"}
+    assert set(flagged) == {"bio-nrw", "cluster-mechatronik-and-automation"}
+    assert "ChInValue" in flagged["bio-nrw"]["message"]
+    assert "Additive4Industrie" in flagged["cluster-mechatronik-and-automation"]["message"]
+    assert all(i["value"] in capture for i in flagged.values())  # the sentence, verbatim
+
+
+def test_several_different_project_names_are_an_issue_not_a_project():
+    from clusterharvest.parse.projects import project_mentions, resolve
+
+    text = ["The project “Alpha Bridges (ALB)” starts now. The project “Beta Links (BEL)” follows it."]
+    project, ambiguous = resolve(project_mentions(text, "Some Cluster"))
+    assert project is None and [m.acronym for m in ambiguous] == ["ALB", "BEL"]
+    project, ambiguous = resolve(project_mentions(["Partners such as “Fraunhofer IPT” join the cluster."], "X"))
+    assert project is None and ambiguous == []  # a quoted partner is not introduced as the project

@@ -122,7 +122,9 @@ def test_synthetic_announcement_unknown_cluster_and_disagreements(tmp_path):
     _, programme, clusters, manifest = harvest(tmp_path / "out", tmp_path / "sources.toml")
     assert {cid for cid, c in clusters.items() if c["round"] == 3} == {
         "arena-2036", "its-owl", "open-hybrid-labfactory-e-v", "cluster-mechatronik-and-automation"}
-    assert clusters["arena-2036"]["project"] == {"title": "ARENA goes Australia (AGA)", "acronym": "AGA"}
+    assert clusters["arena-2036"]["project"] == {"title": "ARENA goes Australia (AGA)", "acronym": "AGA",
+                                                 "source": "other-post",
+                                                 "evidence": "1. ARENA 2036, Stuttgart: „ARENA goes Australia (AGA)“"}
     [problem] = manifest["link_issues"]
     assert problem["announced"] == "Northern Lights Photonics Alliance" and problem["problem"] == "missing match"
     checks = {c["check"]: c for c in manifest["checks"]}

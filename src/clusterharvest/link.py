@@ -22,6 +22,7 @@ from .parse.announcement import Announced
 
 THRESHOLD = 90.0
 MARGIN = 5.0
+SAME_PROJECT = 90.0  # partial ratio above which an entry's project title is the announced one
 LEGAL_FORMS = re.compile(r"\b(?:e\.\s?V\.?|gGmbH|GmbH|AG|Ltd\.?|Inc\.?|mbH)(?=\W|$)", re.I)
 
 
@@ -118,6 +119,17 @@ class LinkProblem:
         return out
 
 
+def same_project(own: Project, announced: Project) -> bool:
+    """Whether the name an entry's text gives its project is the announced one: the same acronym, or one
+    title (nearly) contained in the other ('Open Hybrid LabFactory – Asia Pacific' in the announced
+    'OpenHybrid LabFactory – Asia Pacific: Development of ...')."""
+    if own.acronym and announced.acronym:
+        return own.acronym.casefold() == announced.acronym.casefold()
+    if own.title and announced.title:
+        return fuzz.partial_ratio(own.title.casefold(), announced.title.casefold()) >= SAME_PROJECT
+    return False
+
+
 def apply_links(records: list[Cluster], source_id: str, round_number: int | None,
                 selected: list[Announced]) -> tuple[list[Cluster], list[LinkEntry], list[LinkProblem]]:
     """Link each announced cluster to one record: returns the records (a linked one copied with its round,
@@ -142,10 +154,16 @@ def apply_links(records: list[Cluster], source_id: str, round_number: int | None
             continue
         taken[found.cluster_id] = item.name
         record = by_id[found.cluster_id]
-        update: dict[str, Any] = {"project": Project(title=item.title, acronym=item.acronym)}
+        announced = Project(title=item.title, acronym=item.acronym, source=source_id, evidence=item.line)
+        update: dict[str, Any] = {"project": announced}
+        issues = list(record.issues)
+        own = record.project
+        if own is not None and not same_project(own, announced):
+            issues.append(issue("project", f"the entry's text names its project {own.title or own.acronym!r}; the "
+                                           "announcement's title is kept", own.evidence))
         if record.round is not None and round_number is not None and record.round != round_number:
-            update["issues"] = [*record.issues, issue("round", f"{source_id} announces it in round {round_number}; "
-                                                               f"kept round {record.round}", str(round_number))]
+            issues.append(issue("round", f"{source_id} announces it in round {round_number}; kept round "
+                                         f"{record.round}", str(round_number)))
             problems.append(LinkProblem(source_id, f"already in round {record.round}", entry))
         elif round_number is not None:
             update["round"] = round_number
@@ -155,6 +173,8 @@ def apply_links(records: list[Cluster], source_id: str, round_number: int | None
             update["aliases"] = [*record.aliases, item.name]
         if source_id not in record.sources:
             update["sources"] = sorted([*record.sources, source_id])
+        if issues != record.issues:
+            update["issues"] = issues
         by_id[record.id] = record.model_copy(update=update)
         links.append(entry)
     return [by_id[r.id] for r in records], links, problems

@@ -38,13 +38,21 @@ class Phases(Record):
 
 
 class Project(Record):
-    """The cluster's internationalisation project as announced."""
+    """The cluster's internationalisation project, as its round's announcement or its own entry names it."""
 
     title: str | None = Field(
         examples=['Transatlantic Automated Driving Alliance (TADA)'], default=None,
-        description="Project title as quoted in the announcement.")
+        description="Project title as quoted (announcement or entry text).")
     acronym: str | None = Field(
-        examples=['TADA'], default=None, description="Acronym given in parentheses in the title.")
+        examples=['TADA'], default=None, description="Acronym given in parentheses in the title, or the short name "
+                                                     "the text introduces for the project ('the project MInD').")
+    source: str | None = Field(
+        examples=['announcement-round-3-2017'], default=None,
+        description="Id of the source naming the project: the round's announcement, else the directory entry.")
+    evidence: str | None = Field(
+        examples=['Through the project “German-French alliances for innovative mobility technologies (AllFraTech)” '
+                  'the ...'], default=None,
+        description="The sentence (or announcement line) that names it, verbatim.")
 
 
 class Description(Record):

@@ -7,13 +7,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import ParseError
-from ..models import Cluster, Issue, Phases, issue
+from ..models import Cluster, Issue, Phases, Project, issue
 from ..normalize.countries import parse_targets
 from ..normalize.names import self_name, slugify
 from .cluster_directory import DirectoryEntry
 from .contact_block import parse_contact_block, split_body
 from .descriptions import Paragraph, describe, find_boilerplate, paragraphs_of
 from .lines import Line
+from .projects import project_mentions, resolve
 
 
 def entry_name(entry: DirectoryEntry) -> tuple[str | None, list[Issue]]:
@@ -73,6 +74,11 @@ def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] |
     issues += [issue("description", "the funding measure's boilerplate (sentences that recur across entries), "
                                     "left out of the description", text) for text in removed]
     placed += [(line, "description") for line in description_lines]
+    project, ambiguous = resolve(project_mentions(
+        [p for text in (described.en, described.de) if text for p in text.split("\n\n")], name))
+    if ambiguous:
+        issues.append(issue("project", "the text names several projects; none taken",
+                            "; ".join(m.title or m.acronym or "" for m in ambiguous)))
     block = parse_contact_block(contact_lines)
     issues += block.issues
     placed += block.placed
@@ -80,6 +86,8 @@ def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] |
         id=slugify(name), name=name, organisation=entry.organisation, target_countries=countries,
         target_regions=regions, description=described, contacts=block.contacts, addresses=block.addresses,
         city=next((a.city for a in block.addresses if a.city), None),
+        project=Project(title=project.title, acronym=project.acronym, source=source_id,
+                        evidence=project.sentence) if project else None,
         sources=[source_id], issues=issues,
     )
     return record, placed

@@ -1,0 +1,98 @@
+"""The internationalisation project a directory entry names in its own text.
+
+Only what the text introduces as a project counts: a quoted title next to the word "project"/"Projekt"
+("the project “iCool”", "Das Projekt „... (MAI_iBIC)“", "the ‘Additive4Industrie’ project"), an acronym-like
+name right after it ("the project MInD", "project [gloWIN]") or right before it ("the ChInValue Spitzencluster
+project"), or a quoted name built on the cluster's own name (“MERGEurope” of MERGE). Partner organisations,
+programmes and places are never taken: they are not introduced as the project. Several different names
+are an ambiguity for ``issues``, not a project.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .descriptions import sentences
+
+QUOTED = re.compile(r"[“„‘\"]([^“”„‘’\"]{2,200}?)[”“’‘\"]")
+PROJECT = r"(?:project|projekt(?:e?s)?)"
+BEFORE_QUOTE = re.compile(rf"\b{PROJECT}(?:\s+(?:of|des|called|named|titled|entitled))?\s*$", re.I)
+AFTER_QUOTE = re.compile(rf"^\s*(?:\(([\w-]+)\)\s*)?{PROJECT}\b", re.I)
+ACRONYM_AFTER_QUOTE = re.compile(r"^\s*\(([\w-]+)\)")
+ACRONYM_IN_TITLE = re.compile(r"\(([\w-]+)\)\s*$")
+NAME_AFTER = re.compile(rf"\b{PROJECT}\s+\[?([A-Za-z][\w-]*[A-Za-z0-9])\]?(?![\w“„‘\"])", re.I)
+NAME_BEFORE = re.compile(r"\b([A-Za-z][\w-]*[A-Za-z0-9])\s+(?:[A-Z][\w-]*\s+)?(?:project|Projekt)\b(?!s)")
+
+
+def acronym_like(token: str) -> bool:
+    """'MInD', 'gloWIN', 'TRISENSE', 'ChInValue', 'iCool' (two capitals, or a capital after a small letter);
+    not an ordinary word, and not a short all-capital abbreviation ('EU', 'R&D')."""
+    if token.isupper() and len(token) <= 3:
+        return False
+    return sum(c.isupper() for c in token) >= 2 or bool(re.search(r"[a-z][A-Z]", token))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name the text gives its project, and the sentence giving it."""
+
+    title: str | None
+    acronym: str | None
+    sentence: str
+
+
+def quoted_mentions(sentence: str, own_name: str) -> list[Mention]:
+    out = []
+    first_word = own_name.split()[0] if own_name.split() else ""
+    for found in QUOTED.finditer(sentence):
+        title = " ".join(found.group(1).split())
+        before, after = sentence[:found.start()], sentence[found.end():]
+        named = BEFORE_QUOTE.search(before) or AFTER_QUOTE.match(after)
+        own_built = (len(first_word) >= 4 and " " not in title and title.startswith(first_word)
+                     and title != first_word)
+        if not (named or own_built):
+            continue
+        inner = ACRONYM_IN_TITLE.search(title)
+        outer = ACRONYM_AFTER_QUOTE.match(after)
+        acronym = inner.group(1) if inner else outer.group(1) if outer else None
+        out.append(Mention(title, acronym, sentence))
+    return out
+
+
+def named_mentions(sentence: str) -> list[Mention]:
+    out = []
+    unquoted = QUOTED.sub(" ", sentence)  # quoted titles are read above
+    for pattern in (NAME_AFTER, NAME_BEFORE):
+        for found in pattern.finditer(unquoted):
+            if acronym_like(found.group(1)):
+                out.append(Mention(None, found.group(1), sentence))
+    return out
+
+
+def project_mentions(paragraphs: list[str], own_name: str) -> list[Mention]:
+    """Every name the entry's text introduces as its project, sentence by sentence."""
+    out: list[Mention] = []
+    for paragraph in paragraphs:
+        for sentence in sentences(paragraph):
+            out += quoted_mentions(sentence, own_name) + named_mentions(sentence)
+    return out
+
+
+def title_key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def resolve(mentions: list[Mention]) -> tuple[Mention | None, list[Mention]]:
+    """(the project, if the mentions agree on one; else the mentions that disagree).
+
+    They agree when they give at most one title and at most one acronym (an acronym-only mention of the
+    title's own acronym is the same project)."""
+    titles = {title_key(m.title): m for m in mentions if m.title}
+    acronyms = {m.acronym for m in mentions if m.acronym}
+    if not mentions:
+        return None, []
+    if len(titles) > 1 or len(acronyms) > 1:
+        return None, mentions
+    main = next(iter(titles.values()), None) or mentions[0]
+    return Mention(main.title, next(iter(acronyms), None), main.sentence), []
