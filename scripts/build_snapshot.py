@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from clusterharvest.store import Provenance, RawStore  # noqa: E402
 
 CAPTURES = ROOT / "tests" / "fixtures" / "captures"
-RECONSTRUCTED_AT = "2026-11-21T00:00:00Z"
+RECONSTRUCTED_AT = "2026-11-23T00:00:00Z"
 DIRECTORY_ANCHOR = "Target countries concept phase:"
 
 
@@ -215,12 +215,15 @@ PROGRAMME_PAGE = """<!DOCTYPE html>
 
 
 def programme_page(lines: list[str]) -> str:
-    """The BMBF page: the photo credit lines of the capture become a figure with its caption."""
-    title, alt, caption = lines[0], lines[2], lines[3]
-    figure = (f'<figure><img src="/SharedDocs/Bilder/cluster-international.jpg" alt="{esc(alt)}">'
-              f"<figcaption>{esc(alt)}<br>{esc(caption)}</figcaption></figure>")
-    body = prose_body([title] + lines[4:])
-    return PROGRAMME_PAGE.replace("{figure}", figure).replace("{body}", body)
+    """The BMBF page, in the capture's order: the title, the lead paragraph, then the photo (its German
+    alt text and its credit line, both visible in the capture, as the figure's caption), then the body."""
+    text = [line for line in lines if line.strip()]
+    title, lead, alt, caption = text[:4]
+    head = (f"<h1>{esc(title)}</h1>\n<p class=\"lead\">{esc(lead)}</p>\n"
+            f'<figure><img src="/SharedDocs/Bilder/cluster-international.jpg" alt="{esc(alt)}">'
+            f"<figcaption>{esc(alt)}<br>{esc(caption)}</figcaption></figure>")
+    body = prose_body(text[4:], title_tag="h2")
+    return PROGRAMME_PAGE.replace("{figure}", head).replace("{body}", body)
 
 
 BLOG_PAGE = """<!DOCTYPE html>
@@ -273,6 +276,20 @@ def blog_page(lines: list[str]) -> str:
 
 # -- the flyer ----------------------------------------------------------------------------------
 
+def join_bold(markdown: str) -> str:
+    """Lines that a bold span runs across ('**Internationalisation of ...,  ' / '... Networks**') joined
+    into one, the Markdown line break kept as <br/>, so the span is typeset bold and no '**' shows."""
+    out: list[str] = []
+    open_bold = False
+    for line in markdown.splitlines():
+        if open_bold and out:
+            out[-1] = out[-1].rstrip() + "<br/>" + line.strip()
+        else:
+            out.append(line)
+        open_bold ^= line.count("**") % 2 == 1
+    return "\n".join(out)
+
+
 def flyer_pdf(markdown: str) -> bytes:
     """Typeset the flyer's Markdown capture as a PDF (deterministic: reportlab's invariant mode)."""
     import io
@@ -288,7 +305,7 @@ def flyer_pdf(markdown: str) -> bytes:
     def inline(text: str) -> str:
         text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)  # [text](url) -> text
         text = re.sub(r"<(https?://[^>]+)>", r"\1", text)
-        text = html_escape(text, quote=False)
+        text = html_escape(text, quote=False).replace("&lt;br/&gt;", "<br/>")
         return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
 
     story: list = []
@@ -299,7 +316,7 @@ def flyer_pdf(markdown: str) -> bytes:
             story.append(ListFlowable(list(bullets), bulletType="bullet", leftIndent=14))
             bullets.clear()
 
-    for raw in markdown.splitlines():
+    for raw in join_bold(markdown).splitlines():
         line = raw.rstrip()
         if not line.strip():
             flush_bullets()

@@ -8,6 +8,7 @@ capture and the round-3 announcement), never copied from the parser's output.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -15,7 +16,7 @@ from clusterharvest.parse.cluster_directory import parse_directory
 from clusterharvest.parse.clusters import build_clusters
 from clusterharvest.pipeline import open_context, run_harvest
 
-from .conftest import ROOT
+from .conftest import CAPTURES, ROOT
 
 BOILERPLATE_EN = "The entire funding measure supports leading-edge clusters"
 BOILERPLATE_DE = "Die gesamte Fördermaßnahme unterstützt Spitzencluster"
@@ -300,3 +301,77 @@ def test_several_different_project_names_are_an_issue_not_a_project():
     assert project is None and [m.acronym for m in ambiguous] == ["ALB", "BEL"]
     project, ambiguous = resolve(project_mentions(["Partners such as “Fraunhofer IPT” join the cluster."], "X"))
     assert project is None and ambiguous == []  # a quoted partner is not introduced as the project
+
+
+# -- programme evidence ----------------------------------------------------------------------------------------
+
+CAPTURE_OF = {"bmbf-programme-page-en": "000", "bmbf-flyer-2016": "001", "announcement-round-2-2016": "002",
+              "announcement-round-3-2017": "003"}
+# Every name the sources give the measure, by hand: the flyer's quoted name (the name itself), its cover
+# title, the programme page's title, the round-2 post's quoted designation, the round-3 post's quoted name.
+NAME = "Internationalisation of Leading-Edge Clusters, Forward-Looking Projects, and Comparable Networks"
+ALIASES = {
+    "Internationalisation of German Leading-Edge Clusters, Forward-Looking Projects and Comparable Networks",
+    "Clusters - Networks - International",
+    "international excellence clusters, future projects, and networks",
+    "Internationalisation of Top Clusters, Future Projects and Comparable Networks",
+}
+
+
+def flat(text: str) -> str:
+    """Capture text without Markdown marks and line wrapping, for finding a quote in it."""
+    text = re.sub(r"\]\([^)]*\)", "", text).replace("**", "").replace("[", "")
+    return " ".join(re.sub(r"(?m)^#+\s*", "", text).split())
+
+
+@pytest.fixture(scope="module")
+def programme(tmp_path_factory):
+    out = tmp_path_factory.mktemp("programme")
+    result = run_harvest(open_context(ROOT / "sources.toml", out, ROOT / "raw", offline=True))
+    return json.loads((out / result.version / "programme.json").read_text(encoding="utf-8"))
+
+
+def test_programme_evidence_quotes_whole_sentences_found_in_the_captures(programme):
+    captures = {sid: flat(next(CAPTURES.glob(f"{n}_*.txt")).read_text(encoding="utf-8"))
+                for sid, n in CAPTURE_OF.items()}
+    for e in programme["evidence"]:
+        assert not e["quote"].endswith("…"), e
+        for part in e["quote"].split(" | "):  # a contact block's lines are joined by " | "
+            assert flat(part) in captures[e["source"]], (e["path"], e["source"], part[:80])
+    concept = next(e for e in programme["evidence"] if (e["path"], e["source"]) ==
+                   ("phases.concept", "bmbf-programme-page-en"))
+    assert "lasting a maximum of two years" in concept["quote"]
+
+
+def test_every_name_of_the_measure_is_its_name_or_an_alias_with_evidence(programme):
+    assert programme["name"]["en"] == NAME
+    assert set(programme["aliases"]) == ALIASES
+    filed = {(e["path"], e["source"]) for e in programme["evidence"] if e["path"] in ("name.en", "aliases")}
+    assert filed == {("name.en", "bmbf-flyer-2016"), ("aliases", "bmbf-flyer-2016"),
+                     ("aliases", "bmbf-programme-page-en"), ("aliases", "announcement-round-2-2016"),
+                     ("aliases", "announcement-round-3-2017")}  # the round-3 quote supports an alias
+
+
+def test_evidence_carries_its_sources_date(programme):
+    for e in programme["evidence"]:
+        assert e["source_date"] == STATED[e["source"]][0], e
+
+
+# -- honest provenance ---------------------------------------------------------------------------------------
+
+def test_the_manifest_says_every_bundled_snapshot_is_a_reconstruction(harvested):
+    _, manifest = harvested
+    for source in manifest["sources"]:
+        assert source["method"] == "reconstructed", source["id"]
+        assert source["reconstructed_from"].startswith("tests/fixtures/captures/"), source["id"]
+        assert (ROOT / source["reconstructed_from"]).is_file()
+    flyer = next(s for s in manifest["sources"] if s["id"] == "bmbf-flyer-2016")
+    sidecar = json.loads(next((ROOT / "raw" / "bmbf-flyer-2016").glob("*.json")).read_text(encoding="utf-8"))
+    assert flyer["obtained_at"] == sidecar["obtained_at"]  # when it was made, not when the run read it
+
+
+def test_the_report_says_the_data_comes_from_reconstructions(tmp_path):
+    result = run_harvest(open_context(ROOT / "sources.toml", tmp_path, ROOT / "raw", offline=True))
+    report = (tmp_path / result.version / "report.html").read_text(encoding="utf-8")
+    assert "reconstructions of text captures" in report
+    assert "public sources" not in report

@@ -277,14 +277,15 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Write a version's files (or their public variant) into another folder."""
     from .outputs import public_variant
-    from .publish import read_changes, read_data
+    from .publish import read_changes, read_data, read_manifest
     from .store import atomic_write
     from .versions import resolve
 
     try:
         version = resolve(args.out, args.version)
         if args.redact_personal:
-            files = public_variant(version, read_data(args.out, version), read_changes(args.out, version))
+            files = public_variant(version, read_data(args.out, version), read_changes(args.out, version),
+                                   read_manifest(args.out, version).get("sources"))
         else:
             files = {p.name: p.read_bytes() for p in sorted((args.out / version).iterdir()) if p.is_file()}
         for name, body in files.items():

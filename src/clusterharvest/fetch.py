@@ -9,6 +9,7 @@ redirects followed by hand so each hop is re-checked against the configured host
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import mimetypes
 import socket
@@ -17,7 +18,7 @@ import time
 import urllib.robotparser
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -476,6 +477,23 @@ def read_file_source(source: Source, max_bytes: int) -> Snapshot:
         data = path.read_bytes()
     except OSError as exc:
         raise FetchError(f"cannot read {path}: {exc.strerror or exc}", source.id) from None
-    return Snapshot(source_id=source.id, url=source.url, file=str(path), sha256=sha256_hex(data),
-                    bytes=len(data), content_type=guess_content_type(path, data), obtained_at=utc_now(),
-                    method="file")
+    digest = sha256_hex(data)
+    snap = Snapshot(source_id=source.id, url=source.url, file=str(path), sha256=digest, bytes=len(data),
+                    content_type=guess_content_type(path, data), obtained_at=utc_now(), method="file")
+    return reconstruction_of(snap) or snap
+
+
+def reconstruction_of(snap: Snapshot) -> Snapshot | None:
+    """A file source that is a bundled reconstruction (a raw-store sidecar beside it, of the same bytes, says
+    ``reconstructed``), described as one: its method, when and from which capture it was made; else None.
+    So the manifest never passes a reconstruction off as a file read at run time."""
+    sidecar = Path(snap.file).parent / f"{snap.sha256}.json"
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or meta.get("sha256") != snap.sha256 or meta.get("method") != "reconstructed" \
+            or meta.get("file") != Path(snap.file).name:
+        return None
+    return replace(snap, method="reconstructed", obtained_at=str(meta.get("obtained_at") or snap.obtained_at),
+                   provenance=Provenance.from_dict(meta.get("extra")))

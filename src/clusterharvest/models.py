@@ -195,7 +195,10 @@ class Evidence(Record):
     source: str = Field(examples=['bmbf-programme-page-en'], description="Source id.")
     quote: str = Field(
         examples=['All projects will start in January 2018.'],
-        description="The source's sentence or line stating the fact.")
+        description="The source's sentence or line stating the fact, whole.")
+    source_date: str | None = Field(
+        examples=['2016-10'], default=None,
+        description="The date the source states for itself (its as-of note, edition or publication date).")
 
 
 class Programme(Record):

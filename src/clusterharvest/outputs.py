@@ -217,9 +217,10 @@ def datapackage(version: str, files: dict[str, bytes], redacted: bool) -> dict[s
 
 
 def version_files(version: str, data: dict[str, Any], changes: dict[str, Any] | None,
-                  redacted: bool = False) -> dict[str, bytes]:
+                  redacted: bool = False, sources: list[dict[str, Any]] | None = None) -> dict[str, bytes]:
     """Every file of a version but its manifest: the data files (JSON), ``changes.json`` (after the first
-    version), clusters.csv, contacts.csv, report.html, and last ``datapackage.json`` over them."""
+    version), clusters.csv, contacts.csv, report.html, and last ``datapackage.json`` over them. ``sources``
+    are the manifest's sources (the report says whether the data comes from reconstructions)."""
     from .report import build_report
 
     records = data["clusters.json"]
@@ -228,7 +229,8 @@ def version_files(version: str, data: dict[str, Any], changes: dict[str, Any] | 
         files["changes.json"] = pretty_json(changes)
     files["clusters.csv"] = clusters_csv(records)
     files["contacts.csv"] = contacts_csv(records)
-    files["report.html"] = build_report(version, records, data.get("programme.json"), changes, redacted).encode()
+    files["report.html"] = build_report(version, records, data.get("programme.json"), changes, redacted,
+                                        sources).encode()
     files["datapackage.json"] = pretty_json(datapackage(version, files, redacted))
     return files
 
@@ -274,11 +276,12 @@ def redact_changes(changes: dict[str, Any] | None) -> dict[str, Any] | None:
             "programme": clean(changes["programme"])}
 
 
-def public_variant(version: str, data: dict[str, Any], changes: dict[str, Any] | None) -> dict[str, bytes]:
+def public_variant(version: str, data: dict[str, Any], changes: dict[str, Any] | None,
+                   sources: list[dict[str, Any]] | None = None) -> dict[str, bytes]:
     """Every file of the public variant of a version: JSON, CSVs, report and package, without personal data."""
     public: dict[str, Any] = {"clusters.json": redact(data["clusters.json"])}
     if changes is not None:
         changes = scrub_changes(changes, person_names(data["clusters.json"]))
     if data.get("programme.json") is not None:
         public["programme.json"] = redact_programme(data["programme.json"])
-    return version_files(version, public, redact_changes(changes), redacted=True)
+    return version_files(version, public, redact_changes(changes), redacted=True, sources=sources)

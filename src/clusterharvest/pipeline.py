@@ -135,7 +135,7 @@ def parse_snapshot(source: Source, snapshot: Snapshot) -> Parsed:
 
 def how_obtained(ctx: Context, snapshot: Snapshot) -> str:
     """'read from file', 'replayed from the raw store', 'not modified (304)', 'from the web archive' or 'fetched'."""
-    if snapshot.method == "file":
+    if snapshot.method == "file" or not snapshot.url.startswith(("http://", "https://")):
         return "read from file"
     if ctx.offline or ctx.fetcher is None:
         return "replayed from the raw store"
@@ -378,7 +378,8 @@ def combine(ctx: Context, validated: Validated, parsed: list[Parsed]) -> Combine
         problems += [LinkProblem(p.source.id, text) for text in p.announcement.issues]
         announced.append((p.source.id, p.announcement.round, len(p.announcement.selected),
                           sum(1 for link in found if link.cluster_id)))
-    programme = build_programme([Statements(p.source.id, p.kind.fact_rank, p.kind.name_rank, p.facts)
+    programme = build_programme([Statements(p.source.id, p.kind.fact_rank, p.kind.name_rank, p.facts,
+                                            p.dated.date if p.dated else None)
                                  for p in parsed if not p.kind.gives_records])
     cut = [issue("sources", f"source {p.source.id} looks cut off: {p.truncated}; the facts it states may be "
                             "incomplete", p.source.id) for p in parsed if p.truncated]

@@ -29,6 +29,7 @@ class Statements:
     fact_rank: int
     name_rank: int
     facts: list[Fact]
+    dated: str | None = None  # the date the source states for itself
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ def choose(key: FactKey, states: list[Stated]) -> tuple[Any, list[Issue]]:
 
 def build_programme(stated: Sequence[Statements]) -> Programme:
     """One programme record from each source's statements, in registry order."""
+    dates = {s.source: s.dated for s in stated if s.dated}
     by_key: dict[FactKey, list[Stated]] = {}
     for order, statements in enumerate(stated):
         for fact in statements.facts:
@@ -79,6 +81,7 @@ def build_programme(stated: Sequence[Statements]) -> Programme:
     issues: list[Issue] = []
     values: dict[FactKey, Any] = {}
     names = by_key.pop(FactKey("name", "en"), [])
+    aliases = by_key.pop(FactKey("name", "alias"), [])
     for key, states in by_key.items():
         if key != EVERY_ROUND_SELECTED:
             values[key], found = choose(key, states)
@@ -87,7 +90,7 @@ def build_programme(stated: Sequence[Statements]) -> Programme:
     if names:
         ordered = sorted(names, key=lambda s: (s.name_rank, s.order))
         programme.name = Name(en=ordered[0].fact.value)
-        programme.aliases = sorted({s.fact.value for s in ordered} - {ordered[0].fact.value})
+    programme.aliases = sorted({s.fact.value for s in [*names, *aliases]} - {programme.name.en})
     funder = values.get(FactKey("funder"))
     if funder:
         abbreviation = values.get(FactKey("funder", "abbreviation"))
@@ -100,7 +103,8 @@ def build_programme(stated: Sequence[Statements]) -> Programme:
     programme.contact = ProgrammeContact(**contact) if contact else None
     programme.rounds, found = rounds(values, by_key.get(EVERY_ROUND_SELECTED, []))
     programme.issues = issues + found
-    programme.evidence = evidence([*names, *(s for states in by_key.values() for s in states)])
+    programme.evidence = evidence([*names, *aliases, *(s for states in by_key.values() for s in states)],
+                                  programme.name.en, dates)
     programme.sources = sorted({s.source for s in stated if s.facts})
     return programme
 
@@ -128,14 +132,19 @@ def rounds(values: dict[FactKey, Any], approximate: list[Stated]) -> tuple[list[
     return out, issues
 
 
-def evidence(states: list[Stated]) -> list[Evidence]:
+def evidence(states: list[Stated], name: str | None, dates: dict[str, str]) -> list[Evidence]:
     """Evidence entries: per field and source, the first sentence stating it ('contact.*' as 'contact',
-    the funder's abbreviation with the funder), sorted by field and source."""
+    the funder's abbreviation with the funder, a name other than ``name`` as 'aliases'), sorted by field and
+    source, each with the date its source states for itself (``dates``)."""
     first: dict[tuple[str, str], str] = {}
     for s in sorted(states, key=lambda s: s.order):
-        path = s.fact.key.field if s.fact.key.field in ("contact", "funder") else s.fact.path
+        key = s.fact.key
+        if key.field == "name":
+            path = "name.en" if key.part == "en" and s.fact.value == name else "aliases"
+        else:
+            path = key.field if key.field in ("contact", "funder") else s.fact.path
         first.setdefault((path, s.source), s.fact.quote)
-    return [Evidence(path=p, source=src, quote=q) for (p, src), q in sorted(first.items())]
+    return [Evidence(path=p, source=src, quote=q, source_date=dates.get(src)) for (p, src), q in sorted(first.items())]
 
 
 @dataclass(frozen=True)

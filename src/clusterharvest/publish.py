@@ -227,7 +227,7 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
     if final.exists():
         raise PublishError(f"version {version} already exists in {root}")
     changes = diff_versions(previous, version, previous_data, data) if previous else None
-    files = version_files(version, data, changes)
+    files = version_files(version, data, changes, sources=sources)
     manifest = {
         "version": version,
         "created": iso_z(created),

@@ -16,7 +16,8 @@ from ..conftest import CAPTURES, ROOT
 
 BUNDLED = (ROOT / "raw" / "bmbf-flyer-2016" / "enhancing-global-cooperation-2016-10.pdf").read_bytes()
 
-# From the capture: "Three rounds of funding: 2015, 2016 and 2017.", "Selection of about 10 ... in each
+# From the capture: the cover's "**Internationalisation of German ...**",
+# "Three rounds of funding: 2015, 2016 and 2017.", "Selection of about 10 ... in each
 # round.", "up to 4 million Euros", "Concept development phase (up to 2 years)", "Implementation phase (up
 # to 3 years)", and the contact block under "Contact for General Information about the Funding Measure".
 EXPECTED = {
@@ -25,6 +26,9 @@ EXPECTED = {
     "max_funding_eur": 4_000_000,
     "phases.concept": 2, "phases.implementation": 3,
     "name.en": "Internationalisation of Leading-Edge Clusters, Forward-Looking Projects, and Comparable Networks",
+    # the cover's bold title, a name the measure goes by (not in quotes: an alias, never the name itself)
+    "name.alias": "Internationalisation of German Leading-Edge Clusters, Forward-Looking Projects and Comparable "
+                  "Networks",
     "funder": "Federal Ministry of Education and Research", "funder_abbreviation": "BMBF",
     "contact.name": "Florian Welter", "contact.academic_title": "Dr.",
     "contact.organisation": "Project Management Jülich, Forschungszentrum Jülich GmbH",

@@ -10,6 +10,7 @@ from clusterharvest.store import RawStore
 
 from ..conftest import CAPTURES, ROOT
 
+# The title "Clusters - Networks - International";
 # "each project can receive funding up to four million euros over a period of up to five years",
 # "In the 3rd round of competition, the independent jury has recommended ten projects for promotion.
 # All projects will start in January 2018.", "a concept development phase lasting a maximum of two years".
@@ -18,6 +19,7 @@ EXPECTED = {
     "rounds[3].projects_selected": 10, "rounds[3].planned_start": "2018-01",
     "phases.concept": 2,
     "funder": "Federal Ministry of Education and Research",
+    "name.alias": "Clusters - Networks - International",  # the page's title, its first line
 }
 
 

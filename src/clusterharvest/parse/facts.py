@@ -10,7 +10,7 @@ fact with the sentence that states it, so every published value is traceable.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from .contact_block import parse_contact_block
@@ -47,6 +47,13 @@ OWN_ROUND = re.compile(r"\b(?:the|this) (?:new|latest|current|present) (?:fundin
 START = re.compile(rf"\b(?:start\w*|begin(?:s|ning)?|commenc\w*)\b[^.]{{0,60}}?\b(?:{MONTH}\s+)?((?:19|20)\d\d)\b",
                    re.I)
 NAME = re.compile(r"[“\"„](Internationali[sz]ation of [^”\"“]{10,200}?)[”\"“]", re.I)
+# Other names the measure goes by ('name.alias': never the name itself): a heading that is only its name, and
+# a quoted designation of the programme ('a programme to develop “international excellence clusters, ...”').
+# (A PDF's lines carry no paragraph breaks: the heading after the cover title may run on into it.)
+HEADING_NAME = re.compile(r"^(Internationali[sz]ation of [^.!?“”\"„]{10,200}?\b(?:Networks|Netzwerke))"
+                          r"(?:\s+[A-Z]\w*)?$")
+DESIGNATION = re.compile(r"\b(?:programme|program|initiative|funding measure)\s+(?:to develop|called|named|"
+                         r"entitled)\s+[“\"„]([^”\"“]{10,200}?)[”\"“]", re.I)
 FUNDER = re.compile(r"\b(Federal Ministry (?:of|for) [A-Z][a-z]+(?:(?:,| and) [A-Z][a-z]+){0,3})"
                     r"(?:\s*\(([A-Z]{2,6})\))?")
 CONTACT_LABEL = re.compile(r"^(?:contact|kontakt|ansprechpartner)\b[^:]{0,80}$", re.I)
@@ -106,11 +113,6 @@ def prose_sentences(text: str) -> list[str]:
     return out
 
 
-def quote(sentence: str, limit: int = 300) -> str:
-    """The sentence as evidence, cut to ``limit`` characters."""
-    return sentence if len(sentence) <= limit else sentence[:limit - 1].rstrip() + "…"
-
-
 def round_facts(sentence: str, recent: list[int], own_round: int | None) -> list[Fact]:
     """Counts and starts of rounds in one sentence; ``recent`` are the rounds named in the sentences just
     before it, ``own_round`` the round the document announces."""
@@ -159,7 +161,12 @@ def prose_facts(text: str, own_round: int | None = None) -> list[Fact]:
             if m.group(2):
                 found.append(Fact(FactKey("funder", "abbreviation"), m.group(2), sentence))
         found += round_facts(sentence, recent, own_round)
-        facts += [replace(f, quote=quote(sentence)) for f in found]
+        heading = HEADING_NAME.match(sentence)
+        if heading:  # a heading naming the measure (the flyer's cover): a name it goes by
+            found.append(Fact(FactKey("name", "alias"), heading.group(1), sentence))
+        for m in DESIGNATION.finditer(sentence):
+            found.append(Fact(FactKey("name", "alias"), " ".join(m.group(1).split()), sentence))
+        facts += found
         named = [ORDINALS[m.group(1).lower()] for m in ORDINAL_ROUND.finditer(sentence)]
         recent = (recent + named)[-2:] if named else recent[-1:]
     return facts

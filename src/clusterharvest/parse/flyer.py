@@ -19,7 +19,7 @@ def flyer_paragraphs(pages: list[str]) -> str:
     """
     out: list[str] = []
     for page in pages:
-        lines = [" ".join(line.replace("*", " ").split()) for line in page.splitlines()]
+        lines = [" ".join(line.split()) for line in page.splitlines()]
         width = max((len(line) for line in lines), default=0)
         for line in lines:
             if not line or BULLET_ONLY.match(line):
