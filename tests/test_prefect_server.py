@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from clusterharvest.publish import read_latest
+from clusterharvest.store import RawStore
 
 from .conftest import ROOT
 from .httpserver import start_server
@@ -67,8 +68,10 @@ def test_a_harvest_shows_on_the_server_with_the_library_logs_named_tasks_and_art
     wait_for(lambda: any(f"published {version}" in m for m in messages(prefect_server, run)), 30,
              "the run's logs to reach the server")  # logs are sent in batches, the last at the command's exit
     said = messages(prefect_server, run)
-    assert "clusterharvest: source interspin-directory-en: replayed snapshot bcfd20d3acb6 (reconstructed " \
-           f"2026-11-21T00:00:00Z) from {ROOT / 'raw'}" in said, said
+    bundled = RawStore(ROOT / "raw").latest("interspin-directory-en")
+    assert bundled is not None
+    assert f"clusterharvest: source interspin-directory-en: replayed snapshot {bundled.sha256[:12]} (reconstructed " \
+           f"{bundled.obtained_at}) from {ROOT / 'raw'}" in said, said
     assert "clusterharvest.steps: gates passed: interspin-directory-en (32 entries)" in said, said
     assert f"clusterharvest.steps: published {version}: 32 clusters in {out / version}" in said, said
     tasks = prefect_server.post("/task_runs/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}})
