@@ -19,7 +19,8 @@ def test_country_lists_compare_as_sets():
     new = record("a", "A", target_countries={"concept": ["NL", "FR"], "implementation": ["FR"]})
     assert field_changes(old, new) == []
     new["target_countries"]["implementation"] = ["FR", "ES"]
-    assert field_changes(old, new) == [{"path": "target_countries.implementation", "old": ["FR"], "new": ["FR", "ES"]}]
+    assert field_changes(old, new) == [{"path": "target_countries.implementation", "old": ["FR"], "new": ["FR", "ES"],
+                                        "added": ["ES"], "removed": []}]
 
 
 def test_contacts_compare_item_by_item():
@@ -27,7 +28,8 @@ def test_contacts_compare_item_by_item():
     new = record("a", "A", contacts=[{"name": "Erika Muster", "phone": ["+49711999999"], "fax": []},
                                      {"name": "Max Muster", "phone": [], "fax": []}])
     assert field_changes(old, new) == [
-        {"path": "contacts[0].phone", "old": ["+49711123456"], "new": ["+49711999999"]},
+        {"path": "contacts[0].phone", "old": ["+49711123456"], "new": ["+49711999999"], "added": ["+49711999999"],
+         "removed": ["+49711123456"]},
         {"path": "contacts[1]", "old": None, "new": {"name": "Max Muster", "phone": [], "fax": []}}]
 
 
@@ -58,7 +60,17 @@ def test_programme_changes_and_markdown():
     changes = diff_versions("v1", "v2", old, new)
     assert changes["programme"] == [{"path": "programme.max_funding_eur", "old": 4000000, "new": 5000000}]
     text = to_markdown(changes)
-    assert "# Changes from v1 to v2" in text and "| `target_countries.concept` | [\"FR\", \"NL\"] | [\"FR\"] |" in text
-    assert "| `programme.max_funding_eur` | 4000000 | 5000000 |" in text
+    assert "# Changes from v1 to v2" in text and "- `target_countries.concept`: removed NL\n" in text
+    assert "- `programme.max_funding_eur`: 4000000 → 5000000\n" in text
+
+
+def test_markdown_cuts_nothing_and_reads_as_text():
+    long = "A cluster. " * 40
+    old = {"clusters.json": [record("a", "A")]}
+    new = {"clusters.json": [record("a", "A", description={"en": long, "de": None},
+                                    issues=[{"field": "name", "message": "read as X", "value": "X!"}])]}
+    text = to_markdown(diff_versions("v1", "v2", old, new))
+    assert long.strip() in text and "…" not in text
+    assert "- `issues`: added name: read as X ('X!')" in text and "{" not in text
     same = diff_versions("v1", "v2", old, old)
     assert is_empty(same) and "No changes." in to_markdown(same)

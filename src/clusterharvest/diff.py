@@ -2,7 +2,8 @@
 
 Records are compared by id. A change is ``{"path", "old", "new"}`` with paths such as
 ``target_countries.implementation`` or ``contacts[0].phone``. Lists whose order carries no meaning
-(country codes, aliases, sources, issues) compare as sets and are reported whole; lists of objects
+(country codes, aliases, sources, issues) compare as sets: their change also says which items were
+``added`` and ``removed`` (``old`` and ``new`` stay, whole, for tools that use them); lists of objects
 (contacts, addresses) compare item by item. A removed id and an added id whose records agree on
 everything but their name are reported as a rename (the evidence: same contacts, addresses,
 description and targets), not as one removal and one addition.
@@ -49,9 +50,12 @@ def field_changes(old: Any, new: Any, path: str = "") -> list[dict[str, Any]]:
         return out
     if isinstance(old, list) and isinstance(new, list):
         if _generic(path) in SET_PATHS:
-            if sorted(map(_key, old)) == sorted(map(_key, new)):
+            before, after = {_key(v): v for v in old}, {_key(v): v for v in new}
+            if before.keys() == after.keys():
                 return []
-            return [{"path": path, "old": old, "new": new}]
+            return [{"path": path, "old": old, "new": new,
+                     "added": [after[k] for k in after if k not in before],
+                     "removed": [before[k] for k in before if k not in after]}]
         if all(isinstance(v, dict) for v in old + new):
             out = []
             for n in range(max(len(old), len(new))):
@@ -133,10 +137,30 @@ def is_empty(changes: dict[str, Any]) -> bool:
     return not any(change_counts(changes).values())
 
 
-def _show(value: Any, limit: int = 120) -> str:
-    text = "–" if value is None else _key(value) if not isinstance(value, str) else value
-    text = text.replace("|", "\\|").replace("\n", " ")
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+def _show(value: Any) -> str:
+    """A value as readable text, whole: strings as they are, an issue as its message and raw value, a list
+    as its items."""
+    if value is None or value == []:
+        return "–"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "; ".join(_show(v) for v in value)
+    if isinstance(value, dict) and "message" in value:
+        raw = f" ({value['value']!r})" if value.get("value") else ""
+        return f"{value.get('field')}: {value['message']}{raw}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_show(v)}" for k, v in sorted(value.items()) if v not in (None, [], ""))
+    return str(value)
+
+
+def describe_change(change: dict[str, Any]) -> str:
+    """One change as a line: what was added and removed from a set, else the old and the new value."""
+    if "added" in change:
+        parts = [f"added {_show(change['added'])}" if change["added"] else "",
+                 f"removed {_show(change['removed'])}" if change["removed"] else ""]
+        return f"`{change['path']}`: " + "; ".join(p for p in parts if p)
+    return f"`{change['path']}`: {_show(change['old'])} → {_show(change['new'])}"
 
 
 def to_markdown(changes: dict[str, Any]) -> str:
@@ -154,11 +178,7 @@ def to_markdown(changes: dict[str, Any]) -> str:
         lines += [f"- `{r['from']}` → `{r['to']}` ({r['name']}; {r['evidence']})" for r in changes["renamed"]]
         lines.append("")
     for m in changes["modified"]:
-        lines += [f"## {m['name']} (`{m['id']}`)", "", "| field | old | new |", "|---|---|---|"]
-        lines += [f"| `{c['path']}` | {_show(c['old'])} | {_show(c['new'])} |" for c in m["changes"]]
-        lines.append("")
+        lines += [f"## {m['name']} (`{m['id']}`)", "", *[f"- {describe_change(c)}" for c in m["changes"]], ""]
     if changes["programme"]:
-        lines += ["## Programme", "", "| field | old | new |", "|---|---|---|"]
-        lines += [f"| `{c['path']}` | {_show(c['old'])} | {_show(c['new'])} |" for c in changes["programme"]]
-        lines.append("")
+        lines += ["## Programme", "", *[f"- {describe_change(c)}" for c in changes["programme"]], ""]
     return "\n".join(lines)
