@@ -77,8 +77,11 @@ def test_data_package_validates_and_catches_tampering(version, tmp_path):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     package = json.loads((version / "datapackage.json").read_text(encoding="utf-8"))
     resources = {r["path"]: r for r in package["resources"]}
-    assert set(resources) == {"clusters.json", "programme.json", "clusters.csv", "contacts.csv"}
+    assert set(resources) == {"clusters.json", "programme.json", "clusters.csv", "contacts.csv", "addresses.csv",
+                              "targets.csv"}
     assert resources["clusters.csv"]["schema"]["primaryKey"] == ["id"]
+    assert {o["path"] for o in package["other_formats"]} == {"clusters.ndjson", "clusters.parquet",
+                                                            "contacts.parquet", "clusterharvest.sqlite"}
     assert resources["clusters.json"]["jsonSchema"]["title"] == "clusterharvest clusters.json"
     assert all(r["hash"].startswith("sha256:") and r["bytes"] > 0 for r in resources.values())
     assert package["redacted_personal_data"] is False
@@ -88,8 +91,24 @@ def test_data_package_validates_and_catches_tampering(version, tmp_path):
     assert not validate(str(copy / "datapackage.json")).valid  # size, hash and the row all give it away
 
 
+def everything_in(folder) -> str:
+    """The text of every file of a version: text files as text, the SQLite database's bytes as text, the
+    Parquet tables (compressed) as their rows."""
+    import pyarrow.parquet as pq
+
+    out = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".parquet":
+            out.append(json.dumps(pq.read_table(path).to_pylist(), ensure_ascii=False))
+        elif path.suffix == ".sqlite":
+            out.append(path.read_bytes().decode("utf-8", "replace"))
+        else:
+            out.append(path.read_text(encoding="utf-8-sig"))
+    return "".join(out)
+
+
 def test_public_variant_has_no_personal_data(version, tmp_path):
-    text = "".join(p.read_text(encoding="utf-8-sig") for p in version.iterdir() if p.suffix in (".json", ".csv"))
+    text = everything_in(version)
     assert all(item in text for item in PERSONAL)  # the full version has them
     res = run_cli("export", "--redact-personal", "--out", str(version.parent), "--version", version.name,
                   "--to", str(tmp_path / "public"))
@@ -97,7 +116,7 @@ def test_public_variant_has_no_personal_data(version, tmp_path):
     public = tmp_path / "public"
     assert {p.name for p in public.iterdir()} >= {"clusters.json", "programme.json", "clusters.csv", "contacts.csv",
                                                   "report.html", "datapackage.json"}
-    text = "".join(p.read_text(encoding="utf-8-sig") for p in public.iterdir())
+    text = everything_in(public)
     leaked = [item for item in PERSONAL if item in text]
     assert leaked == []
     clusters = json.loads((public / "clusters.json").read_text(encoding="utf-8"))

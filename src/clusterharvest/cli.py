@@ -284,8 +284,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         version = resolve(args.out, args.version)
         if args.redact_personal:
+            manifest = read_manifest(args.out, version)
             files = public_variant(version, read_data(args.out, version), read_changes(args.out, version),
-                                   read_manifest(args.out, version).get("sources"))
+                                   manifest.get("sources"), manifest.get("created"))
         else:
             files = {p.name: p.read_bytes() for p in sorted((args.out / version).iterdir()) if p.is_file()}
         for name, body in files.items():

@@ -14,7 +14,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from .models import SCHEMA_VERSION, Cluster, Programme
-from .outputs import CLUSTERS_CSV_COLUMNS, CONTACTS_CSV_COLUMNS
+from .outputs import (
+    ADDRESSES_CSV_COLUMNS,
+    CLUSTERS_CSV_COLUMNS,
+    CONTACTS_CSV_COLUMNS,
+    TARGETS_CSV_COLUMNS,
+    Column,
+)
 
 
 def type_name(annotation: Any) -> str:
@@ -65,8 +71,11 @@ def rows(model: type[BaseModel], prefix: str = "") -> list[str]:
     return out
 
 
-def table_rows(fields: list[tuple[str, str, str]]) -> list[str]:
-    return [f"| `{n}` | {t} | {d} |" for n, t, d in fields]
+def table_rows(fields: list[Column]) -> list[str]:
+    """Rows of a CSV's column table: name, type, meaning and constraints."""
+    def rules(f: Column) -> str:
+        return "; ".join(f"{k} {v}" for k, v in (f[3] if len(f) > 3 else {}).items()).replace("|", "\\|")
+    return [f"| `{f[0]}` | {f[1]} | {f[2]} | {rules(f)} |" for f in fields]
 
 
 def render() -> str:
@@ -95,12 +104,31 @@ def render() -> str:
         "",
         "One row per cluster (UTF-8 with a byte-order mark; lists joined with `; `).",
         "",
-        "| column | type | meaning |\n|---|---|---|", *table_rows(CLUSTERS_CSV_COLUMNS), "",
+        "| column | type | meaning | constraints |\n|---|---|---|---|", *table_rows(CLUSTERS_CSV_COLUMNS), "",
         "## contacts.csv",
         "",
         "One row per contact.",
         "",
-        "| column | type | meaning |\n|---|---|---|", *table_rows(CONTACTS_CSV_COLUMNS), "",
+        "| column | type | meaning | constraints |\n|---|---|---|---|", *table_rows(CONTACTS_CSV_COLUMNS), "",
+        "## addresses.csv",
+        "",
+        "One row per address; `cluster_id` refers to `clusters.csv`.",
+        "",
+        "| column | type | meaning | constraints |\n|---|---|---|---|", *table_rows(ADDRESSES_CSV_COLUMNS), "",
+        "## targets.csv",
+        "",
+        "Target countries in long form: one row per cluster, phase and country.",
+        "",
+        "| column | type | meaning | constraints |\n|---|---|---|---|", *table_rows(TARGETS_CSV_COLUMNS), "",
+        "## Other formats",
+        "",
+        "- `clusters.ndjson`: `clusters.json` with one record per line.",
+        "- `clusters.parquet`, `contacts.parquet`: the CSV tables with their types kept (lists as lists, "
+        "numbers as strings).",
+        "- `clusterharvest.sqlite`: tables `clusters`, `contacts`, `numbers`, `addresses`, `targets`, "
+        "`target_regions`, `issues`, `changes`, with foreign keys and full-text search (`clusters_fts`) on "
+        "names and descriptions; `datasette.json` is its datasette metadata.",
+        "",
     ]
     return "\n".join(parts)
 

@@ -17,24 +17,31 @@ import re
 from typing import Any
 
 from .models import SCHEMA_VERSION
-from .schema import clusters_schema, programme_schema
+from .schema import changes_schema, clusters_schema, programme_schema
 from .store import pretty_json
+from .tables import SQLITE_NAME, datasette_metadata, ndjson_bytes, parquet_files, sqlite_bytes
 
 SEP = "; "
 PERSONAL = ("name", "academic_title", "honorific", "email", "phone", "fax", "mobile")
 
-CLUSTERS_CSV_COLUMNS: list[tuple[str, str, str]] = [
-    ("id", "string", "Stable slug of the cluster's name; the key across versions."),
+# Column: (name, Table Schema type, description[, constraints]).
+Column = tuple[str, str, str] | tuple[str, str, str, dict[str, Any]]
+CODES = r"([A-Z]{2}(; [A-Z]{2})*)?"  # ISO 3166-1 alpha-2 codes, '; '-separated
+E164 = r"(\+[1-9][0-9]{4,14}(; \+[1-9][0-9]{4,14})*)?"  # E.164 numbers, '; '-separated
+CLUSTERS_CSV_COLUMNS: list[Column] = [
+    ("id", "string", "Stable slug of the cluster's name; the key across versions.", {"required": True}),
     ("name", "string", "The entry's heading, else its organisation line, else derived."),
     ("organisation", "string", "Organisation line under the heading."),
     ("aliases", "string", "Other names used in the sources, '; '-separated."),
-    ("round", "integer", "Funding round it was announced in."),
+    ("round", "integer", "Funding round it was announced in.", {"minimum": 1, "maximum": 3}),
     ("region", "string", "Place the round's announcement gives for it, as written."),
     ("city", "string", "City of its first address that states one."),
     ("project_title", "string", "Project title as quoted in the announcement."),
     ("project_acronym", "string", "Acronym of the project title."),
-    ("target_countries_concept", "string", "ISO 3166-1 alpha-2 codes, concept phase, '; '-separated."),
-    ("target_countries_implementation", "string", "ISO 3166-1 alpha-2 codes, implementation phase."),
+    ("target_countries_concept", "string", "ISO 3166-1 alpha-2 codes, concept phase, '; '-separated.",
+     {"pattern": CODES}),
+    ("target_countries_implementation", "string", "ISO 3166-1 alpha-2 codes, implementation phase.",
+     {"pattern": CODES}),
     ("target_regions_concept", "string", "Target regions (not countries), concept phase."),
     ("target_regions_implementation", "string", "Target regions (not countries), implementation phase."),
     ("description_en", "string", "English description."),
@@ -44,7 +51,7 @@ CLUSTERS_CSV_COLUMNS: list[tuple[str, str, str]] = [
     ("sources", "string", "Ids of the sources the record came from, '; '-separated."),
     ("issues", "integer", "Number of data-quality issues (see clusters.json for each)."),
 ]
-CONTACTS_CSV_COLUMNS: list[tuple[str, str, str]] = [
+CONTACTS_CSV_COLUMNS: list[Column] = [
     ("cluster_id", "string", "Id of the cluster (clusters.csv)."),
     ("position", "integer", "Position of the contact within the cluster's contacts, from 0."),
     ("name", "string", "Person's name without titles or honorifics."),
@@ -53,10 +60,30 @@ CONTACTS_CSV_COLUMNS: list[tuple[str, str, str]] = [
     ("role", "string", "Role as written."),
     ("organisation", "string", "Organisation the contact works for."),
     ("email", "string", "E-mail address."),
-    ("phone", "string", "Phone numbers in E.164, '; '-separated."),
-    ("fax", "string", "Fax numbers in E.164, '; '-separated."),
-    ("mobile", "string", "Mobile numbers in E.164, '; '-separated."),
+    ("phone", "string", "Phone numbers in E.164, '; '-separated.", {"pattern": E164}),
+    ("fax", "string", "Fax numbers in E.164, '; '-separated.", {"pattern": E164}),
+    ("mobile", "string", "Mobile numbers in E.164, '; '-separated.", {"pattern": E164}),
 ]
+ADDRESSES_CSV_COLUMNS: list[Column] = [
+    ("cluster_id", "string", "Id of the cluster (clusters.csv)."),
+    ("position", "integer", "Position of the address within the cluster's addresses, from 0."),
+    ("organisation", "string", "Organisation named with the address."),
+    ("street", "string", "Street and house number."),
+    ("postcode", "string", "Postcode as written (text: leading zeros stay)."),
+    ("city", "string", "City or town."),
+    ("country", "string", "ISO 3166-1 alpha-2 code.", {"pattern": "[A-Z]{2}"}),
+]
+TARGETS_CSV_COLUMNS: list[Column] = [
+    ("cluster_id", "string", "Id of the cluster (clusters.csv)."),
+    ("phase", "string", "Funding phase.", {"enum": ["concept", "implementation"]}),
+    ("country", "string", "Target country, ISO 3166-1 alpha-2 code.", {"pattern": "[A-Z]{2}"}),
+]
+# The data's licence (the code's is MIT, LICENSE): CC BY 4.0, so anyone may reuse and redistribute the
+# compiled data with attribution; the texts quoted from the sources stay their publishers' (LICENSE-DATA).
+LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
+           "path": "https://creativecommons.org/licenses/by/4.0/"}
+HOMEPAGE = ("https://www.bmbf.de/en/internationalisation-of-leading-edge-clusters-forward-looking-projects-and-"
+            "comparable-1416.html")
 
 
 def _joined(values: list[str] | None) -> str:
@@ -81,9 +108,9 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _csv(fields: list[tuple[str, str, str]], rows: list[dict[str, Any]]) -> bytes:
+def _csv(fields: list[Column], rows: list[dict[str, Any]]) -> bytes:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=[f for f, _, _ in fields], lineterminator="\r\n")
+    writer = csv.DictWriter(buf, fieldnames=[f[0] for f in fields], lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: ("" if v is None else neutralise(v)) for k, v in row.items()})
@@ -123,10 +150,31 @@ def contacts_csv(records: list[dict[str, Any]]) -> bytes:
     return _csv(CONTACTS_CSV_COLUMNS, rows)
 
 
-def table_schema(fields: list[tuple[str, str, str]], key: list[str]) -> dict[str, Any]:
-    """A Frictionless Table Schema."""
-    return {"fields": [{"name": n, "type": t, "description": d} for n, t, d in fields], "primaryKey": key,
-            "missingValues": [""]}
+def addresses_csv(records: list[dict[str, Any]]) -> bytes:
+    """``addresses.csv``: one row per address, with its cluster's id."""
+    return _csv(ADDRESSES_CSV_COLUMNS, [{"cluster_id": r["id"], "position": n, **{k: a.get(k) for k in (
+        "organisation", "street", "postcode", "city", "country")}}
+        for r in records for n, a in enumerate(r["addresses"])])
+
+
+def targets_csv(records: list[dict[str, Any]]) -> bytes:
+    """``targets.csv``: target countries in long form, one row per cluster, phase and country."""
+    return _csv(TARGETS_CSV_COLUMNS, [{"cluster_id": r["id"], "phase": phase, "country": code}
+                                      for r in records for phase in ("concept", "implementation")
+                                      for code in r["target_countries"][phase] or []])
+
+
+def table_schema(fields: list[Column], key: list[str], refers: bool = False) -> dict[str, Any]:
+    """A Frictionless Table Schema (``refers``: its ``cluster_id`` is a foreign key to clusters.csv)."""
+    out: dict[str, Any] = {
+        "fields": [{"name": f[0], "type": f[1], "description": f[2], **({"constraints": f[3]} if len(f) > 3 else {})}
+                   for f in fields],
+        "missingValues": [""]}
+    if key:
+        out["primaryKey"] = key
+    if refers:
+        out["foreignKeys"] = [{"fields": "cluster_id", "reference": {"resource": "clusters-csv", "fields": "id"}}]
+    return out
 
 
 EMAIL_LIKE = re.compile(r"[\w.%+'-]+@[\w-]+(?:\.[\w-]+)*(?:\.\w{2,})?")
@@ -176,14 +224,46 @@ def redact(records: list[dict[str, Any]], names: set[str] | None = None) -> list
 
 def resource(name: str, path: str, body: bytes, fmt: str, **extra: Any) -> dict[str, Any]:
     """One data package resource with its size and hash."""
-    media = {"json": "application/json", "csv": "text/csv", "html": "text/html"}[fmt]
+    media = {"json": "application/json", "csv": "text/csv", "html": "text/html", "ndjson": "application/x-ndjson",
+             "parquet": "application/vnd.apache.parquet", "sqlite": "application/vnd.sqlite3"}[fmt]
     return {"name": name, "path": path, "format": fmt, "mediatype": media, "bytes": len(body),
             "hash": f"sha256:{hashlib.sha256(body).hexdigest()}", **extra}
 
 
-def datapackage(version: str, files: dict[str, bytes], redacted: bool) -> dict[str, Any]:
-    """``datapackage.json`` describing the version's data files."""
-    resources = []
+TABLES = {  # CSV file: (resource name, columns, primary key, whether cluster_id refers to clusters.csv)
+    "clusters.csv": ("clusters-csv", CLUSTERS_CSV_COLUMNS, ["id"], False),
+    "contacts.csv": ("contacts-csv", CONTACTS_CSV_COLUMNS, ["cluster_id", "position"], True),
+    "addresses.csv": ("addresses-csv", ADDRESSES_CSV_COLUMNS, ["cluster_id", "position"], True),
+    "targets.csv": ("targets-csv", TARGETS_CSV_COLUMNS, [], True),
+}
+OTHER_FORMATS = {  # the same data in further formats
+    "clusters.ndjson": ("clusters-ndjson", "ndjson", "clusters.json, one record per line"),
+    "clusters.parquet": ("clusters-parquet", "parquet", "clusters.csv with lists as lists (Parquet)"),
+    "contacts.parquet": ("contacts-parquet", "parquet", "contacts.csv with numbers as lists of strings (Parquet)"),
+    "clusterharvest.sqlite": ("clusterharvest-sqlite", "sqlite", "every table in one SQLite database, with "
+                              "foreign keys and full-text search on descriptions"),
+}
+
+
+def package_sources(sources: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The data package's ``sources``: each source's address, when its snapshot was made, its own date."""
+    out = []
+    for s in sources or []:
+        entry: dict[str, Any] = {"title": s["id"], "path": s.get("url")}
+        for key in ("method", "obtained_at", "stated_date", "reconstructed_from"):
+            if s.get(key):
+                entry[key] = s[key]
+        out.append(entry)
+    return out
+
+
+def datapackage(version: str, files: dict[str, bytes], redacted: bool,
+                sources: list[dict[str, Any]] | None = None, created: str | None = None) -> dict[str, Any]:
+    """``datapackage.json`` describing the version's data files: schemas with keys and constraints, the
+    licence, the sources with their dates, contributors. The same tables in other formats (NDJSON, Parquet,
+    SQLite) are listed under ``other_formats`` with their sizes and hashes."""
+    resources: list[dict[str, Any]] = []
+    other: list[dict[str, Any]] = []
     for path, body in files.items():
         if path == "clusters.json":
             resources.append(resource("clusters-json", path, body, "json", profile="data-resource",
@@ -191,17 +271,22 @@ def datapackage(version: str, files: dict[str, bytes], redacted: bool) -> dict[s
         elif path == "programme.json":
             resources.append(resource("programme-json", path, body, "json", profile="data-resource",
                                       jsonSchema=programme_schema()))
-        elif path == "clusters.csv":
-            resources.append(resource("clusters-csv", path, body, "csv", encoding="utf-8-sig",
-                                      schema=table_schema(CLUSTERS_CSV_COLUMNS, ["id"])))
-        elif path == "contacts.csv":
-            resources.append(resource("contacts-csv", path, body, "csv", encoding="utf-8-sig",
-                                      schema=table_schema(CONTACTS_CSV_COLUMNS, ["cluster_id", "position"])))
         elif path == "changes.json":
-            resources.append(resource("changes-json", path, body, "json", profile="data-resource"))
+            resources.append(resource("changes-json", path, body, "json", profile="data-resource",
+                                      jsonSchema=changes_schema()))
+        elif path in TABLES:
+            name, columns, key, refers = TABLES[path]
+            resources.append(resource(name, path, body, "csv", encoding="utf-8-sig",
+                                      schema=table_schema(columns, key, refers)))
+        elif path in OTHER_FORMATS:  # not resources: validators would read them as tables of their own
+            name, fmt, what = OTHER_FORMATS[path]
+            other.append(resource(name, path, body, fmt, description=what))
     description = ("Funded clusters of the BMBF measure 'Internationalisation of Leading-Edge Clusters, "
                    "Forward-Looking Projects and Comparable Networks' (three rounds, 2015-2017), harvested from "
                    "the programme's web pages, flyer, announcements and the InterSpiN directory.")
+    if any(s.get("method") == "reconstructed" for s in sources or []):
+        description += (" The bundled sources are reconstructions of text captures of those pages (see "
+                        "sources), not the pages themselves.")
     if redacted:
         description += (" Public variant: contact persons' names, titles, e-mail addresses and phone, fax and "
                         "mobile numbers are removed (and the raw values of issues about contacts).")
@@ -212,12 +297,21 @@ def datapackage(version: str, files: dict[str, bytes], redacted: bool) -> dict[s
         "version": version,
         "redacted_personal_data": redacted,
         "schema_version": SCHEMA_VERSION,
+        "created": created,
+        "homepage": HOMEPAGE,
+        "licenses": [LICENCE],
+        "sources": package_sources(sources),
+        "contributors": [{"title": "clusterharvest contributors", "role": "author"},
+                         {"title": "Federal Ministry of Education and Research (BMBF)", "role": "publisher",
+                          "path": HOMEPAGE}],
         "resources": resources,
+        "other_formats": other,
     }
 
 
 def version_files(version: str, data: dict[str, Any], changes: dict[str, Any] | None,
-                  redacted: bool = False, sources: list[dict[str, Any]] | None = None) -> dict[str, bytes]:
+                  redacted: bool = False, sources: list[dict[str, Any]] | None = None,
+                  created: str | None = None) -> dict[str, bytes]:
     """Every file of a version but its manifest: the data files (JSON), ``changes.json`` (after the first
     version), clusters.csv, contacts.csv, report.html, and last ``datapackage.json`` over them. ``sources``
     are the manifest's sources (the report says whether the data comes from reconstructions)."""
@@ -227,11 +321,17 @@ def version_files(version: str, data: dict[str, Any], changes: dict[str, Any] | 
     files = {name: pretty_json(payload) for name, payload in data.items()}
     if changes is not None:
         files["changes.json"] = pretty_json(changes)
+    files["clusters.ndjson"] = ndjson_bytes(records)
     files["clusters.csv"] = clusters_csv(records)
     files["contacts.csv"] = contacts_csv(records)
+    files["addresses.csv"] = addresses_csv(records)
+    files["targets.csv"] = targets_csv(records)
+    files.update(parquet_files(records))
+    files[SQLITE_NAME] = sqlite_bytes(records, changes)
+    files["datasette.json"] = datasette_metadata(version, LICENCE, sources)
     files["report.html"] = build_report(version, records, data.get("programme.json"), changes, redacted,
                                         sources).encode()
-    files["datapackage.json"] = pretty_json(datapackage(version, files, redacted))
+    files["datapackage.json"] = pretty_json(datapackage(version, files, redacted, sources, created))
     return files
 
 
@@ -277,11 +377,12 @@ def redact_changes(changes: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def public_variant(version: str, data: dict[str, Any], changes: dict[str, Any] | None,
-                   sources: list[dict[str, Any]] | None = None) -> dict[str, bytes]:
+                   sources: list[dict[str, Any]] | None = None, created: str | None = None) -> dict[str, bytes]:
     """Every file of the public variant of a version: JSON, CSVs, report and package, without personal data."""
     public: dict[str, Any] = {"clusters.json": redact(data["clusters.json"])}
     if changes is not None:
         changes = scrub_changes(changes, person_names(data["clusters.json"]))
     if data.get("programme.json") is not None:
         public["programme.json"] = redact_programme(data["programme.json"])
-    return version_files(version, public, redact_changes(changes), redacted=True, sources=sources)
+    return version_files(version, public, redact_changes(changes), redacted=True, sources=sources,
+                         created=created)

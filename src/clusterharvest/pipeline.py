@@ -35,7 +35,7 @@ from .parse.dates import Dated
 from .parse.facts import Fact
 from .parse.text import truncation
 from .programme import Check, Statements, build_programme, cross_checks
-from .publish import PublishResult, current_version, publish_version, read_data, read_manifest
+from .publish import PublishResult, current_version, publish_version, read_data, read_manifest, refresh_pointers
 from .schema import write_schemas
 from .store import RawStore, Snapshot
 
@@ -429,6 +429,10 @@ def unchanged_since(ctx: Context, snapshots: list[Snapshot]) -> str | None:
     before = {s.get("id"): s.get("snapshot_sha256") for s in manifest.get("sources", [])}
     if before != {s.source_id: s.sha256 for s in snapshots}:
         return None
+    try:
+        refresh_pointers(Path(ctx.out_dir))  # latest/ and index.json in line with LATEST, even on a quiet run
+    except OSError as exc:
+        raise PublishError(f"cannot update latest/ and index.json in {ctx.out_dir}: {exc}") from None
     steps_log.info("no changes since %s: every snapshot is the one it was made from; nothing parsed", latest)
     return latest
 

@@ -166,11 +166,70 @@ def clean_leftovers(out_dir: str | Path) -> list[str]:
     """Remove what a crashed run left behind (hidden version folders, a half-written ``LATEST``)."""
     root = Path(out_dir)
     removed = []
-    found = [*root.glob(f"{TMP_PREFIX}*"), *root.glob(".LATEST.*.tmp")] if root.is_dir() else []
+    found = [*root.glob(f"{TMP_PREFIX}*"), *root.glob(".LATEST.*.tmp"), *root.glob(".latest.*"),
+             *root.glob(".index.json.*.tmp")] if root.is_dir() else []
     for path in found:
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
         removed.append(path.name)
     return removed
+
+
+LATEST_DIR = "latest"
+INDEX = "index.json"
+
+
+def point_latest(root: Path, version: str) -> None:
+    """Make ``<root>/latest`` the newest version: a relative symlink, swapped in atomically; where the filesystem
+    has no symlinks, a copy, built aside and renamed into place."""
+    link = root / LATEST_DIR
+    if link.is_symlink() and os.readlink(link) == version:
+        return
+    tmp = root / f".latest.{os.getpid()}.tmp"
+    try:
+        os.symlink(version, tmp, target_is_directory=True)
+    except OSError:  # no symlinks here: a copy
+        shutil.copytree(root / version, tmp)
+    if link.is_dir() and not link.is_symlink():  # an earlier copy: moved aside, then removed
+        aside = root / f".latest.{os.getpid()}.old"
+        os.rename(link, aside)
+        os.rename(tmp, link)
+        shutil.rmtree(aside, ignore_errors=True)
+    else:
+        os.replace(tmp, link)
+
+
+def index_entry(root: Path, version: str) -> dict[str, Any]:
+    """One version in ``index.json``: when, how many, what changed, its files (from its manifest)."""
+    manifest = read_manifest(root, version)
+    return {"version": version, "created": manifest.get("created"), "as_of": manifest.get("as_of"),
+            "schema_version": manifest.get("schema_version"), "content_hash": manifest.get("content_hash"),
+            "previous": manifest.get("previous"), "counts": manifest.get("counts"), "changes": manifest.get("changes"),
+            "files": {name: {**meta, "path": f"{version}/{name}"} for name, meta in
+                      sorted((manifest.get("files") or {}).items())}}
+
+
+def write_index(root: Path, latest: str) -> None:
+    """``<root>/index.json``: every complete version, oldest first, and which is the latest (OpenSanctions
+    publishes such an index), written atomically."""
+    versions = [index_entry(root, v) for v in list_versions(root)]
+    atomic_write(root / INDEX, pretty_json({"latest": latest, "latest_path": f"{LATEST_DIR}/", "versions": versions}))
+
+
+def refresh_pointers(root: Path) -> None:
+    """``latest/`` and ``index.json`` brought in line with ``LATEST`` (after a publish, and on every run, so a
+    crash between the writes heals itself)."""
+    latest = read_latest(root)
+    if latest is None:
+        return
+    point_latest(root, latest)
+    index = root / INDEX
+    try:
+        current = json.loads(index.read_text(encoding="utf-8"))
+        fresh = current.get("latest") == latest and len(current.get("versions", [])) == len(complete_versions(root))
+    except (OSError, ValueError, AttributeError):
+        fresh = False
+    if not fresh:
+        write_index(root, latest)
 
 
 def fsync_dir(path: Path) -> None:
@@ -220,6 +279,10 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
     previous = current_version(root)
     previous_data = read_data(root, previous) if previous else {}  # verified: nothing builds on a changed file
     if previous and read_manifest(root, previous).get("content_hash") == digest:
+        try:
+            refresh_pointers(root)
+        except OSError as exc:
+            raise PublishError(f"cannot update latest/ and index.json in {root}: {exc}") from None
         return PublishResult(version=previous, path=None, changed=False, previous=previous)
     created = now or datetime.now(UTC)
     version = make_version_id(as_of or created, digest)
@@ -227,7 +290,7 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
     if final.exists():
         raise PublishError(f"version {version} already exists in {root}")
     changes = diff_versions(previous, version, previous_data, data) if previous else None
-    files = version_files(version, data, changes, sources=sources)
+    files = version_files(version, data, changes, sources=sources, created=iso_z(created))
     manifest = {
         "version": version,
         "created": iso_z(created),
@@ -259,4 +322,9 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise PublishError(f"cannot write version {version} to {root}: {exc}") from None
+    try:
+        refresh_pointers(root)
+    except OSError as exc:
+        raise PublishError(f"published {version}, but cannot update latest/ and index.json in {root}: {exc}") \
+            from None
     return PublishResult(version=version, path=final, changed=True, previous=previous)
