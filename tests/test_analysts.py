@@ -182,3 +182,70 @@ def test_without_symlinks_latest_is_a_copy(tmp_path, monkeypatch):
     assert latest.is_dir() and not latest.is_symlink()
     assert (latest / "clusters.json").read_bytes() == (out / first.version / "clusters.json").read_bytes()
     assert not list(out.glob(".latest.*"))
+
+
+# -- CLI manners and line formats --------------------------------------------------------------------------------
+
+def cli(*args):
+    from .test_cli import run_cli
+
+    return run_cli(*args)
+
+
+@pytest.fixture(scope="module")
+def two_versions(tmp_path_factory):
+    """A dataset root with two versions: the bundled snapshot, then a copy with one more target country."""
+    root = tmp_path_factory.mktemp("two")
+    out = root / "out"
+    harvest_into(out)
+    raw = root / "raw"
+    shutil.copytree(ROOT / "raw", raw)
+    page = next((raw / "interspin-directory-en").glob("*.html"))
+    data = page.read_bytes().replace(b"concept phase: Slovenia, Korea", b"concept phase: Slovenia, Korea, Japan", 1)
+    sources = (ROOT / "sources.toml").read_text(encoding="utf-8").replace(
+        'url = "raw/bmbf-flyer-2016', f'url = "{ROOT}/raw/bmbf-flyer-2016')
+    (root / "sources.toml").write_text(sources, encoding="utf-8")
+    from clusterharvest.store import RawStore, sha256_hex
+
+    store = RawStore(raw)
+    snap = store.latest("interspin-directory-en")
+    store.save("interspin-directory-en", snap.url, data, content_type=snap.content_type, method="reconstructed",
+               obtained_at="2099-01-01T00:00:00Z", provenance=snap.provenance)  # the newer snapshot
+    assert sha256_hex(data) != snap.sha256
+    second = run_harvest(open_context(root / "sources.toml", out, raw, offline=True))
+    assert second.changed
+    return out
+
+
+def test_show_and_history_match_ids_ignoring_case_and_suggest(two_versions):
+    out = str(two_versions)
+    shown = cli("show", "ARENA-2036", "--out", out)
+    assert shown.returncode == 0 and json.loads(shown.stdout)["id"] == "arena-2036"
+    wrong = cli("show", "arena2036", "--out", out)
+    assert wrong.returncode == 1 and "did you mean 'arena-2036'?" in wrong.stderr
+    assert len(wrong.stderr.strip().splitlines()) == 1
+    history = cli("history", "Institut-Fuer-Kunststoffverarbeitung", "--out", out, "--format", "ndjson")
+    assert history.returncode == 0, history.stderr
+    rows = [json.loads(line) for line in history.stdout.splitlines()]
+    assert [r["event"] for r in rows] == ["added", "modified"]
+    assert rows[1]["path"] == "target_countries.concept" and rows[1]["added"] == ["JP"]
+
+
+def test_versions_and_diff_in_line_formats(two_versions):
+    out = str(two_versions)
+    lines = cli("versions", "--out", out, "--format", "ndjson").stdout.splitlines()
+    assert [json.loads(line)["latest"] for line in lines] == [False, True]
+    table = cli("versions", "--out", out, "--format", "csv").stdout.splitlines()
+    assert table[0].startswith("version,") and len(table) == 3
+    diff = cli("diff", "--out", out, "--format", "csv")
+    assert diff.returncode == 0
+    header, row = diff.stdout.splitlines()
+    assert header == "event,cluster_id,path,old,new,added,removed"
+    assert row.startswith("modified,institut-fuer-kunststoffverarbeitung,target_countries.concept,")
+    assert row.endswith(',"[""JP""]",[]')
+
+
+@pytest.mark.parametrize("command", [["versions"], ["diff"], ["show", "arena-2036"], ["history", "arena-2036"]])
+def test_a_missing_dataset_root_is_an_error_everywhere(command, tmp_path):
+    res = cli(*command, "--out", str(tmp_path / "nowhere"))
+    assert res.returncode == 1 and res.stderr.startswith("clusterharvest: error:"), (command, res.stderr)

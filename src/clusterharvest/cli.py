@@ -127,7 +127,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         steps = backfill(ctx, args.source, args.year_from, args.year_to)
     except HarvestError as exc:
         return fail(str(exc))
-    for step in steps:
+    for step in [] if args.quiet else steps:
         if step.result is None:
             print(f"{step.as_of}  capture {step.capture}: already backfilled, skipped")
         elif step.result.changed:
@@ -205,6 +205,23 @@ def print_json(value: Any) -> None:
         buffer.flush()
 
 
+def print_rows(rows: list[dict[str, Any]], fmt: str) -> None:
+    """Rows on stdout as NDJSON (one JSON object a line) or CSV (lists and objects as JSON text)."""
+    if fmt == "ndjson":
+        import orjson
+
+        sys.stdout.write("".join(orjson.dumps(row, option=orjson.OPT_SORT_KEYS).decode() + "\n" for row in rows))
+        return
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    columns = list(rows[0]) if rows else []
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row[c] is None else row[c] if isinstance(row[c], str | int | float)
+                         else json.dumps(row[c], ensure_ascii=False) for c in columns])
+
+
 def cmd_versions(args: argparse.Namespace) -> int:
     """List the published versions."""
     from .versions import summaries
@@ -212,8 +229,8 @@ def cmd_versions(args: argparse.Namespace) -> int:
     if not args.out.is_dir():
         return fail(f"no dataset root {args.out}")
     rows = summaries(args.out)
-    if args.format == "json":
-        print_json(rows)
+    if args.format != "text":
+        print_rows(rows, args.format)
         return 1 if any(row["problem"] for row in rows) else 0
     if not rows:
         print(f"no versions in {args.out}")
@@ -239,8 +256,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return fail(str(exc))
     if args.format == "json":
         print_json(changes)
-    else:
+    elif args.format == "markdown":
         sys.stdout.write(to_markdown(changes))
+    else:
+        from .diff import change_records
+
+        print_rows(change_records(changes), args.format)
     return 0
 
 
@@ -265,6 +286,11 @@ def cmd_history(args: argparse.Namespace) -> int:
         return fail(str(exc))
     if args.format == "json":
         print_json(events)
+        return 0
+    if args.format in ("ndjson", "csv"):
+        print_rows([{"version": e["version"], "created": e["created"], "event": e["event"], "path": c.get("path"),
+                     "old": c.get("old"), "new": c.get("new"), "added": c.get("added"), "removed": c.get("removed")}
+                    for e in events for c in (e.get("changes") or [{}])], args.format)
         return 0
     for event in events:
         print(f"{event['version']}  {event['event']}")
@@ -294,7 +320,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     except (HarvestError, OSError) as exc:
         return fail(str(exc))
     kind = "public variant (personal data removed)" if args.redact_personal else "files"
-    print(f"exported {kind} of {version} to {args.to}: {', '.join(sorted(files))}")
+    if not args.quiet:
+        print(f"exported {kind} of {version} to {args.to}: {', '.join(sorted(files))}")
     return 0
 
 
@@ -363,6 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("normalized-history"), metavar="DIR",
                    help="dataset root for the history (default: normalized-history)")
     p.add_argument("--raw", type=Path, default=Path("raw"), metavar="DIR", help="raw store (default: raw)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no line per capture (errors still)")
     p.set_defaults(func=cmd_backfill)
 
     p = sub.add_parser("serve", help="run the harvest on a cron schedule, one run at a time (Prefect)")
@@ -373,15 +401,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("versions", help="list the published versions")
     p.add_argument("--out", type=Path, default=Path("normalized"), metavar="DIR", help="dataset root")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--format", choices=("text", "json", "ndjson", "csv"), default="text",
+                   help="output format (default: text)")
     p.set_defaults(func=cmd_versions)
 
     p = sub.add_parser("diff", help="what changed between two versions (default: the previous one and LATEST)")
     p.add_argument("old", nargs="?", metavar="OLD", help="older version (id, prefix; default: the one before NEW)")
     p.add_argument("new", nargs="?", metavar="NEW", help="newer version (id, prefix or LATEST; default: LATEST)")
     p.add_argument("--out", type=Path, default=Path("normalized"), metavar="DIR", help="dataset root")
-    p.add_argument("--format", choices=("markdown", "json"), default="markdown",
-                   help="output format (default: markdown)")
+    p.add_argument("--format", choices=("markdown", "json", "ndjson", "csv"), default="markdown",
+                   help="output format (default: markdown; ndjson and csv: one row per change)")
     p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("show", help="print one cluster's record")
@@ -393,7 +422,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("history", help="one cluster's field changes across all versions")
     p.add_argument("id", metavar="ID", help="cluster id")
     p.add_argument("--out", type=Path, default=Path("normalized"), metavar="DIR", help="dataset root")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--format", choices=("text", "json", "ndjson", "csv"), default="text",
+                   help="output format (default: text; ndjson and csv: one row per change)")
     p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("export", help="write a version's files, or their public variant, into a folder")
@@ -402,6 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="public variant: no contact persons' names, titles, e-mails or phone numbers")
     p.add_argument("--version", dest="version", default="LATEST", metavar="V", help="version (default: LATEST)")
     p.add_argument("--out", type=Path, default=Path("normalized"), metavar="DIR", help="dataset root")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary line (errors still)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("extract", help="parse one local file and print its records or facts as JSON (no Prefect)")

@@ -120,6 +120,21 @@ def diff_versions(old_version: str, new_version: str, old: dict[str, Any], new: 
 CHANGE_KINDS = ("added", "removed", "renamed", "modified", "programme")  # the lists of a changes.json
 
 
+def change_records(changes: dict[str, Any]) -> list[dict[str, Any]]:
+    """changes.json flat: one row per change (event, cluster id, field path, old, new, added, removed), for
+    tables and line-oriented output."""
+    def row(event: str, cluster: str | None, change: dict[str, Any] | None = None) -> dict[str, Any]:
+        change = change or {}
+        return {"event": event, "cluster_id": cluster, "path": change.get("path"), "old": change.get("old"),
+                "new": change.get("new"), "added": change.get("added"), "removed": change.get("removed")}
+
+    rows = [row("added", cid) for cid in changes["added"]] + [row("removed", cid) for cid in changes["removed"]]
+    rows += [row("renamed", f"{r['from']} -> {r['to']}", c) for r in changes["renamed"] for c in r["changes"]]
+    rows += [row("modified", m["id"], c) for m in changes["modified"] for c in m["changes"]]
+    rows += [row("programme", None, c) for c in changes["programme"]]
+    return rows
+
+
 def change_counts(changes: dict[str, Any]) -> dict[str, int]:
     """How many of each kind of change (the manifest's ``changes``)."""
     return {kind: len(changes[kind]) for kind in CHANGE_KINDS}

@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from .diff import change_records
 from .store import pretty_json
 
 SQLITE_NAME = "clusterharvest.sqlite"
@@ -143,18 +144,9 @@ def as_json(value: Any) -> str | None:
 
 
 def change_rows(changes: dict[str, Any] | None) -> list[tuple[Any, ...]]:
-    """changes.json as rows: (event, cluster, path, old, new, added, removed)."""
-    if not changes:
-        return []
-    rows: list[tuple[Any, ...]] = [("added", cid, None, None, None, None, None) for cid in changes["added"]]
-    rows += [("removed", cid, None, None, None, None, None) for cid in changes["removed"]]
-    rows += [("renamed", f"{r['from']} -> {r['to']}", c["path"], as_json(c.get("old")), as_json(c.get("new")),
-              as_json(c.get("added")), as_json(c.get("removed"))) for r in changes["renamed"] for c in r["changes"]]
-    rows += [("modified", m["id"], c["path"], as_json(c.get("old")), as_json(c.get("new")), as_json(c.get("added")),
-              as_json(c.get("removed"))) for m in changes["modified"] for c in m["changes"]]
-    rows += [("programme", None, c["path"], as_json(c.get("old")), as_json(c.get("new")), as_json(c.get("added")),
-              as_json(c.get("removed"))) for c in changes["programme"]]
-    return rows
+    """changes.json as rows of the ``changes`` table (values as JSON text)."""
+    return [(r["event"], r["cluster_id"], r["path"], *(as_json(r[k]) for k in ("old", "new", "added", "removed")))
+            for r in change_records(changes)] if changes else []
 
 
 def fill(db: sqlite3.Connection, records: list[dict[str, Any]], changes: dict[str, Any] | None) -> None:

@@ -60,22 +60,41 @@ def diff(out_dir: str | Path, old: str | None = None, new: str | None = None) ->
     return diff_versions(old_id, new_id, read_data(out_dir, old_id), read_data(out_dir, new_id))
 
 
+def match_id(cluster_id: str, known: list[str], where: str) -> str:
+    """The id as given, or the one known id it names ignoring case; else an error that suggests the nearest
+    ids ("did you mean ...?")."""
+    if cluster_id in known:
+        return cluster_id
+    folded = [k for k in known if k.casefold() == cluster_id.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    from rapidfuzz import fuzz, process
+
+    near = [k for k, score, _ in process.extract(cluster_id.casefold(), known, scorer=fuzz.WRatio, limit=3)
+            if score >= 70]
+    hint = f"; did you mean {' or '.join(repr(k) for k in near)}?" if near else ""
+    raise PublishError(f"no cluster {cluster_id!r} in {where}{hint}")
+
+
 def show(out_dir: str | Path, cluster_id: str, version: str = "LATEST") -> dict[str, Any]:
-    """One cluster's record in a version."""
+    """One cluster's record in a version (the id matched ignoring case)."""
     version_id = resolve(out_dir, version)
-    for record in read_data(out_dir, version_id, ("clusters.json",)).get("clusters.json", []):
-        if record["id"] == cluster_id:
-            return record
-    raise PublishError(f"no cluster {cluster_id!r} in version {version_id}")
+    records = {r["id"]: r for r in read_data(out_dir, version_id, ("clusters.json",)).get("clusters.json", [])}
+    return records[match_id(cluster_id, sorted(records), f"version {version_id}")]
 
 
 def history(out_dir: str | Path, cluster_id: str) -> list[dict[str, Any]]:
     """One cluster across all versions: when it appeared, each version that changed it and how, and when it
-    disappeared. Versions that left it unchanged are not listed."""
+    disappeared. Versions that left it unchanged are not listed. The id is matched ignoring case."""
     events: list[dict[str, Any]] = []
     previous: dict[str, Any] | None = None
-    for version in list_versions(out_dir):
-        records = {r["id"]: r for r in read_data(out_dir, version, ("clusters.json",)).get("clusters.json", [])}
+    every = {version: {r["id"]: r for r in read_data(out_dir, version, ("clusters.json",)).get("clusters.json", [])}
+             for version in list_versions(out_dir)}
+    if not every:
+        raise PublishError(f"no versions in {out_dir}")
+    cluster_id = match_id(cluster_id, sorted({i for records in every.values() for i in records}),
+                          f"any version in {out_dir}")
+    for version, records in every.items():
         current = records.get(cluster_id)
         created = read_manifest(out_dir, version).get("created")
         if current is not None and previous is None:
@@ -87,6 +106,4 @@ def history(out_dir: str | Path, cluster_id: str) -> list[dict[str, Any]]:
             if changes:
                 events.append({"version": version, "created": created, "event": "modified", "changes": changes})
         previous = current
-    if not events:
-        raise PublishError(f"no cluster {cluster_id!r} in any version in {out_dir}")
     return events
