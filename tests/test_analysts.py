@@ -249,3 +249,9 @@ def test_versions_and_diff_in_line_formats(two_versions):
 def test_a_missing_dataset_root_is_an_error_everywhere(command, tmp_path):
     res = cli(*command, "--out", str(tmp_path / "nowhere"))
     assert res.returncode == 1 and res.stderr.startswith("clusterharvest: error:"), (command, res.stderr)
+
+
+def test_the_reports_changelog_reads_as_text(two_versions):
+    html = (two_versions / "latest" / "report.html").read_text(encoding="utf-8")
+    assert "<strong>Institut für Kunststoffverarbeitung</strong> target_countries.concept: added JP" in html
+    assert "['" not in html and "{'" not in html  # no Python reprs

@@ -144,6 +144,20 @@ def test_report_is_self_contained(version):
     for chart in ("chart-countries", "chart-rounds", "chart-languages", "chart-issues"):
         assert f'<svg id="{chart}"' in html
     assert html.count('<tr class="cluster"') == 32
+    # the map: pygal's world map inline, the target countries coloured by phase
+    assert '<div id="map-targets"><svg' in html and '<g class="us country' in html
+    assert "<title>United States: concept 9, implementation 6</title>" in html  # hover text, no script
+    # names beside codes, in English and German; full labels (no label cut)
+    assert "<td>South Korea</td><td>Korea, Republik</td>" in html and "United States (US)" in html
+    assert ">target_countries.implementation</text>" in html
+    # the programme's facts, the checks, issues in words, the files, licence and citation, the sources' nature
+    assert 'id="rounds"' in html and "4,000,000 EUR" in html and "only the third round" in html
+    assert html.count("✓") >= 4 and 'id="check-list"' in html
+    assert "the source does not say which Korea" in html
+    for name in ("clusters.json", "clusters.parquet", "clusterharvest.sqlite", "datapackage.json"):
+        assert f'<a href="{name}">' in html
+    assert "CC-BY-4.0" in html and "CITATION.cff" in html and 'id="reconstruction-note"' in html
+    assert 'id="city-table"' in html and "<td>Stuttgart</td>" in html
 
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -160,7 +174,8 @@ def test_report_renders_in_headless_chromium(version, tmp_path):
         dom = subprocess.run(["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
                              capture_output=True, text=True, timeout=120)
     assert dom.returncode == 0, dom.stderr[-500:]
-    assert dom.stdout.count('<tr class="cluster"') == 32 and dom.stdout.count("<svg") >= 4
+    assert dom.stdout.count('<tr class="cluster"') == 32 and dom.stdout.count("<svg") >= 5
+    assert '<div id="map-targets"><svg' in dom.stdout  # the map is in the rendered page
     shot = tmp_path / "report.png"
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1280,3000",
@@ -171,5 +186,11 @@ def test_report_renders_in_headless_chromium(version, tmp_path):
     pixels = [small.getpixel((x, y)) for y in range(small.height) for x in range(small.width)]
     inked = sum(1 for p in pixels if sum(p) < 600)  # not near-white
     coloured = sum(1 for r, g, b in pixels if max(r, g, b) - min(r, g, b) > 60)  # the charts' bars
-    assert inked > len(pixels) * 0.05, inked
+    assert inked > len(pixels) * 0.03, inked  # text, tables and charts: not a blank page
     assert coloured > 50, coloured
+    # the map (near the top): its coloured countries are there, in the map's three colours
+    band = image.crop((0, 300, 1280, 1000)).resize((256, 140))
+    colours = {band.getpixel((x, y)) for y in range(band.height) for x in range(band.width)}
+    bluish = sum(1 for r, g, b in colours if b > r + 40)
+    orange = sum(1 for r, g, b in colours if r > b + 80 and g > b)
+    assert bluish > 5 and orange > 0, (bluish, orange)

@@ -312,7 +312,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.redact_personal:
             manifest = read_manifest(args.out, version)
             files = public_variant(version, read_data(args.out, version), read_changes(args.out, version),
-                                   manifest.get("sources"), manifest.get("created"))
+                                   manifest.get("sources"), manifest.get("created"), manifest.get("checks"))
         else:
             files = {p.name: p.read_bytes() for p in sorted((args.out / version).iterdir()) if p.is_file()}
         for name, body in files.items():

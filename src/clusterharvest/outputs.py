@@ -311,7 +311,7 @@ def datapackage(version: str, files: dict[str, bytes], redacted: bool,
 
 def version_files(version: str, data: dict[str, Any], changes: dict[str, Any] | None,
                   redacted: bool = False, sources: list[dict[str, Any]] | None = None,
-                  created: str | None = None) -> dict[str, bytes]:
+                  created: str | None = None, checks: list[dict[str, Any]] | None = None) -> dict[str, bytes]:
     """Every file of a version but its manifest: the data files (JSON), ``changes.json`` (after the first
     version), clusters.csv, contacts.csv, report.html, and last ``datapackage.json`` over them. ``sources``
     are the manifest's sources (the report says whether the data comes from reconstructions)."""
@@ -329,8 +329,9 @@ def version_files(version: str, data: dict[str, Any], changes: dict[str, Any] | 
     files.update(parquet_files(records))
     files[SQLITE_NAME] = sqlite_bytes(records, changes)
     files["datasette.json"] = datasette_metadata(version, LICENCE, sources)
+    names = [*files, "report.html", "datapackage.json", "manifest.json"]
     files["report.html"] = build_report(version, records, data.get("programme.json"), changes, redacted,
-                                        sources).encode()
+                                        sources, checks, names).encode()
     files["datapackage.json"] = pretty_json(datapackage(version, files, redacted, sources, created))
     return files
 
@@ -377,7 +378,8 @@ def redact_changes(changes: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def public_variant(version: str, data: dict[str, Any], changes: dict[str, Any] | None,
-                   sources: list[dict[str, Any]] | None = None, created: str | None = None) -> dict[str, bytes]:
+                   sources: list[dict[str, Any]] | None = None, created: str | None = None,
+                   checks: list[dict[str, Any]] | None = None) -> dict[str, bytes]:
     """Every file of the public variant of a version: JSON, CSVs, report and package, without personal data."""
     public: dict[str, Any] = {"clusters.json": redact(data["clusters.json"])}
     if changes is not None:
@@ -385,4 +387,4 @@ def public_variant(version: str, data: dict[str, Any], changes: dict[str, Any] |
     if data.get("programme.json") is not None:
         public["programme.json"] = redact_programme(data["programme.json"])
     return version_files(version, public, redact_changes(changes), redacted=True, sources=sources,
-                         created=created)
+                         created=created, checks=checks)

@@ -290,7 +290,8 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
     if final.exists():
         raise PublishError(f"version {version} already exists in {root}")
     changes = diff_versions(previous, version, previous_data, data) if previous else None
-    files = version_files(version, data, changes, sources=sources, created=iso_z(created))
+    files = version_files(version, data, changes, sources=sources, created=iso_z(created),
+                          checks=(extra or {}).get("checks"))
     manifest = {
         "version": version,
         "created": iso_z(created),

@@ -1,15 +1,18 @@
-"""``report.html``: one self-contained page (inline CSS and SVG, no scripts, no remote fonts) with the
-data at a glance: target countries by phase, clusters per round, languages of the descriptions,
-data-quality issues by kind, a table of all clusters, and the changelog against the previous version."""
+"""``report.html``: one self-contained page (inline CSS and SVG, no script, no remote reference), rendered
+from a Jinja2 template with autoescaping: a world map of the target countries (pygal's, its geometry shipped
+with the package) with the countries' English and German names, charts, the programme's facts and the
+cross-source checks, the clusters by German city, every cluster with its issues in words, the changelog as
+text, links to every file of the version, the licence and how to cite it, and where the data comes from."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 from html import escape
 from typing import Any
 
-from .diff import summary
+from .diff import describe_change, summary
 
 COLOURS = ("#2f6f9f", "#e08a2c", "#6a9f3a", "#9b4f96", "#888888")
 CSS = """
@@ -22,13 +25,17 @@ th,td{border:1px solid #ddd;padding:.25rem .4rem;text-align:left;vertical-align:
 th{background:#eef2f5}tr:nth-child(even) td{background:#f8f8f8}code{font-size:.85em}
 .legend span{display:inline-block;margin-right:1rem}.swatch{display:inline-block;width:.8rem;height:.8rem;
 margin-right:.3rem;vertical-align:middle}
+.note{background:#fff6e0;border:1px solid #e0c070;padding:.5rem .8rem;border-radius:4px}.toc{margin:1rem 0}
+.map svg{width:100%;height:auto;max-width:900px}.explain{color:#444;font-size:.9rem;max-width:60rem}
+dl.facts{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dt{font-weight:600}
+li.failed{color:#a00}details{margin:.3rem 0}summary{cursor:pointer}
 """
 
 
 def bar_chart(title: str, labels: list[str], series: list[tuple[str, list[int]]], chart_id: str) -> str:
     """A horizontal grouped bar chart as inline SVG."""
     longest = max((len(label) for label in labels), default=4)
-    left = 12 + 7 * min(longest, 28)
+    left = 12 + 6.5 * longest  # room for the whole label: none is cut
     bar, gap, width = 12, 8, 320
     top = max((v for _, values in series for v in values), default=0) or 1
     group = bar * len(series) + gap
@@ -38,7 +45,7 @@ def bar_chart(title: str, labels: list[str], series: list[tuple[str, list[int]]]
     for i, label in enumerate(labels):
         y = 5 + i * group
         parts.append(f'<text x="{left - 6}" y="{y + bar * len(series) / 2 + 4}" text-anchor="end" '
-                     f'font-size="11">{escape(label[:28])}</text>')
+                     f'font-size="11">{escape(label)}</text>')
         for j, (name, values) in enumerate(series):
             value = values[i]
             w = round(width * value / top, 1)
@@ -57,21 +64,66 @@ def issue_kind(field: str) -> str:
     return re.sub(r"\[\d+\]", "", field)
 
 
-def charts(records: list[dict[str, Any]], programme: dict[str, Any] | None) -> str:
+def country_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Target countries with their names and how many clusters name them, per phase (most named first)."""
+    from .normalize.countries import country_names
+
     concept = Counter(c for r in records for c in r["target_countries"]["concept"] or [])
     implementation = Counter(c for r in records for c in r["target_countries"]["implementation"] or [])
-    countries = sorted(set(concept) | set(implementation), key=lambda c: (-(concept[c] + implementation[c]), c))
-    out = [bar_chart("Target countries by phase (clusters)", countries,
-                     [("concept phase", [concept[c] for c in countries]),
-                      ("implementation phase", [implementation[c] for c in countries])], "chart-countries")]
-    rounds = sorted({r["round"] for r in records if r["round"]} | {
-        x["number"] for x in (programme or {}).get("rounds", [])})
-    linked = Counter(r["round"] for r in records)
+    codes = sorted(set(concept) | set(implementation), key=lambda c: (-(concept[c] + implementation[c]), c))
+    return [{"code": c, **dict(zip(("en", "de"), country_names(c), strict=True)), "concept": concept[c],
+             "implementation": implementation[c]} for c in codes]
+
+
+@cache
+def world_class() -> Any:
+    from pygal_maps_world.maps import World
+
+    return World
+
+
+def world_map(countries: list[dict[str, Any]]) -> str:
+    """The target countries on pygal's world map, as inline SVG: no script (pygal's inline configuration is
+    removed and its remote JavaScript switched off), no comments, a fixed id, so the page stays static."""
+    from pygal.style import Style
+
+    style = Style(background="white", plot_background="white", colors=("#2f6f9f", "#6a9f3a", "#e08a2c"))
+    chart = world_class()(js=[], disable_xml_declaration=True, width=900, height=450, style=style,
+                          show_legend=True, legend_at_bottom=True, print_values=False)
+    # One colour per country (a country in two series would be drawn twice): both phases, or only one.
+    groups = (("both phases", lambda c: c["concept"] and c["implementation"]),
+              ("concept phase only", lambda c: c["concept"] and not c["implementation"]),
+              ("implementation phase only", lambda c: c["implementation"] and not c["concept"]))
+    for label, member in groups:
+        chart.add(label, [{"value": (c["code"].lower(), c["concept"] + c["implementation"]),
+                           "label": f"{c['en']}: concept {c['concept']}, implementation {c['implementation']}"}
+                          for c in countries if member(c)])
+    svg = chart.render(is_unicode=True)
+    uid = re.search(r'id="chart-([0-9a-f-]+)"', svg)
+    if uid:
+        svg = svg.replace(uid.group(1), "world")
+    svg = re.sub(r"<script\b.*?</script>", "", svg, flags=re.S)
+    # pygal's tooltips need its script: a <title> per country shows the same text on hover without one
+    svg = re.sub(r'(<desc class="label reactive tooltip-trigger map-area">(.*?)</desc>)', r"<title>\2</title>\1", svg)
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    return svg.replace("<svg ", '<svg role="img" aria-label="Target countries on a world map" ', 1)
+
+
+def charts(records: list[dict[str, Any]], programme: dict[str, Any] | None,
+           countries: list[dict[str, Any]]) -> list[str]:
+    """The bar charts: countries by phase (with names), clusters per round, languages, issues by field."""
+    out = [bar_chart("Target countries by phase (clusters)", [f"{c['en']} ({c['code']})" for c in countries],
+                     [("concept phase", [c["concept"] for c in countries]),
+                      ("implementation phase", [c["implementation"] for c in countries])], "chart-countries")]
+    rounds = sorted({x["number"] for x in (programme or {}).get("rounds", [])} | {r["round"] for r in records
+                                                                                  if r["round"]})
     selected = {x["number"]: x.get("projects_selected") or 0 for x in (programme or {}).get("rounds", [])}
-    labels = [f"round {n}" for n in rounds] + ["round not stated"]
-    out.append(bar_chart("Clusters per round", labels,
-                         [("selected (programme)", [selected.get(n, 0) for n in rounds] + [0]),
-                          ("in the directory, linked", [linked.get(n, 0) for n in rounds] + [linked.get(None, 0)])],
+    listed = Counter(r["round"] for r in records)
+    out.append(bar_chart("Clusters per round: selected, and listed by name in a public source",
+                         [f"round {n}" for n in rounds] + ["in the directory, round not stated"],
+                         [("selected (programme facts)", [selected.get(n, 0) for n in rounds] + [0]),
+                          ("listed by name (announcement)",
+                           [listed.get(n, 0) for n in rounds] + [listed.get(None, 0)])],
                          "chart-rounds"))
     langs = Counter("English and German" if d["en"] and d["de"] else "English" if d["en"] else "German" if d["de"]
                     else "none" for d in (r["description"] for r in records))
@@ -80,45 +132,46 @@ def charts(records: list[dict[str, Any]], programme: dict[str, Any] | None) -> s
                          "chart-languages"))
     kinds = Counter(issue_kind(i["field"]) for r in records for i in r["issues"])
     top = [k for k, _ in kinds.most_common(15)]
-    out.append(bar_chart("Data-quality issues by kind", top, [("issues", [kinds[k] for k in top])], "chart-issues"))
-    return '<div class="charts">' + "".join(out) + "</div>"
+    out.append(bar_chart("Data-quality issues by field", top, [("issues", [kinds[k] for k in top])], "chart-issues"))
+    return out
 
 
-def cluster_table(records: list[dict[str, Any]]) -> str:
-    head = ("<tr><th>name</th><th>id</th><th>round</th><th>project</th><th>target countries: concept</th>"
-            "<th>implementation</th><th>description</th><th>contacts</th><th>city</th><th>issues</th></tr>")
-    rows = []
+def cluster_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"id": r["id"], "name": r["name"], "round": r["round"], "project": (r.get("project") or {}).get("title")
+             or (r.get("project") or {}).get("acronym"), "concept": ", ".join(r["target_countries"]["concept"] or []),
+             "implementation": ", ".join(r["target_countries"]["implementation"] or []),
+             "lang": "/".join(x for x in ("en", "de") if r["description"][x]) or "–", "contacts": len(r["contacts"]),
+             "city": r.get("city"), "issues": r["issues"]} for r in records]
+
+
+def by_city(records: list[dict[str, Any]]) -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """(German cities with the clusters based there, the clusters no source gives a city for)."""
+    cities: dict[str, list[str]] = {}
     for r in records:
-        d = r["description"]
-        lang = "/".join(x for x in ("en", "de") if d[x]) or "–"
-        city = r.get("city") or "–"
-        project = (r.get("project") or {}).get("title") or "–"
-        rows.append(
-            f'<tr class="cluster" id="c-{escape(r["id"])}"><td>{escape(r["name"])}</td><td><code>{escape(r["id"])}'
-            f'</code></td><td>{r["round"] or "–"}</td><td>{escape(project)}</td>'
-            f'<td>{escape(", ".join(r["target_countries"]["concept"] or []) or "–")}</td>'
-            f'<td>{escape(", ".join(r["target_countries"]["implementation"] or []) or "–")}</td>'
-            f"<td>{lang}</td><td>{len(r['contacts'])}</td><td>{escape(city)}</td><td>{len(r['issues'])}</td></tr>")
-    return f'<table id="clusters"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+        if r.get("city"):
+            cities.setdefault(r["city"], []).append(r["name"])
+    return sorted(cities.items()), [r["name"] for r in records if not r.get("city")]
 
 
-def changelog(changes: dict[str, Any] | None) -> str:
-    if changes is None:
-        return "<p>This is the first version: there is no previous one to compare with.</p>"
-    parts = [f"<p>From <code>{escape(changes['from'])}</code> to <code>{escape(changes['to'])}</code>: "
-             f"{escape(summary(changes))}</p>"]
-    for label, key in (("Added", "added"), ("Removed", "removed")):
-        if changes[key]:
-            parts.append(f"<p>{label}: " + ", ".join(f"<code>{escape(i)}</code>" for i in changes[key]) + "</p>")
-    rows = [(m["name"], c) for m in changes["modified"] for c in m["changes"]]
-    rows += [("programme", c) for c in changes["programme"]]
-    rows += [(f'{r["from"]} → {r["to"]}', c) for r in changes["renamed"] for c in r["changes"]]
-    if rows:
-        body = "".join(f"<tr><td>{escape(n)}</td><td><code>{escape(c['path'])}</code></td>"
-                       f"<td>{escape(str(c['old']))}</td><td>{escape(str(c['new']))}</td></tr>" for n, c in rows)
-        parts.append(f'<table id="changes"><thead><tr><th>cluster</th><th>field</th><th>old</th><th>new</th></tr>'
-                     f"</thead><tbody>{body}</tbody></table>")
-    return "".join(parts)
+def check_text(check: dict[str, Any]) -> dict[str, Any]:
+    figures = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in check.items() if k not in ("check", "passed"))
+    return {"name": check.get("check"), "passed": check.get("passed"), "figures": figures}
+
+
+def change_lines(changes: dict[str, Any]) -> list[tuple[str, str]]:
+    out = [(m["name"], describe_change(c)) for m in changes["modified"] for c in m["changes"]]
+    out += [("programme", describe_change(c)) for c in changes["programme"]]
+    out += [(f"{r['from']} → {r['to']}", describe_change(c)) for r in changes["renamed"] for c in r["changes"]]
+    return [(who, line.replace("`", "")) for who, line in out]
+
+
+@cache
+def template() -> Any:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("clusterharvest", "templates"), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("report.html")
 
 
 def origin(sources: list[dict[str, Any]] | None) -> str:
@@ -135,26 +188,27 @@ def origin(sources: list[dict[str, Any]] | None) -> str:
             "not the original pages; see the manifest's sources")
 
 
+CITATION = ("The clusterharvest contributors, \"clusterharvest: funded clusters of the BMBF measure "
+            "'Internationalisation of Leading-Edge Clusters, Forward-Looking Projects and Comparable Networks'\", "
+            "dataset version {version}, CC BY 4.0 (see CITATION.cff).")
+
+
 def build_report(version: str, records: list[dict[str, Any]], programme: dict[str, Any] | None,
                  changes: dict[str, Any] | None, redacted: bool = False,
-                 sources: list[dict[str, Any]] | None = None) -> str:
-    """The whole page (``sources``: the manifest's, to say where the data comes from)."""
-    name = ((programme or {}).get("name") or {}).get("en") or "BMBF cluster internationalisation"
-    note = " Public variant: contact persons' data removed." if redacted else ""
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><title>clusterharvest report {escape(version)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head>
-<body>
-<h1>{escape(name)}</h1>
-<p class="meta">Version <code>{escape(version)}</code> · {len(records)} clusters · generated by clusterharvest from
-{escape(origin(sources))}.{note}</p>
-<h2>At a glance</h2>
-{charts(records, programme)}
-<h2>All clusters</h2>
-{cluster_table(records)}
-<h2>Changes against the previous version</h2>
-{changelog(changes)}
-</body>
-</html>
-"""
+                 sources: list[dict[str, Any]] | None = None, checks: list[dict[str, Any]] | None = None,
+                 files: list[str] | None = None) -> str:
+    """The whole page (``sources`` and ``checks``: the manifest's; ``files``: the version's file names)."""
+    from .outputs import LICENCE
+
+    countries = country_rows(records)
+    cities, no_city = by_city(records)
+    regions = Counter(x for r in records for p in ("concept", "implementation") for x in r["target_regions"][p] or [])
+    return str(template().render(
+        version=version, records=records, programme=programme, redacted=redacted, css=CSS,
+        name=((programme or {}).get("name") or {}).get("en") or "BMBF cluster internationalisation",
+        origin=origin(sources), reconstructed=any(s.get("method") == "reconstructed" for s in sources or []),
+        world_map=world_map(countries), countries=countries, regions=sorted(regions.items()),
+        charts=charts(records, programme, countries), unstated=sum(1 for r in records if not r["round"]),
+        checks=[check_text(c) for c in checks or []], cities=cities, no_city=no_city, rows=cluster_rows(records),
+        changes=changes, change_summary=summary(changes) if changes else "", change_lines=change_lines(changes)
+        if changes else [], files=sorted(files or []), licence=LICENCE, citation=CITATION.format(version=version)))

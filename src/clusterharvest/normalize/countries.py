@@ -88,6 +88,17 @@ def normalize_country(name: str) -> str | None:
     return code
 
 
+def country_names(code: str) -> tuple[str, str]:
+    """(English, German) name of an ISO 3166-1 alpha-2 code, the common name where ISO has one ('Korea,
+    Republic of' -> 'South Korea'); the code itself if it is not one."""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code, code
+    english = getattr(country, "common_name", None) or country.name
+    german = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"], fallback=True)
+    return english, german.gettext(country.name)
+
+
 def normalize_region(name: str) -> str | None:
     """A region name ('Asia-Pacific', 'Economic area: Asia-Pacific') to its canonical form; None if none."""
     key = country_key(name)
