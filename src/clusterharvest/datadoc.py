@@ -78,6 +78,15 @@ def table_rows(fields: list[Column]) -> list[str]:
     return [f"| `{f[0]}` | {f[1]} | {f[2]} | {rules(f)} |" for f in fields]
 
 
+CSV_TABLES = [  # (file, what a row is, its columns)
+    ("clusters.csv", "One row per cluster (UTF-8 with a byte-order mark; lists joined with `; `).",
+     CLUSTERS_CSV_COLUMNS),
+    ("contacts.csv", "One row per contact; `cluster_id` refers to `clusters.csv`.", CONTACTS_CSV_COLUMNS),
+    ("addresses.csv", "One row per address; `cluster_id` refers to `clusters.csv`.", ADDRESSES_CSV_COLUMNS),
+    ("targets.csv", "Target countries in long form: one row per cluster, phase and country.", TARGETS_CSV_COLUMNS),
+]
+
+
 def render() -> str:
     """The whole data dictionary."""
     head = "| field | type | meaning | example |\n|---|---|---|---|"
@@ -100,26 +109,9 @@ def render() -> str:
         "One record: the funding measure as its flyer, programme page and announcements describe it.",
         "",
         head, *rows(Programme), "",
-        "## clusters.csv",
-        "",
-        "One row per cluster (UTF-8 with a byte-order mark; lists joined with `; `).",
-        "",
-        "| column | type | meaning | constraints |\n|---|---|---|---|", *table_rows(CLUSTERS_CSV_COLUMNS), "",
-        "## contacts.csv",
-        "",
-        "One row per contact.",
-        "",
-        "| column | type | meaning | constraints |\n|---|---|---|---|", *table_rows(CONTACTS_CSV_COLUMNS), "",
-        "## addresses.csv",
-        "",
-        "One row per address; `cluster_id` refers to `clusters.csv`.",
-        "",
-        "| column | type | meaning | constraints |\n|---|---|---|---|", *table_rows(ADDRESSES_CSV_COLUMNS), "",
-        "## targets.csv",
-        "",
-        "Target countries in long form: one row per cluster, phase and country.",
-        "",
-        "| column | type | meaning | constraints |\n|---|---|---|---|", *table_rows(TARGETS_CSV_COLUMNS), "",
+        *(line for name, about, columns in CSV_TABLES for line in (
+            f"## {name}", "", about, "", "| column | type | meaning | constraints |\n|---|---|---|---|",
+            *table_rows(columns), "")),
         "## Other formats",
         "",
         "- `clusters.ndjson`: `clusters.json` with one record per line.",
