@@ -61,12 +61,20 @@ def contacts_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def parquet_bytes(rows: list[dict[str, Any]], columns: dict[str, str]) -> bytes:
     """Rows as a Parquet file with an explicit schema (so a column that is empty in this version still has
     its type): ``columns`` maps each name to 'string', 'int' or 'strings' (a list of strings)."""
+    import io
+
     import pyarrow as pa
+    import pyarrow.json as pj
     import pyarrow.parquet as pq
 
     types = {"string": pa.string(), "int": pa.int32(), "strings": pa.list_(pa.string())}
     schema = pa.schema([pa.field(name, types[kind]) for name, kind in columns.items()])
-    table = pa.Table.from_pylist(rows, schema=schema)
+    # Through Arrow's JSON reader: building arrays from Python objects makes pyarrow import pandas (0.4 s)
+    # to check whether they are pandas objects.
+    lines = ndjson_bytes(rows) or b"\n"
+    options = pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error")
+    read = pj.ReadOptions(block_size=max(1 << 20, len(lines) + 1))  # one block: no record straddles two
+    table = pj.read_json(io.BytesIO(lines), read_options=read, parse_options=options) if rows else schema.empty_table()
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd")
     return sink.getvalue().to_pybytes()
