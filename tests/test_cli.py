@@ -117,7 +117,8 @@ def test_offline_harvest_publishes_one_version_then_nothing(tmp_path, prefect_se
     again = run_cli("harvest", "--offline", "--out", str(out), env=prefect_server.env)
     assert again.returncode == 0, again.stderr
     assert f"no changes since {version}" in again.stdout
-    assert [p.name for p in out.iterdir() if p.is_dir() and p.name != "schema"] == [version]
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == sorted([version, "latest", "schema"])
+    assert (out / "latest").resolve() == (out / version).resolve()
 
 
 @pytest.mark.flow
