@@ -33,9 +33,9 @@ def clean_number(raw: str) -> str:
     return digits
 
 
-def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> str | None:
-    """One written number to E.164, German numbers assumed without a country code; None if it does not
-    validate (callers keep the raw text in the record's issues)."""
+def parse_phone(raw: str, region: str = DEFAULT_REGION) -> phonenumbers.PhoneNumber | None:
+    """One written number as a valid phonenumbers number, German numbers assumed without a country code;
+    None if it does not validate."""
     digits = clean_number(raw or "")
     if len(digits.lstrip("+")) < 5:
         return None
@@ -43,9 +43,18 @@ def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> str | None:
         number = phonenumbers.parse(digits, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
-        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def e164(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> str | None:
+    """One written number to E.164; None if it does not validate (callers keep the raw text in the record's
+    issues)."""
+    number = parse_phone(raw, region)
+    return e164(number) if number is not None else None
 
 
 def doubled_trunk_zero(raw: str) -> bool:
@@ -53,6 +62,6 @@ def doubled_trunk_zero(raw: str) -> bool:
     return bool(DOUBLED_TRUNK_ZERO.match(raw or ""))
 
 
-def is_mobile(e164: str) -> bool:
-    """Whether a valid E.164 number is in a mobile range (phonenumbers' number type)."""
-    return phonenumbers.number_type(phonenumbers.parse(e164)) == phonenumbers.PhoneNumberType.MOBILE
+def is_mobile(number: phonenumbers.PhoneNumber) -> bool:
+    """Whether a valid number is in a mobile range (phonenumbers' number type)."""
+    return phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE

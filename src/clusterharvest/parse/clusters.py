@@ -12,9 +12,9 @@ from ..normalize.countries import parse_targets
 from ..normalize.names import self_name, slugify
 from .cluster_directory import DirectoryEntry
 from .contact_block import parse_contact_block, split_body
-from .descriptions import Paragraph, describe, find_boilerplate, paragraphs_of
+from .descriptions import Paragraph, describe, find_boilerplate, kept_sentences, paragraphs_of
 from .lines import Line
-from .projects import project_mentions, resolve
+from .projects import mentions_in, resolve
 
 
 def entry_name(entry: DirectoryEntry) -> tuple[str | None, list[Issue]]:
@@ -69,13 +69,12 @@ def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] |
 
     description, contact_lines = body or split_body(entry.body_lines)
     description_lines = [line.text for line in description]
-    described, removed = describe(paragraphs if paragraphs is not None else paragraphs_of(description_lines),
-                                  boilerplate or set())
+    paragraphs = paragraphs if paragraphs is not None else paragraphs_of(description_lines)
+    described, removed = describe(paragraphs, boilerplate or set())
     issues += [issue("description", "the funding measure's boilerplate (sentences that recur across entries), "
                                     "left out of the description", text) for text in removed]
     placed += [(line, "description") for line in description_lines]
-    project, ambiguous = resolve(project_mentions(
-        [p for text in (described.en, described.de) if text for p in text.split("\n\n")], name))
+    project, ambiguous = resolve(mentions_in(kept_sentences(paragraphs, boilerplate or set()), name))
     if ambiguous:
         issues.append(issue("project", "the text names several projects; none taken",
                             "; ".join(m.title or m.acronym or "" for m in ambiguous)))

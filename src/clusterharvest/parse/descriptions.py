@@ -15,7 +15,6 @@ WORDS = re.compile(r"\w+")
 # A candidate sentence end: terminal punctuation (and a closing quote or bracket), then optional space, then
 # the capital or opening quote that starts the next sentence ("concept.For" counts: the space is missing).
 SENTENCE_END = re.compile(r"[.!?][)\]“”\"’]?(?=\s*[A-ZÄÖÜ„“\"])")
-WORD_BEFORE = re.compile(r"([\w.-]*)$")
 # Abbreviations whose full stop ends no sentence ("OptoNet e.V. Hamburg", "Prof. Dr. Meyer").
 ABBREVIATIONS = frozenset(["dr", "prof", "dipl", "ing", "mr", "mrs", "ms", "st", "nr", "no", "vs", "ca", "etc",
                            "bzw", "vgl", "inc", "co", "ltd", "corp", "jr", "sr", "dept", "univ", "e.g", "i.e"])
@@ -34,7 +33,10 @@ def ends_sentence(text: str, stop: int) -> bool:
     one- or two-digit number ("e.V.", "U.S.", "Dr.", "3. Runde")."""
     if text[stop] != ".":
         return True
-    word = WORD_BEFORE.search(text, 0, stop).group(1).lower().rsplit("-", 1)[-1]  # type: ignore[union-attr]
+    start = stop
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_.-"):  # the word before, back to a space
+        start -= 1
+    word = text[start:stop].lower().rsplit("-", 1)[-1]
     if word.lstrip(".") in ABBREVIATIONS:
         return False
     last = word.rsplit(".", 1)[-1]
@@ -99,6 +101,11 @@ class Paragraph:
                 out.append((removed, self.text[self.sentences[first].start:sentence.end]))
                 first = n + 1
         return out
+
+
+def kept_sentences(paragraphs: list[Paragraph], boilerplate: set[str]) -> list[str]:
+    """The sentences of the description that stay (all of a list paragraph), from the one split."""
+    return [p.text[s.start:s.end] for p in paragraphs for s in p.sentences if p.is_list or s.key not in boilerplate]
 
 
 def paragraphs_of(lines: list[str]) -> list[Paragraph]:

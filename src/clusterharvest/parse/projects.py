@@ -21,6 +21,8 @@ BEFORE_QUOTE = re.compile(rf"\b{PROJECT}(?:\s+(?:of|des|called|named|titled|enti
 AFTER_QUOTE = re.compile(rf"^\s*(?:\(([\w-]+)\)\s*)?{PROJECT}\b", re.I)
 ACRONYM_AFTER_QUOTE = re.compile(r"^\s*\(([\w-]+)\)")
 ACRONYM_IN_TITLE = re.compile(r"\(([\w-]+)\)\s*$")
+PROJECT_WORD = re.compile(rf"{PROJECT}", re.I)
+WINDOW = 60  # characters either side of the word project in which a name beside it is looked for
 NAME_AFTER = re.compile(rf"\b{PROJECT}\s+\[?([A-Za-z][\w-]*[A-Za-z0-9])\]?(?![\w“„‘\"])", re.I)
 NAME_BEFORE = re.compile(r"\b([A-Za-z][\w-]*[A-Za-z0-9])\s+(?:[A-Z][\w-]*\s+)?(?:project|Projekt)\b(?!s)")
 
@@ -61,21 +63,34 @@ def quoted_mentions(sentence: str, own_name: str) -> list[Mention]:
 
 
 def named_mentions(sentence: str) -> list[Mention]:
-    out = []
+    """Acronym-like names right after or before the word project: the patterns are tried only around each
+    occurrence of the word (WINDOW characters either side), not along the whole sentence."""
     unquoted = QUOTED.sub(" ", sentence)  # quoted titles are read above
-    for pattern in (NAME_AFTER, NAME_BEFORE):
-        for found in pattern.finditer(unquoted):
-            if acronym_like(found.group(1)):
-                out.append(Mention(None, found.group(1), sentence))
-    return out
+    found: dict[tuple[int, int], str] = {}  # (pattern, where in the sentence) -> name, so none counts twice
+    for word in PROJECT_WORD.finditer(unquoted):
+        start = max(0, word.start() - WINDOW)
+        window = unquoted[start:word.end() + WINDOW]
+        for n, pattern in enumerate((NAME_AFTER, NAME_BEFORE)):
+            for match in pattern.finditer(window):
+                found.setdefault((n, start + match.start(1)), match.group(1))
+    return [Mention(None, name, sentence) for _, name in sorted(found.items()) if acronym_like(name)]
 
 
 def project_mentions(paragraphs: list[str], own_name: str) -> list[Mention]:
     """Every name the entry's text introduces as its project, sentence by sentence."""
+    return mentions_in([sentence for paragraph in paragraphs for sentence in sentences(paragraph)], own_name)
+
+
+def mentions_in(sentences: list[str], own_name: str) -> list[Mention]:
+    """Every name these sentences introduce as the project (a sentence without the word project/Projekt or
+    the cluster's own name is not read further)."""
     out: list[Mention] = []
-    for paragraph in paragraphs:
-        for sentence in sentences(paragraph):
+    first_word = own_name.split()[0] if own_name.split() else ""
+    for sentence in sentences:
+        if "roje" in sentence.lower():
             out += quoted_mentions(sentence, own_name) + named_mentions(sentence)
+        elif len(first_word) >= 4 and first_word in sentence:  # only a quoted name built on its own
+            out += quoted_mentions(sentence, own_name)
     return out
 
 
