@@ -43,16 +43,23 @@ def ends_sentence(text: str, stop: int) -> bool:
     return len(last) > 2 if last.isdigit() else len(last) > 1  # "16.04.", "3. Runde" are no ends; "2018." is
 
 
+def skip_space(text: str, at: int) -> int:
+    """The first position from ``at`` that is not white space (without copying the rest of the text)."""
+    while at < len(text) and text[at].isspace():
+        at += 1
+    return at
+
+
 def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in the paragraph, without the space between them; the text between two
     spans is only that space (or nothing), so the spans tile the paragraph's text verbatim."""
     spans: list[tuple[int, int]] = []
-    start = len(paragraph) - len(paragraph.lstrip())
+    start = skip_space(paragraph, 0)
     for match in SENTENCE_END.finditer(paragraph):
         if match.end() <= start or not ends_sentence(paragraph, match.start()):
             continue
         spans.append((start, match.end()))
-        start = match.end() + len(paragraph[match.end():]) - len(paragraph[match.end():].lstrip())
+        start = skip_space(paragraph, match.end())
     end = len(paragraph.rstrip())
     if start < end:
         spans.append((start, end))
