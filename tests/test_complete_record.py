@@ -294,12 +294,13 @@ def test_a_project_named_differently_by_the_entry_is_an_issue(harvested, directo
 
 
 def test_several_different_project_names_are_an_issue_not_a_project():
-    from clusterharvest.parse.projects import project_mentions, resolve
+    from clusterharvest.parse.descriptions import sentences
+    from clusterharvest.parse.projects import mentions_in, resolve
 
-    text = ["The project “Alpha Bridges (ALB)” starts now. The project “Beta Links (BEL)” follows it."]
-    project, ambiguous = resolve(project_mentions(text, "Some Cluster"))
+    text = "The project “Alpha Bridges (ALB)” starts now. The project “Beta Links (BEL)” follows it."
+    project, ambiguous = resolve(mentions_in(list(sentences(text)), "Some Cluster"))
     assert project is None and [m.acronym for m in ambiguous] == ["ALB", "BEL"]
-    project, ambiguous = resolve(project_mentions(["Partners such as “Fraunhofer IPT” join the cluster."], "X"))
+    project, ambiguous = resolve(mentions_in(["Partners such as “Fraunhofer IPT” join the cluster."], "X"))
     assert project is None and ambiguous == []  # a quoted partner is not introduced as the project
 
 

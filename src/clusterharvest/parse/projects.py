@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .descriptions import sentences
-
 QUOTED = re.compile(r"[“„‘\"]([^“”„‘’\"]{2,200}?)[”“’‘\"]")
 PROJECT = r"(?:project|projekt(?:e?s)?)"
 BEFORE_QUOTE = re.compile(rf"\b{PROJECT}(?:\s+(?:of|des|called|named|titled|entitled))?\s*$", re.I)
@@ -44,15 +42,20 @@ class Mention:
     sentence: str
 
 
-def quoted_mentions(sentence: str, own_name: str) -> list[Mention]:
+def own_word(own_name: str) -> str:
+    """The first word of the cluster's name, if long enough to build a project's name on ('MERGE'); else ''."""
+    words = own_name.split()
+    return words[0] if words and len(words[0]) >= 4 else ""
+
+
+def quoted_mentions(sentence: str, own: str) -> list[Mention]:
+    """Quoted titles introduced as the project, or built on the cluster's own word ``own``."""
     out = []
-    first_word = own_name.split()[0] if own_name.split() else ""
     for found in QUOTED.finditer(sentence):
         title = " ".join(found.group(1).split())
         before, after = sentence[:found.start()], sentence[found.end():]
         named = BEFORE_QUOTE.search(before) or AFTER_QUOTE.match(after)
-        own_built = (len(first_word) >= 4 and " " not in title and title.startswith(first_word)
-                     and title != first_word)
+        own_built = bool(own) and " " not in title and title.startswith(own) and title != own
         if not (named or own_built):
             continue
         inner = ACRONYM_IN_TITLE.search(title)
@@ -76,21 +79,16 @@ def named_mentions(sentence: str) -> list[Mention]:
     return [Mention(None, name, sentence) for _, name in sorted(found.items()) if acronym_like(name)]
 
 
-def project_mentions(paragraphs: list[str], own_name: str) -> list[Mention]:
-    """Every name the entry's text introduces as its project, sentence by sentence."""
-    return mentions_in([sentence for paragraph in paragraphs for sentence in sentences(paragraph)], own_name)
-
-
 def mentions_in(sentences: list[str], own_name: str) -> list[Mention]:
     """Every name these sentences introduce as the project (a sentence without the word project/Projekt or
     the cluster's own name is not read further)."""
     out: list[Mention] = []
-    first_word = own_name.split()[0] if own_name.split() else ""
+    own = own_word(own_name)
     for sentence in sentences:
         if "roje" in sentence.lower():
-            out += quoted_mentions(sentence, own_name) + named_mentions(sentence)
-        elif len(first_word) >= 4 and first_word in sentence:  # only a quoted name built on its own
-            out += quoted_mentions(sentence, own_name)
+            out += quoted_mentions(sentence, own) + named_mentions(sentence)
+        elif own and own in sentence:  # only a quoted name built on its own word
+            out += quoted_mentions(sentence, own)
     return out
 
 
