@@ -217,19 +217,22 @@ def write_index(root: Path, latest: str) -> None:
 
 def refresh_pointers(root: Path) -> None:
     """``latest/`` and ``index.json`` brought in line with ``LATEST`` (after a publish, and on every run, so a
-    crash between the writes heals itself)."""
+    crash between the writes heals itself). A failure to write them is a ``PublishError``."""
     latest = read_latest(root)
     if latest is None:
         return
-    point_latest(root, latest)
-    index = root / INDEX
     try:
-        current = json.loads(index.read_text(encoding="utf-8"))
+        current = json.loads((root / INDEX).read_text(encoding="utf-8"))
         fresh = current.get("latest") == latest and len(current.get("versions", [])) == len(complete_versions(root))
     except (OSError, ValueError, AttributeError):
         fresh = False
-    if not fresh:
-        write_index(root, latest)
+    try:
+        point_latest(root, latest)
+        if not fresh:
+            write_index(root, latest)
+    except OSError as exc:
+        raise PublishError(f"{latest} is LATEST, but latest/ and index.json in {root} cannot follow it: {exc}") \
+            from None
 
 
 def fsync_dir(path: Path) -> None:
@@ -279,10 +282,7 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
     previous = current_version(root)
     previous_data = read_data(root, previous) if previous else {}  # verified: nothing builds on a changed file
     if previous and read_manifest(root, previous).get("content_hash") == digest:
-        try:
-            refresh_pointers(root)
-        except OSError as exc:
-            raise PublishError(f"cannot update latest/ and index.json in {root}: {exc}") from None
+        refresh_pointers(root)
         return PublishResult(version=previous, path=None, changed=False, previous=previous)
     created = now or datetime.now(UTC)
     version = make_version_id(as_of or created, digest)
@@ -323,9 +323,5 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise PublishError(f"cannot write version {version} to {root}: {exc}") from None
-    try:
-        refresh_pointers(root)
-    except OSError as exc:
-        raise PublishError(f"published {version}, but cannot update latest/ and index.json in {root}: {exc}") \
-            from None
+    refresh_pointers(root)
     return PublishResult(version=version, path=final, changed=True, previous=previous)
