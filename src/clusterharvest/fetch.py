@@ -9,7 +9,6 @@ redirects followed by hand so each hop is re-checked against the configured host
 from __future__ import annotations
 
 import email.utils
-import json
 import logging
 import mimetypes
 import socket
@@ -487,13 +486,9 @@ def reconstruction_of(snap: Snapshot) -> Snapshot | None:
     """A file source that is a bundled reconstruction (a raw-store sidecar beside it, of the same bytes, says
     ``reconstructed``), described as one: its method, when and from which capture it was made; else None.
     So the manifest never passes a reconstruction off as a file read at run time."""
-    sidecar = Path(snap.file).parent / f"{snap.sha256}.json"
-    try:
-        meta = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    folder = Path(snap.file).resolve().parent
+    sidecar = RawStore(folder.parent).described(folder / f"{snap.sha256}.json")
+    if sidecar is None or sidecar.sha256 != snap.sha256 or sidecar.method != "reconstructed" \
+            or Path(sidecar.file) != Path(snap.file).resolve():
         return None
-    if not isinstance(meta, dict) or meta.get("sha256") != snap.sha256 or meta.get("method") != "reconstructed" \
-            or meta.get("file") != Path(snap.file).name:
-        return None
-    return replace(snap, method="reconstructed", obtained_at=str(meta.get("obtained_at") or snap.obtained_at),
-                   provenance=Provenance.from_dict(meta.get("extra")))
+    return replace(snap, method="reconstructed", obtained_at=sidecar.obtained_at, provenance=sidecar.provenance)

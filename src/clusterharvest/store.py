@@ -182,19 +182,22 @@ class RawStore:
     def snapshots(self, source_id: str) -> list[Snapshot]:
         """All snapshots of a source, oldest first."""
         folder = self.root / source_id
-        found = []
-        for meta_path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-            try:
-                meta = json.loads(meta_path.read_text(encoding="utf-8"))
-                data_path = self.inside(folder, meta["file"])
-                if data_path is None:
-                    continue
-                provenance = Provenance.from_dict(meta.pop("extra", None))
-                found.append(Snapshot(**{**meta, "file": str(data_path), "provenance": provenance}))
-            except (ValueError, KeyError, TypeError, OSError):
-                continue  # not a sidecar (or a damaged one): never replay what we cannot describe
-        found = [s for s in found if Path(s.file).is_file()]
+        described = [self.described(meta) for meta in sorted(folder.glob("*.json"))] if folder.is_dir() else []
+        found = [s for s in described if s is not None and Path(s.file).is_file()]
         return sorted(found, key=lambda s: (s.obtained_at, s.sha256))
+
+    def described(self, meta_path: Path) -> Snapshot | None:
+        """The snapshot a sidecar describes, or None: not a sidecar, a damaged one, or one whose file is not a
+        plain file of its own folder (never replay what we cannot describe)."""
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            data_path = self.inside(meta_path.parent, meta["file"])
+            if data_path is None:
+                return None
+            provenance = Provenance.from_dict(meta.pop("extra", None))
+            return Snapshot(**{**meta, "file": str(data_path), "provenance": provenance})
+        except (ValueError, KeyError, TypeError, OSError):
+            return None
 
     def inside(self, folder: Path, name: object) -> Path | None:
         """A sidecar's data file, only if it is a plain file of the source's own folder in this store: a name
