@@ -36,10 +36,16 @@ def table(name: str) -> Lookup:
 
 
 @cache
+def german_names() -> gettext.NullTranslations:
+    """pycountry's German catalogue of ISO 3166-1 names."""
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"], fallback=True)
+
+
+@cache
 def standard_index(german: bool = True) -> dict[str, str]:
     """Name -> alpha-2 of the names ISO 3166-1 itself gives (pycountry: English names, official and common
     names, alpha-2/alpha-3 codes, and with ``german`` the German names of its iso3166-1 catalogue)."""
-    catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"], fallback=True)
+    catalogue = german_names()
     index: dict[str, str] = {}
     for country in pycountry.countries:
         names = {country.name, country.alpha_2, country.alpha_3}
@@ -95,8 +101,7 @@ def country_names(code: str) -> tuple[str, str]:
     if country is None:
         return code, code
     english = getattr(country, "common_name", None) or country.name
-    german = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"], fallback=True)
-    return english, german.gettext(country.name)
+    return english, german_names().gettext(country.name)
 
 
 def normalize_region(name: str) -> str | None:
