@@ -19,7 +19,17 @@ from typing import Any
 from .models import SCHEMA_VERSION
 from .schema import changes_schema, clusters_schema, programme_schema
 from .store import pretty_json
-from .tables import SQLITE_NAME, datasette_metadata, ndjson_bytes, parquet_files, sqlite_bytes
+from .tables import (
+    SQLITE_NAME,
+    address_rows,
+    contacts_rows,
+    datasette_metadata,
+    joined,
+    ndjson_bytes,
+    parquet_files,
+    sqlite_bytes,
+    target_rows,
+)
 
 SEP = "; "
 PERSONAL = ("name", "academic_title", "honorific", "email", "phone", "fax", "mobile")
@@ -139,29 +149,18 @@ def clusters_csv(records: list[dict[str, Any]]) -> bytes:
 
 def contacts_csv(records: list[dict[str, Any]]) -> bytes:
     """``contacts.csv``: one row per contact."""
-    rows = []
-    for r in records:
-        for n, c in enumerate(r["contacts"]):
-            rows.append({"cluster_id": r["id"], "position": n, "name": c.get("name"),
-                         "academic_title": c.get("academic_title"), "honorific": c.get("honorific"),
-                         "role": c.get("role"), "organisation": c.get("organisation"), "email": c.get("email"),
-                         "phone": _joined(c.get("phone")), "fax": _joined(c.get("fax")),
-                         "mobile": _joined(c.get("mobile"))})
-    return _csv(CONTACTS_CSV_COLUMNS, rows)
+    return _csv(CONTACTS_CSV_COLUMNS, [joined(row) for row in contacts_rows(records)])
 
 
 def addresses_csv(records: list[dict[str, Any]]) -> bytes:
     """``addresses.csv``: one row per address, with its cluster's id."""
-    return _csv(ADDRESSES_CSV_COLUMNS, [{"cluster_id": r["id"], "position": n, **{k: a.get(k) for k in (
-        "organisation", "street", "postcode", "city", "country")}}
-        for r in records for n, a in enumerate(r["addresses"])])
+    return _csv(ADDRESSES_CSV_COLUMNS, address_rows(records))
 
 
 def targets_csv(records: list[dict[str, Any]]) -> bytes:
     """``targets.csv``: target countries in long form, one row per cluster, phase and country."""
-    return _csv(TARGETS_CSV_COLUMNS, [{"cluster_id": r["id"], "phase": phase, "country": code}
-                                      for r in records for phase in ("concept", "implementation")
-                                      for code in r["target_countries"][phase] or []])
+    return _csv(TARGETS_CSV_COLUMNS, [{"cluster_id": t["cluster_id"], "phase": t["phase"], "country": t["target"]}
+                                      for t in target_rows(records)])
 
 
 def table_schema(fields: list[Column], key: list[str], refers: bool = False) -> dict[str, Any]:

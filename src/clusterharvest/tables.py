@@ -58,6 +58,24 @@ def contacts_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for r in records for n, c in enumerate(r["contacts"])]
 
 
+def address_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per address, with its cluster's id and position (the columns of addresses.csv and the table)."""
+    return [{"cluster_id": r["id"], "position": n, **{k: a.get(k) for k in (
+        "organisation", "street", "postcode", "city", "country")}}
+        for r in records for n, a in enumerate(r["addresses"])]
+
+
+def target_rows(records: list[dict[str, Any]], field: str = "target_countries") -> list[dict[str, Any]]:
+    """Targets in long form: one row per cluster, phase and country (``field``: or region)."""
+    return [{"cluster_id": r["id"], "phase": phase, "target": target}
+            for r in records for phase in PHASES for target in r[field][phase] or []]
+
+
+def joined(contact: dict[str, Any]) -> dict[str, Any]:
+    """A contact row with its numbers joined by '; ' (None for none): the form of the CSV and SQL tables."""
+    return {**contact, **{k: "; ".join(contact[k]) or None for k in NUMBER_KINDS}}
+
+
 def parquet_bytes(rows: list[dict[str, Any]], columns: dict[str, str]) -> bytes:
     """Rows as a Parquet file with an explicit schema (so a column that is empty in this version still has
     its type): ``columns`` maps each name to 'string', 'int' or 'strings' (a list of strings)."""
@@ -165,22 +183,18 @@ def fill(db: sqlite3.Connection, records: list[dict[str, Any]], changes: dict[st
             r["id"], r["name"], r.get("organisation"), r.get("round"), r.get("region"), r.get("city"),
             r.get("as_of"), project.get("title"), project.get("acronym"), project.get("source"),
             r["description"]["en"], r["description"]["de"], as_json(r["aliases"]), as_json(r["sources"])))
-        for n, c in enumerate(r["contacts"]):
-            db.execute("INSERT INTO contacts VALUES (?,?,?,?,?,?,?,?,?,?,?)", (
-                r["id"], n, c.get("name"), c.get("academic_title"), c.get("honorific"), c.get("role"),
-                c.get("organisation"), c.get("email"), *("; ".join(c.get(k) or []) or None for k in NUMBER_KINDS)))
-            db.executemany("INSERT INTO numbers VALUES (?,?,?,?)",
-                           [(r["id"], n, kind, number) for kind in NUMBER_KINDS for number in c.get(kind) or []])
-        db.executemany("INSERT INTO addresses VALUES (?,?,?,?,?,?,?)", [
-            (r["id"], n, a.get("organisation"), a.get("street"), a.get("postcode"), a.get("city"), a.get("country"))
-            for n, a in enumerate(r["addresses"])])
-        for phase in PHASES:
-            db.executemany("INSERT INTO targets VALUES (?,?,?)",
-                           [(r["id"], phase, code) for code in r["target_countries"][phase] or []])
-            db.executemany("INSERT INTO target_regions VALUES (?,?,?)",
-                           [(r["id"], phase, region) for region in r["target_regions"][phase] or []])
         db.executemany("INSERT INTO issues VALUES (?,?,?,?,?)",
                        [(r["id"], n, i["field"], i["message"], i.get("value")) for n, i in enumerate(r["issues"])])
+    contacts = contacts_rows(records)
+    db.executemany("INSERT INTO contacts VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                   [tuple(joined(row).values()) for row in contacts])
+    db.executemany("INSERT INTO numbers VALUES (?,?,?,?)", [(c["cluster_id"], c["position"], kind, number)
+                                                           for c in contacts for kind in NUMBER_KINDS
+                                                           for number in c[kind]])
+    db.executemany("INSERT INTO addresses VALUES (?,?,?,?,?,?,?)", [tuple(a.values()) for a in address_rows(records)])
+    db.executemany("INSERT INTO targets VALUES (?,?,?)", [tuple(t.values()) for t in target_rows(records)])
+    db.executemany("INSERT INTO target_regions VALUES (?,?,?)",
+                   [tuple(t.values()) for t in target_rows(records, "target_regions")])
     db.executemany("INSERT INTO changes VALUES (?,?,?,?,?,?,?)", change_rows(changes))
     db.execute("INSERT INTO clusters_fts(clusters_fts) VALUES ('rebuild')")
 
