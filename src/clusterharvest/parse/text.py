@@ -16,6 +16,7 @@ import lxml.etree
 import lxml.html
 
 from ..errors import ParseError
+from .canonical import canonical_text
 
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -102,10 +103,9 @@ def is_utf8(data: bytes) -> bool:
 
 
 def clean_line(text: str) -> str:
-    """Collapse whitespace (including no-break, thin and zero-width spaces) to single spaces and strip."""
-    if "\u200b" in text:
-        text = text.replace("\u200b", " ")
-    return " ".join(text.split())  # str.split() splits on all Unicode whitespace; faster than a regex
+    """A line in canonical form (``canonical_text``), whitespace (including no-break and thin spaces) collapsed
+    to single spaces and stripped."""
+    return " ".join(canonical_text(text).split())  # str.split() splits on all Unicode whitespace; faster than a regex
 
 
 def text_lines(text: str) -> list[str]:
@@ -243,12 +243,21 @@ def truncation(data: bytes | str, content_type: str | None = None) -> str | None
     return f"the page ends before its closing </html> (it ends with {tail[-60:]!r})"
 
 
+# C0 controls the HTML parser would turn into U+FFFD (NUL) or keep (the rest), in bytes of an ASCII-compatible
+# encoding, where these bytes are never part of another character. Vertical tab and form feed are whitespace.
+CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+
+
 def document_lines(data: bytes | str, content_type: str | None = None) -> list[str]:
-    """Lines of visible text of an HTML page or a plain-text document."""
+    """Lines of visible text of an HTML page or a plain-text document, each in canonical form
+    (``canonical.canonical_text``: also the text of character references, which only the parser decodes)."""
     declared_html = "html" in (content_type or "")
     if isinstance(data, bytes):
         encoding, valid_utf8 = sniff_encoding(data, content_type)
         if encoding == "utf-8" and (declared_html or looks_like_html(data)) and (valid_utf8 or is_utf8(data)):
+            if CONTROL_BYTES.search(data):
+                data = CONTROL_BYTES.sub(b"", data)
             return html_lines(data, "utf-8")  # valid UTF-8: lxml reads the bytes directly, no str copy
         data = data.decode(encoding, errors="replace")  # (other encodings: markup is looked for once decoded)
+    data = canonical_text(data)
     return html_lines(data) if declared_html or looks_like_html(data) else text_lines(data)

@@ -1,0 +1,51 @@
+"""The rebuilt public cases (tests/fixtures/cases/, README there): each gives the value a careful reader takes
+from it. The expected values are written by hand from the case material, not copied from the parser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from clusterharvest.models import Cluster
+from clusterharvest.parse.cluster_directory import parse_directory
+from clusterharvest.parse.clusters import build_clusters
+
+CASES = Path(__file__).parent / "fixtures" / "cases"
+
+
+def records(name: str) -> dict[str, Cluster]:
+    """The records of one case's directory page, by id."""
+    data = (CASES / name).read_bytes()
+    return {r.id: r for r in build_clusters(parse_directory(data, name, "text/html; charset=utf-8"), name)}
+
+
+def test_control_directory_gives_three_clean_records():
+    got = records("00-control-directory.html")
+    assert sorted(got) == ["alpha-photonics-cluster", "beta-water-network", "gamma-bioeconomy-cluster"], sorted(got)
+    targets = {r.id: (r.target_countries.concept, r.target_countries.implementation) for r in got.values()}
+    assert targets == {"alpha-photonics-cluster": (["FI", "JP"], ["JP"]),
+                       "beta-water-network": (["CA", "SG"], ["SG"]),
+                       "gamma-bioeconomy-cluster": (["FR", "NL"], ["FR"])}, targets
+    for r in got.values():
+        assert r.issues == [], r.issues
+        assert all(c.email and c.phone and c.phone[0].startswith("+") for c in r.contacts), r.contacts
+
+
+def test_nul_bytes_are_removed_not_replaced():
+    got = records("01-nul-byte-directory.html")["beta-water-network"]
+    assert got.name == "Beta Water Network", got.name
+    assert got.contacts[0].email == "m.beispiel@example.org", got.contacts
+    assert "\ufffd" not in got.model_dump_json(), got
+    assert got.issues == [], got.issues
+
+
+def test_soft_hyphens_and_joiners_inside_words_lose_nothing():
+    got = records("11-soft-hyphen-zero-width.html")
+    assert list(got) == ["forschungscampus-mobility-innovation-cluster"], list(got)
+    r = got["forschungscampus-mobility-innovation-cluster"]
+    assert r.name == "Forschungscampus Mobility Innovation Cluster", r.name
+    assert (r.target_countries.concept, r.target_countries.implementation) == (["JP", "SG"], ["SG"]), r
+    [person] = r.contacts
+    assert (person.academic_title, person.name) == ("Dr.", "Eva Musterfrau"), person
+    assert person.email == "e.musterfrau@example.org", person
+    assert r.city == "Braunschweig" and r.addresses[0].street == "Innovationsstraße 4", r.addresses
+    assert r.issues == [], r.issues
