@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .parse.announcement import Announcement, parse_announcement
-from .parse.cluster_directory import DirectoryEntry, parse_directory
-from .parse.dates import Dated, as_of, permalink
+from .parse.cluster_directory import DirectoryEntry, parse_directory_page
+from .parse.dates import Dated, permalink
 from .parse.facts import Fact
 from .parse.flyer import parse_flyer
 from .parse.programme_page import parse_programme_page
@@ -86,7 +86,8 @@ def kind_names() -> tuple[str, ...]:
 
 
 def read_directory(data: bytes, content_type: str | None, url: str, _round: int | None) -> Found:
-    return Found(entries=parse_directory(data, url, content_type), dated=as_of(data))
+    entries, dated = parse_directory_page(data, url, content_type)
+    return Found(entries=entries, dated=dated)
 
 
 def read_flyer(data: bytes, _content_type: str | None, _url: str, _round: int | None) -> Found:

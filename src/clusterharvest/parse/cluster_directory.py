@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import ParseError
+from .dates import Dated, as_of
 from .lines import Line, classified
 from .text import document_lines, truncation
 
@@ -88,7 +89,13 @@ def entry_start(lines: list[Line], anchor: int, floor: int) -> tuple[int, list[s
 
 
 def parse_directory(data: bytes | str, url: str = "", content_type: str | None = None) -> list[DirectoryEntry]:
-    """Parse a cluster directory page into its entries.
+    """A cluster directory page's entries (``parse_directory_page`` without the page's date)."""
+    return parse_directory_page(data, url, content_type)[0]
+
+
+def parse_directory_page(data: bytes | str, url: str = "", content_type: str | None = None
+                         ) -> tuple[list[DirectoryEntry], Dated | None]:
+    """Parse a cluster directory page into its entries, and the date it states for itself ("(As of ...)").
 
     Args:
         data: the page as bytes (decoded by header, BOM, ``<meta charset>``) or text; HTML or plain text.
@@ -96,7 +103,7 @@ def parse_directory(data: bytes | str, url: str = "", content_type: str | None =
         content_type: the HTTP Content-Type, if known.
 
     Returns:
-        The entries in page order.
+        The entries in page order, and the page's own date (``dates.as_of``) or None.
 
     Raises:
         ParseError: if the page has no entry at all.
@@ -104,7 +111,8 @@ def parse_directory(data: bytes | str, url: str = "", content_type: str | None =
     cut = truncation(data, content_type)
     if cut:
         raise ParseError(f"the directory looks cut off: {cut}; its last entries would be lost")
-    lines = [part for line in document_lines(data, content_type) for part in classified(line)]
+    text = document_lines(data, content_type)
+    lines = [part for line in text for part in classified(line)]
     anchors = [i for i, line in enumerate(lines) if line.is_label("concept")]
     if not anchors:
         raise ParseError("no directory entries: no 'Target countries concept phase' label found in "
@@ -132,4 +140,4 @@ def parse_directory(data: bytes | str, url: str = "", content_type: str | None =
             implementation=implementation, target_lines=[line.text for line in lines[anchor:rest]],
             header_extra=extra, body_lines=lines[rest:end], lines=[line.text for line in lines[start:end]],
         ))
-    return entries
+    return entries, as_of(text)

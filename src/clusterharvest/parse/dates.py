@@ -11,7 +11,7 @@ from .facts import MONTHS as ENGLISH_MONTHS
 GERMAN_MONTHS = {m: n for n, m in enumerate(("januar", "februar", "märz", "april", "mai", "juni", "juli", "august",
                                              "september", "oktober", "november", "dezember"), 1)}
 MONTHS = {**ENGLISH_MONTHS, **GERMAN_MONTHS}
-AS_OF = re.compile(rb"\((?:As of|Stand:?)\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*\)", re.I)
+AS_OF = re.compile(r"\((?:As of|Stand:?)\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*\)", re.I)
 EDITION = re.compile(rf"^({'|'.join(MONTHS)})\s+((?:19|20)\d\d)$", re.I)
 PERMALINK = re.compile(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/")
 
@@ -24,15 +24,15 @@ class Dated:
     quote: str
 
 
-def as_of(data: bytes) -> Dated | None:
-    """A page's own "(As of DD.MM.YYYY)" / "(Stand: DD.MM.YYYY)" (the pattern is ASCII: matched in the bytes)."""
-    found = AS_OF.search(data)
+def as_of(lines: list[str]) -> Dated | None:
+    """A page's own "(As of DD.MM.YYYY)" / "(Stand: DD.MM.YYYY)", in its visible (canonical) lines."""
+    found = next((m for m in map(AS_OF.search, lines) if m), None)
     if not found:
         return None
     day, month, year = (int(g) for g in found.groups())
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
-    return Dated(f"{year:04d}-{month:02d}-{day:02d}", found.group(0).decode("ascii"))
+    return Dated(f"{year:04d}-{month:02d}-{day:02d}", found.group(0))
 
 
 def edition(lines: list[str]) -> Dated | None:
