@@ -71,3 +71,27 @@ def test_every_line_of_every_entry_lands_in_a_field_or_an_issue(reference):
     """The audit: build_clusters files any line that reached no field as an 'entry' issue; there are none."""
     leftovers = [(r["id"], i["value"]) for r in reference for i in r["issues"] if i["field"] == "entry"]
     assert leftovers == []
+
+
+def pasted_windows_1252(first: str, last: str) -> bytes:
+    """The capture's page in UTF-8 with the lines from ``first`` to ``last`` in windows-1252, as if pasted
+    from a word processor."""
+    a, b = LINES.index(first), LINES.index(last) + 1
+    html = page("").encode().split(b"</main>")
+    body = lambda lines: "".join(f"<p>{escape(x, quote=False)}</p>" for x in lines)  # noqa: E731
+    return (html[0] + body(LINES[:a]).encode() + body(LINES[a:b]).encode("cp1252") + body(LINES[b:]).encode()
+            + b"</main>" + html[1])
+
+
+def test_an_entry_pasted_in_windows_1252_into_a_utf8_page_loses_and_garbles_nothing(reference):
+    # MERGE's contact block, with the person "Katharina Götz", is the pasted part.
+    got = dump(pasted_windows_1252("Katharina Götz", "Fax: +49 (0) 371 / 531 830498"), "text/html; charset=utf-8")
+    merge = "merge-technology-fusion-for-multifunctional-lightweight-structures"
+    for a, b in zip(got, reference, strict=True):
+        if a["id"] != merge:
+            assert a == b, (a["id"], {k: (a[k], b[k]) for k in a if a[k] != b[k]})
+            continue
+        assert {k: v for k, v in a.items() if k != "issues"} == {k: v for k, v in b.items() if k != "issues"}
+        new = [i for i in a["issues"] if i not in b["issues"]]
+        assert new == [{"field": "contacts[0].name", "value": "Katharina Götz",
+                        "message": "bytes in this line are not UTF-8, the page's encoding; read as windows-1252"}], new

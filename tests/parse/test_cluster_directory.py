@@ -9,6 +9,8 @@ from clusterharvest.parse.cluster_directory import is_name_line, parse_directory
 from clusterharvest.parse.clusters import build_clusters
 from clusterharvest.parse.lines import classify
 
+from ..test_cases import CASES
+
 CHROME = ("Skip to content", "Imprint", "Privacy policy", "cookies", "Deutschland Standorte", "Cluster network",
           "InterSpiN", "Leave a Reply")
 
@@ -97,3 +99,27 @@ def test_page_without_entries_is_an_error():
 ])
 def test_name_line_table(line, want):
     assert is_name_line(classify(line)) is want, line
+
+
+@pytest.mark.parametrize(("where", "garbled", "named"), [
+    ("<h3>Alpha Photonics Cluster</h3>", "<h3>Alpha PhotÃ¶nics Cluster</h3>", "Alpha PhotÃ¶nics Cluster"),  # name
+    ("07743 Jena", "07743 JÃ©na", "JÃ©na"),  # city
+    ("<h3>Alpha Photonics Cluster</h3>", "<h3>Alpha Photonics Cluster â€“ Jena</h3>", "Cluster â€“ Jena"),
+    ("<h3>Alpha Photonics Cluster</h3>", "<h3>Alpha Ph\ufffdtonics Cluster</h3>", "Alpha Ph\ufffdtonics"),
+    ("e.musterfrau@example.org", "e.muster\ufffdfrau@example.org", "e.muster\ufffdfrau@example.org"),  # any value
+    ("Musterstraße 1", "Musterstra&#xFFFD;e 1", "Musterstra\ufffde 1"),
+])
+def test_a_name_or_city_that_looks_like_mojibake_is_a_parse_error_naming_it(where, garbled, named):
+    page = (CASES / "00-control-directory.html").read_text(encoding="utf-8").replace(where, garbled)
+    assert garbled in page
+    with pytest.raises(ParseError, match="mojibake|replacement character") as caught:
+        build_clusters(parse_directory(page.encode(), "http://x/"), "the-source", quarantine=[])
+    assert caught.value.source_id == "the-source" and named in str(caught.value), str(caught.value)
+
+
+def test_a_description_that_lost_a_character_is_published_without_it_and_says_so():
+    page = (CASES / "00-control-directory.html").read_text(encoding="utf-8").replace("for water", "for wa\ufffdter")
+    [beta] = [r for r in build_clusters(parse_directory(page.encode(), "x"), "s") if r.id == "beta-water-network"]
+    assert "\ufffd" not in beta.model_dump_json(exclude={"issues"}) and "for water" in beta.description.en, beta
+    assert [(i.field, i.value) for i in beta.issues] == [("description", next(
+        line for line in page.replace("<p>", "").splitlines() if "wa\ufffdter" in line).removesuffix("</p>"))], beta

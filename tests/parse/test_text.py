@@ -6,7 +6,15 @@ import codecs
 
 import pytest
 
-from clusterharvest.parse.text import document_lines, html_lines, sniff_encoding
+from clusterharvest.parse.text import (
+    LOST,
+    READ_AS_1252,
+    Note,
+    document_lines,
+    html_lines,
+    read_document,
+    sniff_encoding,
+)
 
 UMLAUTS = "Elektromobilität Süd-West, Lüdenscheid, Weißandt-Gölzau"
 
@@ -61,3 +69,43 @@ def test_markup_nested_far_past_libxml2s_tree_limits_loses_no_text(depth):
     # libxml2 to hit a resource limit anyway, html_lines raises ParseError rather than return less.
     page = "<div>" * depth + "deep text" + "</div>" * depth + "<p>after</p>"
     assert html_lines(page) == ["deep text", "after"]
+
+
+# One entry pasted from a word processor into an otherwise UTF-8 page: its bytes are windows-1252.
+PASTED = "Dr. Jürgen Mäßig, Köln – “Straße” é"
+
+
+@pytest.mark.parametrize("ctype", ["text/html; charset=utf-8", "text/html", None])
+def test_stray_windows_1252_bytes_in_a_utf8_page_are_read_piece_by_piece(ctype):
+    page = (f"<html><head><meta charset='utf-8'></head><body><p>{UMLAUTS}</p><p>".encode()
+            + PASTED.encode("cp1252") + f"</p><p>{UMLAUTS} ²021</p></body></html>".encode())
+    doc = read_document(page, ctype)
+    assert doc.lines == [UMLAUTS, PASTED, f"{UMLAUTS} ²021"], doc.lines
+    assert doc.notes == [Note(1, PASTED, READ_AS_1252)], doc.notes
+
+
+def test_a_windows_1252_page_declared_so_with_a_pasted_utf8_entry():
+    page = (b"<html><head><meta charset='windows-1252'></head><body><p>" + PASTED.encode("cp1252") + b"</p><p>"
+            + f"{UMLAUTS}</p><p>{UMLAUTS}</p></body></html>".encode())
+    doc = read_document(page, "text/html")
+    assert doc.lines == [PASTED, UMLAUTS, UMLAUTS], doc.lines
+    assert doc.notes == [Note(0, PASTED, READ_AS_1252)], doc.notes
+
+
+def test_a_page_that_is_windows_1252_throughout_is_read_as_windows_1252_without_notes():
+    page = f"<html><body><p>{PASTED}</p><p>{UMLAUTS}</p></body></html>".encode("cp1252")
+    doc = read_document(page, "text/html")
+    assert doc.lines == [PASTED, UMLAUTS] and doc.notes == [], doc
+
+
+def test_bytes_windows_1252_leaves_undefined_are_control_characters_and_removed():
+    # WHATWG's windows-1252 maps 0x81, 0x8D, 0x8F, 0x90, 0x9D to C1 controls; the canonical step removes them.
+    page = "<p>Köln</p><p>".encode() + b"a\x81b\x8dc\x8fd\x90e\x9d M\xfcller</p>"
+    assert read_document(page, "text/html").lines == ["Köln", "abcde Müller"]
+
+
+@pytest.mark.parametrize("written", ["\ufffd", "&#xFFFD;", "&#0;", "&#xD800;"])
+def test_a_replacement_character_is_removed_and_noted_never_kept(written):
+    doc = read_document(f"<p>Beta Water{written} Network</p><p>ok</p>".encode(), "text/html")
+    assert doc.lines == ["Beta Water Network", "ok"], doc.lines
+    assert doc.notes == [Note(0, "Beta Water\ufffd Network", LOST)], doc.notes

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ..errors import ParseError
 from .dates import Dated, as_of
 from .lines import Line, classified
-from .text import document_lines, truncation
+from .text import Note, read_document, truncation
 
 MAX_NAME_LINES = 2
 MAX_NAME_LENGTH = 120
@@ -43,6 +43,7 @@ class DirectoryEntry:
     header_extra: list[str] = field(default_factory=list)  # labelled lines among the name lines
     body_lines: list[Line] = field(default_factory=list)  # description and contact block, classified
     lines: list[str] = field(default_factory=list)  # every line of the entry, for the audit
+    notes: list[tuple[str, Note]] = field(default_factory=list)  # (line, what reading it needed: text.Document)
 
     @property
     def body(self) -> list[str]:
@@ -111,8 +112,12 @@ def parse_directory_page(data: bytes | str, url: str = "", content_type: str | N
     cut = truncation(data, content_type)
     if cut:
         raise ParseError(f"the directory looks cut off: {cut}; its last entries would be lost")
-    text = document_lines(data, content_type)
-    lines = [part for line in text for part in classified(line)]
+    doc = read_document(data, content_type)
+    numbered = [(n, part) for n, line in enumerate(doc.lines) for part in classified(line)]
+    lines = [part for _, part in numbered]
+    notes: dict[int, list[Note]] = {}
+    for note in doc.notes:
+        notes.setdefault(note.line, []).append(note)
     anchors = [i for i, line in enumerate(lines) if line.is_label("concept")]
     if not anchors:
         raise ParseError("no directory entries: no 'Target countries concept phase' label found in "
@@ -139,5 +144,6 @@ def parse_directory_page(data: bytes | str, url: str = "", content_type: str | N
             position=n + 1, heading=heading, organisation=organisation, concept=concept.value,
             implementation=implementation, target_lines=[line.text for line in lines[anchor:rest]],
             header_extra=extra, body_lines=lines[rest:end], lines=[line.text for line in lines[start:end]],
+            notes=[(lines[i].text, note) for i in range(start, end) for note in notes.get(numbered[i][0], ())],
         ))
-    return entries, as_of(text)
+    return entries, as_of(doc.lines)

@@ -6,6 +6,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
+from ftfy.badness import is_bad
+
 from ..errors import ParseError
 from ..models import Cluster, Issue, Phases, Project, issue
 from ..normalize.countries import parse_targets
@@ -15,6 +17,7 @@ from .contact_block import parse_contact_block, split_body
 from .descriptions import Paragraph, describe, find_boilerplate, kept_sentences, paragraphs_of
 from .lines import Line
 from .projects import mentions_in, resolve
+from .text import LOST
 
 
 def entry_name(entry: DirectoryEntry) -> tuple[str | None, list[Issue]]:
@@ -35,6 +38,13 @@ def entry_name(entry: DirectoryEntry) -> tuple[str | None, list[Issue]]:
 
 
 Placed = list[tuple[str, str]]  # (line of the entry, field it went to): the audit trail
+
+
+def reading_issues(entry: DirectoryEntry, placed: Placed) -> list[Issue]:
+    """An issue for each line of the entry whose reading needed more than decoding (``text.Document``'s
+    notes), filed under the field the line went to, with the line as read."""
+    where = dict(reversed(placed))  # a line's first placement
+    return [issue(where.get(line, "entry"), note.reason, note.raw) for line, note in entry.notes]
 
 
 def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] | None = None,
@@ -81,6 +91,7 @@ def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] |
     block = parse_contact_block(contact_lines)
     issues += block.issues
     placed += block.placed
+    issues += reading_issues(entry, placed)
     record = Cluster(
         id=slugify(name), name=name, organisation=entry.organisation, target_countries=countries,
         target_regions=regions, description=described, contacts=block.contacts, addresses=block.addresses,
@@ -114,6 +125,30 @@ class Quarantined:
     first_line: str
     reason: str
     lines: list[str]
+
+
+def garbled(text: str | None) -> str | None:
+    """Why a text looks garbled (mojibake by ftfy's measure: 'Ã¼', 'â€“'), or None."""
+    return "mojibake: text decoded in the wrong encoding" if text and is_bad(text) else None
+
+
+def check_garbled(record: Cluster, entry: DirectoryEntry, placed: Placed, source_id: str) -> None:
+    """Refuse a record whose id, name or city looks garbled, or one of whose values other than the description
+    lost a character (a U+FFFD in the source): never published, whatever the gates allow. (A description that
+    lost one is published without it, with an issue: see ``reading_issues``.)
+
+    Raises:
+        ParseError: naming the source, the entry and the text.
+    """
+    for what, text in (("name", record.name), ("city", record.city), ("id", record.id)):
+        reason = garbled(text)
+        if reason:
+            raise ParseError(f"entry {entry.position}: its {what} {text!r} looks garbled ({reason})", source_id)
+    where = dict(reversed(placed))
+    for line, note in entry.notes:
+        if note.reason == LOST and where.get(line) != "description":
+            raise ParseError(f"entry {entry.position}: its {where.get(line, 'text')} {note.raw!r} looks garbled "
+                             f"({LOST})", source_id)
 
 
 def invalid_reason(record: Cluster) -> str | None:
@@ -156,6 +191,7 @@ def build_clusters(entries: list[DirectoryEntry], source_id: str,
             quarantine.append(Quarantined(source_id, entry.position, (entry.lines or [""])[0], reason or "invalid",
                                           entry.lines))
             continue
+        check_garbled(record, entry, placed, source_id)
         unplaced = [issue("entry", "line not taken into any field", line) for line in unplaced_lines(entry, placed)]
         clusters.append(record.model_copy(update={"issues": [*record.issues, *unplaced]}) if unplaced else record)
         kept.append(entry)

@@ -9,14 +9,19 @@ is dropped by its semantic element or ARIA role, the way readers and extractors 
 from __future__ import annotations
 
 import codecs
+import logging
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import lxml.etree
 import lxml.html
+from ftfy.badness import badness
 
 from ..errors import ParseError
 from .canonical import canonical_text
+
+log = logging.getLogger("clusterharvest.parse")
 
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -74,23 +79,42 @@ def declared_encoding(data: bytes, content_type: str | None) -> str | None:
     return None
 
 
+# The decoding that a page declared (or sniffed as) UTF-8 gets when a few of its bytes are not UTF-8: a fragment
+# pasted from a word processor. Valid UTF-8 stays UTF-8; each invalid byte is read as windows-1252.
+UTF8_WITH_1252 = "utf-8+windows-1252"
+VALID_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+INVALID_UTF8 = re.compile(rb"[\x80-\xff]")
+
+
 def sniff_encoding(data: bytes, content_type: str | None = None) -> tuple[str, bool]:
     """(encoding, whether the bytes were found to be valid UTF-8 on the way).
 
-    A declaration is checked against the bytes, since pages lie about their charset: bytes declared UTF-8 that
-    are not valid UTF-8 are read as windows-1252 (what such bytes almost always are), and bytes declared as
-    windows-1252 or Latin-1 that are valid UTF-8 with non-ASCII characters are read as UTF-8 (windows-1252 would
-    turn 'ä' into 'Ã¤'). Either way no replacement character ends up in a name or an id.
+    A declaration is checked against the bytes, since pages lie about their charset. Bytes declared UTF-8 (or
+    declared as nothing) that are valid UTF-8 are UTF-8; bytes declared windows-1252 or Latin-1 that are valid
+    UTF-8 with non-ASCII characters are UTF-8 too (windows-1252 would turn 'ä' into 'Ã¤'). Bytes that are not
+    valid UTF-8 are ``UTF8_WITH_1252`` when they hold valid multi-byte UTF-8 sequences too (a UTF-8 page with a
+    fragment pasted in windows-1252, or the reverse) and read better that way
+    (``utf8_with_1252_reads_better``), else windows-1252 throughout.
     """
     declared = declared_encoding(data, content_type)
     if declared in ("utf-8-sig", "utf-16"):
         return declared, False
-    if declared == "utf-8" or declared is None:
-        valid = is_utf8(data)
-        return ("utf-8", True) if valid else ("cp1252", False)
-    if declared == "cp1252" and not data.isascii() and is_utf8(data):
+    if declared not in ("utf-8", "cp1252", None) or data.isascii():
+        return declared or "utf-8", data.isascii()
+    if is_utf8(data):
         return "utf-8", True
-    return declared, False
+    return (UTF8_WITH_1252 if VALID_MULTIBYTE.search(data) and utf8_with_1252_reads_better(data) else "cp1252"), False
+
+
+def utf8_with_1252_reads_better(data: bytes) -> bool:
+    """Whether bytes holding both valid multi-byte UTF-8 and bytes that are not UTF-8 read better as UTF-8 with
+    windows-1252 pieces than as windows-1252 throughout: less mojibake by ftfy's measure, and on a tie more
+    valid UTF-8 sequences than stray bytes."""
+    pieces, whole = decode(data, UTF8_WITH_1252).replace(REPAIRED, ""), windows_1252(data)
+    if (a := badness(pieces)) != (b := badness(whole)):
+        return a < b
+    valid = sum(1 for _ in VALID_MULTIBYTE.finditer(data))
+    return valid > len(INVALID_UTF8.findall(VALID_MULTIBYTE.sub(b"", data)))
 
 
 def is_utf8(data: bytes) -> bool:
@@ -100,6 +124,35 @@ def is_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+# Marks the characters read by the windows-1252 fallback while the page is parsed: a Unicode noncharacter,
+# which never stands in interchanged text (any in the page itself are removed first).
+REPAIRED = "\ufdd0"
+
+
+def windows_1252(data: bytes) -> str:
+    """Bytes as browsers read windows-1252 (WHATWG Encoding): its five unassigned bytes are the C1 controls
+    of the same number (which the canonical text step then removes)."""
+    return "".join(chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252") for b in data)
+
+
+def read_as_windows_1252(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the bytes that are not UTF-8, read as windows-1252 and marked with ``REPAIRED``."""
+    assert isinstance(error, UnicodeDecodeError)
+    return f"{REPAIRED}{windows_1252(error.object[error.start:error.end])}{REPAIRED}", error.end
+
+
+codecs.register_error("clusterharvest-windows-1252", read_as_windows_1252)
+
+
+def decode(data: bytes, encoding: str) -> str:
+    """Bytes as text in a ``sniff_encoding`` result; ``UTF8_WITH_1252`` marks what it read as windows-1252."""
+    if encoding == UTF8_WITH_1252:
+        return data.replace(REPAIRED.encode(), b"").decode("utf-8", errors="clusterharvest-windows-1252")
+    if encoding == "cp1252":
+        return windows_1252(data) if not data.isascii() else data.decode("ascii")
+    return data.decode(encoding, errors="replace")
 
 
 def clean_line(text: str) -> str:
@@ -248,16 +301,71 @@ def truncation(data: bytes | str, content_type: str | None = None) -> str | None
 CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 
 
-def document_lines(data: bytes | str, content_type: str | None = None) -> list[str]:
-    """Lines of visible text of an HTML page or a plain-text document, each in canonical form
-    (``canonical.canonical_text``: also the text of character references, which only the parser decodes)."""
+READ_AS_1252 = "bytes in this line are not UTF-8, the page's encoding; read as windows-1252"
+LOST = "the source has a replacement character (U+FFFD) in this line, where a character was lost before it " \
+       "reached us; removed"
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something said about one line of a document while reading it (``READ_AS_1252``, ``LOST``)."""
+
+    line: int  # position in ``Document.lines``
+    raw: str  # the line as read (a U+FFFD kept)
+    reason: str
+
+
+@dataclass
+class Document:
+    """A document's visible lines, in canonical form, and notes on lines that needed more than decoding: bytes
+    that were not UTF-8 in a UTF-8 page (read as windows-1252, so nothing is garbled), or a U+FFFD in the text
+    (removed, so none is published). The caller says where, in the records' issues."""
+
+    lines: list[str]
+    notes: list[Note] = field(default_factory=list)
+
+
+def read_document(data: bytes | str, content_type: str | None = None) -> Document:
+    """The visible lines of an HTML page or a plain-text document.
+
+    Bytes are decoded as ``sniff_encoding`` says (BOM, HTTP charset, ``<meta charset>``, checked against the
+    bytes), a UTF-8 page with stray windows-1252 bytes piece by piece; every line is in canonical form
+    (``canonical.canonical_text``: also the text of character references, which only the HTML parser decodes).
+
+    Raises:
+        ParseError: if HTML markup cannot be parsed at all, or exceeds the parser's limits.
+    """
     declared_html = "html" in (content_type or "")
     if isinstance(data, bytes):
         encoding, valid_utf8 = sniff_encoding(data, content_type)
-        if encoding == "utf-8" and (declared_html or looks_like_html(data)) and (valid_utf8 or is_utf8(data)):
+        if encoding == "utf-8" and (declared_html or looks_like_html(data)) and valid_utf8:
             if CONTROL_BYTES.search(data):
                 data = CONTROL_BYTES.sub(b"", data)
-            return html_lines(data, "utf-8")  # valid UTF-8: lxml reads the bytes directly, no str copy
-        data = data.decode(encoding, errors="replace")  # (other encodings: markup is looked for once decoded)
+            return noted(html_lines(data, "utf-8"))  # valid UTF-8: lxml reads the bytes directly, no str copy
+        data = decode(data, encoding)  # (other encodings: markup is looked for once decoded)
     data = canonical_text(data)
-    return html_lines(data) if declared_html or looks_like_html(data) else text_lines(data)
+    return noted(html_lines(data) if declared_html or looks_like_html(data) else text_lines(data))
+
+
+def noted(lines: list[str]) -> Document:
+    """Lines with the marks of the windows-1252 fallback and any U+FFFD removed, each such line noted."""
+    if not any(REPAIRED in line or "\ufffd" in line for line in lines):
+        return Document(lines)
+    doc = Document([])
+    for n, line in enumerate(lines):
+        if REPAIRED in line:
+            doc.notes.append(Note(n, line.replace(REPAIRED, ""), READ_AS_1252))
+            line = line.replace(REPAIRED, "")
+        if "\ufffd" in line:
+            doc.notes.append(Note(n, line, LOST))
+            line = " ".join(line.replace("\ufffd", "").split())
+        doc.lines.append(line)
+    return doc
+
+
+def document_lines(data: bytes | str, content_type: str | None = None) -> list[str]:
+    """``read_document``'s lines; its notes are logged as warnings."""
+    doc = read_document(data, content_type)
+    for note in doc.notes[:5]:
+        log.warning("%s: %r", note.reason, note.raw[:80])
+    return doc.lines
