@@ -67,6 +67,8 @@ BAD = [
     ('[fetch]\nread_timeout = -1\n' + DIRECTORY, "read_timeout must be at least"),
     ('[fetch]\nconnect_timeout = "fast"\n' + DIRECTORY, "connect_timeout must be a number"),
     ('fetch = 5\n' + DIRECTORY, "\\[fetch\\] must be a table"),
+    ('[fetch]\nuser_agent = "my crawler/1.0"\n' + DIRECTORY, "user_agent must start with a product token"),
+    ('[fetch]\nuser_agent = "/1.0 (no name)"\n' + DIRECTORY, "user_agent must start with a product token"),
     ('[source]\nid = "d"\nurl = "d.html"\nkind = "cluster-directory"\nlang = "en"\n', "not \\[source\\]"),
     (DIRECTORY.replace('"d"', '"a\\u0000b"', 1), "must be a slug"),
     (DIRECTORY.replace('"d"', "5", 1), "id must be a string"),

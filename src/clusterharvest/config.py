@@ -23,6 +23,13 @@ DEFAULT_USER_AGENT = (
     "clusterharvest/0.1 (harvester of the public record of the BMBF funding measure "
     "'Internationalisation of Leading-Edge Clusters'; obeys robots.txt, 1 request/s per host)"
 )
+# RFC 9309 2.2.1: a crawler's product token, matched against robots.txt user-agent lines.
+PRODUCT_TOKEN = re.compile(r"[A-Za-z_-]+")
+
+
+def product_token(user_agent: str) -> str:
+    """The RFC 9309 product token of a User-Agent string: its part before the first '/' ('clusterharvest')."""
+    return user_agent.split("/", 1)[0].strip()
 
 
 @dataclass(frozen=True)
@@ -227,6 +234,9 @@ def load_registry(path: str | Path) -> Registry:
     if unknown:
         raise ConfigError(f"{path}: unknown tables or keys {unknown} (known: [fetch], [archive], [[source]])")
     fetch = FetchSettings(**read_table(f"{path}: [fetch]", data.get("fetch", {}), FetchSettings, FETCH_MINIMUM))
+    if not PRODUCT_TOKEN.fullmatch(product_token(fetch.user_agent)):
+        raise ConfigError(f"{path}: [fetch]: user_agent must start with a product token (letters, '_', '-'; RFC 9309) "
+                          f"before its first '/', not {fetch.user_agent!r}")
     tables = data.get("source", [])
     if not isinstance(tables, list):
         raise ConfigError(f"{path}: sources are [[source]] tables (an array of tables), not [source]")
