@@ -11,10 +11,10 @@ from __future__ import annotations
 import email.utils
 import logging
 import mimetypes
+import re
 import socket
 import threading
 import time
-import urllib.robotparser
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -24,15 +24,20 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3.util
+from protego import Protego
 
-from .config import FetchSettings, Source
+from .config import FetchSettings, Source, product_token
 from .errors import FetchError
 from .parse.text import looks_like_html
 from .store import Provenance, RawStore, Snapshot, sha256_hex, utc_now
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
-ROBOTS_MAX_BYTES = 512_000
+ROBOTS_MAX_BYTES = 512_000  # RFC 9309 2.5: a parsing limit of at least 500 KiB
+ROBOTS_DISALLOW_ALL = "User-agent: *\nDisallow: /"
+# The product token a user-agent line names: '*' (alone or before a space), else its leading letters, '_' and
+# '-', as Google's reference parser reads it ('User-agent: ExampleBot/1.0' names examplebot).
+ROBOTS_AGENT = re.compile(r"\*(?!\S)|[A-Za-z_-]+")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -233,14 +238,13 @@ class Retrying:
 
 class HostPolicy:
     """Where the fetcher may go: http(s) only, only the configured origins, no URL that parsers read
-    differently, and what each host's robots.txt allows (RFC 9309: a 4xx robots.txt allows all, a 5xx or no
-    answer disallows all; a host that refuses connections is unreachable)."""
+    differently, and what each host's robots.txt allows our product token (RFC 9309, see ``load_robots``)."""
 
     def __init__(self, origins: frozenset[tuple[str, int]], retrying: Retrying, obey_robots: bool = True) -> None:
         self.origins = origins
         self.retrying = retrying
         self.obey_robots = obey_robots
-        self._robots: dict[tuple[str, str, int], urllib.robotparser.RobotFileParser] = {}
+        self._robots: dict[tuple[str, str, int], Protego] = {}
         self._robots_lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -279,37 +283,71 @@ class HostPolicy:
                              source_id)
 
     def robots_allows(self, url: str, source_id: str) -> bool:
-        """Whether the host's robots.txt lets our user agent fetch ``url``."""
+        """Whether the host's robots.txt lets our product token fetch ``url`` (read once per process)."""
         parts = urlsplit(url)
         key = (parts.scheme, *origin(url))
         with self._robots_lock:
-            parser = self._robots.get(key)
-            if parser is None:
-                parser = self.load_robots(f"{parts.scheme}://{parts.netloc}/robots.txt", source_id)
-                self._robots[key] = parser
-        return parser.can_fetch(self.retrying.settings.user_agent, url)
+            rules = self._robots.get(key)
+            if rules is None:
+                rules = self.load_robots(f"{parts.scheme}://{parts.netloc}/robots.txt", source_id)
+                self._robots[key] = rules
+        return rules.can_fetch(url, "*")  # the rules' one group holds what applies to us
 
-    def load_robots(self, robots_url: str, source_id: str) -> urllib.robotparser.RobotFileParser:
-        """Fetch and parse robots.txt: 4xx allows all, 5xx or no answer disallows all."""
-        parser = urllib.robotparser.RobotFileParser(robots_url)
-        disallow_all = ["User-agent: *", "Disallow: /"]
+    def load_robots(self, robots_url: str, source_id: str) -> Protego:
+        """Fetch robots.txt and keep the rules for our product token (RFC 9309 2.3): a 200 is read by
+        ``robots_rules``; a 4xx allows all; a 5xx, a timeout or any other failure disallows all. A host that
+        refuses connections raises an unreachable FetchError, since the page cannot be fetched either."""
         try:
             resp = self.retrying.get(robots_url, source_id, {}, max_bytes=ROBOTS_MAX_BYTES)
         except FetchError as exc:
-            if exc.unreachable:  # no connection to the host at all: say so (the page cannot be fetched either)
+            if exc.unreachable:
                 raise FetchError(f"cannot connect to {origin(robots_url)[0]} (robots.txt: {exc.message})",
                                  source_id, transient=True, unreachable=True) from None
-            self.retrying.log.warning("%s: robots.txt unreachable (%s): treating the host as disallowed",
+            self.retrying.log.warning("%s: robots.txt not read (%s): treating the host as disallowed",
                                       source_id, exc.message)
-            parser.parse(disallow_all)
-            return parser
+            return Protego.parse(ROBOTS_DISALLOW_ALL)
         if resp.status == 200:
-            parser.parse(resp.body.decode("utf-8", errors="replace").splitlines())
-        elif 400 <= resp.status < 500 or resp.status in REDIRECT_STATUS:
-            parser.parse([])  # no rules: everything allowed
-        else:
-            parser.parse(disallow_all)
-        return parser
+            return robots_rules(resp.body, product_token(self.retrying.settings.user_agent))
+        if 400 <= resp.status < 500 or resp.status in REDIRECT_STATUS:
+            return Protego.parse("")  # no rules: everything allowed
+        return Protego.parse(ROBOTS_DISALLOW_ALL)
+
+
+def robots_groups(text: str) -> list[tuple[list[str], list[str]]]:
+    """The groups of a robots.txt (RFC 9309 2.1-2.2): per group, the lower-cased product tokens of its
+    user-agent lines and its rules ('allow: /path', 'disallow: /path'). Consecutive user-agent lines start
+    one group and a rule ends its list of agents; any other record (Sitemap, Crawl-delay, unknown) neither
+    starts nor ends a group (2.2.4), and rules before the first user-agent line belong to none (2.2.2)."""
+    groups: list[tuple[list[str], list[str]]] = []
+    naming = False  # inside a run of user-agent lines
+    for line in re.split(r"\r\n|\r|\n", text):
+        key, colon, value = line.split("#", 1)[0].partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if not colon:
+            continue
+        if key == "user-agent":
+            if not naming:
+                groups.append(([], []))
+                naming = True
+            agent = ROBOTS_AGENT.match(value)
+            groups[-1][0].append(agent.group().lower() if agent else "")
+        elif key in ("allow", "disallow"):
+            naming = False
+            if groups:
+                groups[-1][1].append(f"{key}: {value}")
+    return groups
+
+
+def robots_rules(body: bytes, token: str) -> Protego:
+    """The rules of a robots.txt body for the crawler with this product token, as a Protego parser with one
+    ``*`` group (RFC 9309): the body read as UTF-8 without a byte-order mark; the rules of every group naming
+    the token (case-insensitive, whole token: 'cluster' does not name 'clusterharvest') merged, else of every
+    ``*`` group, else none (allow all). Protego then matches them: ``*`` and ``$``, the longest match wins,
+    Allow wins a tie."""
+    groups = robots_groups(body.decode("utf-8-sig", errors="replace"))
+    chosen = [rules for agents, rules in groups if token.lower() in agents] \
+        or [rules for agents, rules in groups if "*" in agents]
+    return Protego.parse("\n".join(["User-agent: *", *(rule for rules in chosen for rule in rules)]))
 
 
 class Fetcher:
