@@ -32,6 +32,10 @@ def text(body: bytes) -> Callable[[Seen], Reply]:
     return static(body, "text/plain")
 
 
+def redirect(to: str, status: int = 301) -> Callable[[Seen], Reply]:
+    return lambda seen: (status, {"Location": to}, b"")
+
+
 def verdicts(tmp_path: Path, routes: dict[str, Callable[[Seen], Reply]], paths: list[str],
              settings: FetchSettings = FAST) -> tuple[dict[str, str], list[str]]:
     """Fetch each path of one server in turn: each path's verdict ('fetched', 'disallowed' or the error), and
@@ -173,6 +177,32 @@ def test_a_host_refusing_connections_is_unreachable(tmp_path):
         Fetcher(FAST, RawStore(tmp_path / "raw"), [source]).fetch(source)
     assert err.value.unreachable and err.value.transient, err.value
     assert err.value.message.startswith("cannot connect to 127.0.0.1 (robots.txt: "), err.value.message
+
+
+def test_robots_txt_reached_within_five_redirects_is_obeyed(tmp_path):
+    routes = {"/robots.txt": redirect("/r1"), "/r1": redirect("/r2", 302), "/r2": redirect("/r3", 307),
+              "/r3": redirect("/r4", 308), "/r4": redirect("/r5"), "/r5": text(b"User-agent: *\nDisallow: /en/\n")}
+    got, seen = verdicts(tmp_path, routes, [DIRECTORY, "/de/cluster-network"])
+    assert got == {DIRECTORY: "disallowed", "/de/cluster-network": "fetched"}, got
+    assert seen == ["/robots.txt", "/r1", "/r2", "/r3", "/r4", "/r5", "/de/cluster-network"], seen
+
+
+def test_robots_txt_behind_more_than_five_redirects_disallows_all(tmp_path):
+    routes = {"/robots.txt": redirect("/r1"), **{f"/r{n}": redirect(f"/r{n + 1}") for n in range(1, 6)},
+              "/r6": text(b"User-agent: *\nAllow: /\n")}
+    got, seen = verdicts(tmp_path, routes, [DIRECTORY])
+    assert got == {DIRECTORY: "disallowed"}, got
+    assert seen == ["/robots.txt", "/r1", "/r2", "/r3", "/r4", "/r5"], seen
+
+
+def test_robots_txt_redirected_to_another_host_disallows_all_without_asking_it(tmp_path):
+    other = start_server({"/robots.txt": text(b"User-agent: *\nAllow: /\n")}, host="127.0.0.2")
+    try:
+        got, seen = verdicts(tmp_path, {"/robots.txt": redirect(other.url("/robots.txt"))}, [DIRECTORY])
+    finally:
+        other.stop()
+    assert got == {DIRECTORY: "disallowed"}, got
+    assert seen == ["/robots.txt"] and other.seen == [], (seen, other.seen)
 
 
 @pytest.mark.parametrize(("robots", "disallowed"), [

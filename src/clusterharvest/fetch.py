@@ -34,6 +34,7 @@ from .store import Provenance, RawStore, Snapshot, sha256_hex, utc_now
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 ROBOTS_MAX_BYTES = 512_000  # RFC 9309 2.5: a parsing limit of at least 500 KiB
+ROBOTS_MAX_REDIRECTS = 5  # RFC 9309 2.3.1.2: follow at least five consecutive redirects
 ROBOTS_DISALLOW_ALL = "User-agent: *\nDisallow: /"
 # The product token a user-agent line names: '*' (alone or before a space), else its leading letters, '_' and
 # '-', as Google's reference parser reads it ('User-agent: ExampleBot/1.0' names examplebot).
@@ -295,20 +296,29 @@ class HostPolicy:
 
     def load_robots(self, robots_url: str, source_id: str) -> Protego:
         """Fetch robots.txt and keep the rules for our product token (RFC 9309 2.3): a 200 is read by
-        ``robots_rules``; a 4xx allows all; a 5xx, a timeout or any other failure disallows all. A host that
-        refuses connections raises an unreachable FetchError, since the page cannot be fetched either."""
+        ``robots_rules``; a 4xx allows all; a 5xx, a timeout or any other failure disallows all; redirects
+        are followed up to five hops within the configured origins and the rules found apply to this host
+        (more hops, a loop or another host: disallow all). A host that refuses connections raises an
+        unreachable FetchError, since the page cannot be fetched either."""
+        url = robots_url
+        seen: list[str] = []
         try:
-            resp = self.retrying.get(robots_url, source_id, {}, max_bytes=ROBOTS_MAX_BYTES)
+            while True:
+                resp = self.retrying.get(url, source_id, {}, max_bytes=ROBOTS_MAX_BYTES)
+                if resp.status not in REDIRECT_STATUS:
+                    break
+                url = redirect_target(resp, seen, ROBOTS_MAX_REDIRECTS, source_id)
+                self.check_url(url, source_id, redirect=True)
         except FetchError as exc:
             if exc.unreachable:
-                raise FetchError(f"cannot connect to {origin(robots_url)[0]} (robots.txt: {exc.message})",
+                raise FetchError(f"cannot connect to {origin(url)[0]} (robots.txt: {exc.message})",
                                  source_id, transient=True, unreachable=True) from None
             self.retrying.log.warning("%s: robots.txt not read (%s): treating the host as disallowed",
                                       source_id, exc.message)
             return Protego.parse(ROBOTS_DISALLOW_ALL)
         if resp.status == 200:
             return robots_rules(resp.body, product_token(self.retrying.settings.user_agent))
-        if 400 <= resp.status < 500 or resp.status in REDIRECT_STATUS:
+        if 400 <= resp.status < 500:
             return Protego.parse("")  # no rules: everything allowed
         return Protego.parse(ROBOTS_DISALLOW_ALL)
 
@@ -414,19 +424,26 @@ class Fetcher:
             resp = self.retrying.get(url, source_id, headers or {})
             if resp.status not in REDIRECT_STATUS:
                 break
-            location = resp.headers.get("location")
-            if not location:
-                raise FetchError(f"redirect {resp.status} without Location from {url}", source_id)
-            seen.append(url)
-            url = urljoin(url, location)
-            if url in seen:
-                raise FetchError(f"redirect loop at {url}", source_id)
-            if len(seen) > self.settings.max_redirects:
-                raise FetchError(f"more than {self.settings.max_redirects} redirects", source_id)
+            url = redirect_target(resp, seen, self.settings.max_redirects, source_id)
         if resp.status in (200, 304):
             return resp
         raise FetchError(f"HTTP {resp.status} from {url}", source_id, status=resp.status,
                          transient=resp.status in RETRY_STATUS)
+
+
+def redirect_target(resp: Response, seen: list[str], max_redirects: int, source_id: str) -> str:
+    """The URL a redirect response points to, its URL added to ``seen``; a FetchError for a redirect without
+    Location, a loop, or more than ``max_redirects`` hops."""
+    location = resp.headers.get("location")
+    if not location:
+        raise FetchError(f"redirect {resp.status} without Location from {resp.url}", source_id)
+    seen.append(resp.url)
+    url = urljoin(resp.url, location)
+    if url in seen:
+        raise FetchError(f"redirect loop at {url}", source_id)
+    if len(seen) > max_redirects:
+        raise FetchError(f"more than {max_redirects} redirects", source_id)
+    return url
 
 
 def short_reason(exc: BaseException) -> str:
