@@ -13,7 +13,7 @@ import pytest
 
 from clusterharvest.config import DEFAULT_USER_AGENT, FetchSettings, Source, product_token
 from clusterharvest.errors import FetchError
-from clusterharvest.fetch import Fetcher
+from clusterharvest.fetch import Fetcher, robots_rules
 from clusterharvest.pipeline import open_context, run_harvest
 from clusterharvest.publish import list_versions, read_manifest
 from clusterharvest.store import RawStore
@@ -61,6 +61,39 @@ def test_product_token_is_the_user_agent_before_its_slash():
     assert product_token(DEFAULT_USER_AGENT) == "clusterharvest", product_token(DEFAULT_USER_AGENT)
     assert product_token("ExampleBot/0.1 (+https://www.example.com/bot.html)") == "ExampleBot"
     assert product_token("ExampleBot") == "ExampleBot"
+
+
+# RFC 9309 section 5.1, verbatim; the verdicts below are the ones its text gives for each group.
+RFC_EXAMPLE = b"""User-Agent: *
+Disallow: *.gif$
+Disallow: /example/
+Allow: /publications/
+
+User-Agent: foobot
+Disallow:/
+Allow:/example/page.html
+Allow:/example/allowed.gif
+
+User-Agent: barbot
+User-Agent: bazbot
+Disallow: /example/page.html
+
+User-Agent: quxbot
+
+EOF
+"""
+
+
+@pytest.mark.parametrize(("token", "path", "allowed"), [
+    ("otherbot", "/publications/report.html", True), ("otherbot", "/example/page.html", False),
+    ("otherbot", "/images/logo.gif", False), ("otherbot", "/about", True),
+    ("foobot", "/example/page.html", True), ("foobot", "/example/allowed.gif", True), ("foobot", "/about", False),
+    ("barbot", "/example/page.html", False), ("bazbot", "/example/page.html", False), ("BazBot", "/logo.gif", True),
+    ("quxbot", "/example/page.html", True), ("quxbot", "/logo.gif", True),
+])
+def test_the_rfc_example(token, path, allowed):
+    got = robots_rules(RFC_EXAMPLE, token).can_fetch(f"https://www.example.com{path}", "*")
+    assert got == allowed, got
 
 
 def test_byte_order_mark_before_disallow_all(tmp_path):
