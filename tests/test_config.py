@@ -59,7 +59,16 @@ def test_every_directory_source_has_gates_by_default(tmp_path):
     (tmp_path / "s.toml").write_text(DIRECTORY)
     gates = load_registry(tmp_path / "s.toml").get("d").gates
     assert (gates.min_entries, gates.max_entries, gates.max_growth, gates.max_shrink, gates.max_quarantined,
-            gates.max_duplicates) == (1, None, 3.0, 0.1, 0.1, 0)
+            gates.max_duplicates, gates.max_value_loss, gates.max_new_issues) == (1, None, 3.0, 0.1, 0.1, 0, 0.1, 10)
+
+
+def test_value_gates_take_their_whole_range(tmp_path):
+    (tmp_path / "s.toml").write_text(DIRECTORY + "max_value_loss = 0\nmax_new_issues = 0\n")
+    gates = load_registry(tmp_path / "s.toml").get("d").gates
+    assert (gates.max_value_loss, gates.max_new_issues) == (0.0, 0)
+    (tmp_path / "s.toml").write_text(DIRECTORY + "max_value_loss = 1\nmax_new_issues = 100000\n")
+    gates = load_registry(tmp_path / "s.toml").get("d").gates
+    assert (gates.max_value_loss, gates.max_new_issues) == (1.0, 100000)
 
 
 BAD = [
@@ -79,6 +88,16 @@ BAD = [
     (DIRECTORY + 'min_entries = "abc"\n', "min_entries must be a whole number"),
     (DIRECTORY + 'min_entires = 3\n', "unknown settings \\['min_entires'\\]"),
     (DIRECTORY + 'max_shrink = 1.5\n', "max_shrink must be at most 1"),
+    (DIRECTORY + 'max_value_loss = 1.5\n', "max_value_loss must be at most 1"),
+    (DIRECTORY + 'max_value_loss = -0.1\n', "max_value_loss must be at least 0"),
+    (DIRECTORY + 'max_value_loss = "10%"\n', "max_value_loss must be a number"),
+    (DIRECTORY + 'max_value_loss = true\n', "max_value_loss must be a number"),
+    (DIRECTORY + 'max_new_issues = -1\n', "max_new_issues must be at least 0"),
+    (DIRECTORY + 'max_new_issues = 2.5\n', "max_new_issues must be a whole number"),
+    (DIRECTORY + 'max_new_issues = "10"\n', "max_new_issues must be a whole number"),
+    (DIRECTORY + 'max_value_los = 0.2\n', "unknown settings \\['max_value_los'\\]"),
+    ('[[source]]\nid = "a"\nurl = "a.html"\nkind = "flyer"\nlang = "en"\nmax_new_issues = 3\n',
+     "publish gates are for directory sources"),
     (DIRECTORY + 'round = "abc"\n', "round must be a whole number"),
     (DIRECTORY + 'archive = "no"\n', "archive must be true or false"),
     ('[[source]]\nid = "a"\nurl = "a.html"\nkind = "announcement"\nlang = "en"\nmin_entries = 3\n',

@@ -68,11 +68,15 @@ class Gates:
     max_shrink: float = 0.1  # a larger share fewer than the previous (or the largest recent) version
     max_quarantined: float = 0.1  # a larger share of the entries could not become records
     max_duplicates: int = 0  # entries that repeat another entry line for line (a page rendered twice)
+    # Value gates (``gates.py``), on the records that would be published, against the previous version:
+    max_value_loss: float = 0.1  # a share of records with a value (a phone, ...) falling by more (0.1: 10 points)
+    max_new_issues: int = 10  # new issues beyond both this and the previous count (so: more than double, and +10)
 
 
 GATE_MINIMUM: dict[str, float] = {"min_entries": 0, "max_entries": 1, "max_growth": 1, "max_shrink": 0,
-                                  "max_quarantined": 0, "max_duplicates": 0}
-GATE_MAXIMUM: dict[str, float] = {"max_shrink": 1, "max_quarantined": 1}
+                                  "max_quarantined": 0, "max_duplicates": 0, "max_value_loss": 0,
+                                  "max_new_issues": 0}
+GATE_MAXIMUM: dict[str, float] = {"max_shrink": 1, "max_quarantined": 1, "max_value_loss": 1}
 
 
 @dataclass(frozen=True)
