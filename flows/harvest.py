@@ -153,6 +153,12 @@ def combine_task(ctx: pipeline.Context, validated: pipeline.Validated,
     return pipeline.combine(ctx, validated, parsed)
 
 
+@task(name="value-gates", task_run_name="value-gates", cache_policy=NO_CACHE)
+def value_gates_task(ctx: pipeline.Context, combined: pipeline.Combined) -> pipeline.Combined:
+    """Stop the run when the records would lose values (countries, persons, phones, ...) or gain many issues."""
+    return pipeline.check_values(ctx, combined)
+
+
 @task(name="publish", task_run_name="publish", cache_policy=NO_CACHE)
 def publish_task(ctx: pipeline.Context, combined: pipeline.Combined,
                  parsed: list[pipeline.Parsed]) -> PublishResult:
@@ -166,7 +172,7 @@ class TaskSteps:
 
     TASKS: dict[str, Any] = {"fetch": fetch_task, "parse": parse_task, "gates": gates_task,
                              "normalise": normalise_task, "validate": validate_task, "combine": combine_task,
-                             "publish": publish_task}
+                             "value-gates": value_gates_task, "publish": publish_task}
 
     def each(self, name: str, step: Any, calls: list[tuple[Any, ...]]) -> list[Any]:
         return results([self.TASKS[name].submit(*args) for args in calls])

@@ -46,6 +46,27 @@ def test_prefect_yaml_matches_the_served_deployment():
     assert set(spec["parameters"]) == {"sources", "out_dir", "raw_dir", "offline", "allow_shrink"}
 
 
+def test_every_step_of_the_harvest_is_a_prefect_task(tmp_path):
+    from clusterharvest.pipeline import InProcess, dataset_lock, harvest_sequence, open_context
+    from clusterharvest_flows.harvest import TaskSteps
+
+    named: list[str] = []
+
+    class Recording(InProcess):
+        def each(self, name, step, calls):
+            named.append(name)
+            return super().each(name, step, calls)
+
+        def one(self, name, step, *args):
+            named.append(name)
+            return super().one(name, step, *args)
+
+    ctx = open_context(ROOT / "sources.toml", tmp_path / "out", ROOT / "raw", offline=True)
+    with dataset_lock(ctx.out_dir):
+        harvest_sequence(ctx, Recording())
+    assert "value-gates" in named and set(named) <= set(TaskSteps.TASKS), named
+
+
 @pytest.mark.flow
 def test_a_failing_task_fails_the_flow_run(tmp_path, on_server):
     from clusterharvest_flows.harvest import harvest

@@ -24,6 +24,7 @@ from .config import Registry, Source, load_registry
 from .diff import CHANGE_KINDS, change_counts
 from .errors import ConfigError, FetchError, GateError, LockedError, ParseError, PublishError, ValidationFailed
 from .fetch import Fetcher, read_file_source
+from .gates import GateCheck, baseline, source_entry, value_checks, value_figures
 from .kinds import SourceKind, kind_of
 from .link import LinkEntry, LinkProblem, apply_links
 from .merge import merge_by_id
@@ -179,8 +180,7 @@ def earlier_figures(ctx: Context, source_id: str, what: str) -> tuple[Figure | N
     while version and version not in seen and len(seen) < RECENT_VERSIONS:
         seen.add(version)
         manifest = read_manifest(ctx.out_dir, version)
-        entry = next((s for s in manifest.get("sources", []) if isinstance(s, dict) and s.get("id") == source_id),
-                     None)
+        entry = source_entry(manifest, source_id)
         count = entry.get(what) if entry else None
         if isinstance(count, int) and not isinstance(count, bool):
             figure = Figure(version, count)
@@ -321,8 +321,10 @@ def validate(ctx: Context, batches: list[Batch]) -> Validated:
     return Validated(clusters, quarantined)
 
 
-def provenance(parsed: list[Parsed]) -> list[dict[str, Any]]:
-    """Per source, what the manifest records: id, kind, url, snapshot hash, when and how obtained."""
+def provenance(parsed: list[Parsed], clusters: list[Cluster] | None = None) -> list[dict[str, Any]]:
+    """Per source, what the manifest records: id, kind, url, snapshot hash, when and how obtained; for a
+    directory its entries and, given the records to publish, their value figures (``gates.ValueFigures``),
+    which the next run's value gates compare with."""
     out = []
     for p in parsed:
         entry = p.snapshot.manifest_entry()
@@ -331,6 +333,8 @@ def provenance(parsed: list[Parsed]) -> list[dict[str, Any]]:
             entry["stated_date"], entry["stated_date_quote"] = p.dated.date, p.dated.quote
         if p.kind.gives_records:
             entry["entries"] = len(p.entries)
+            if clusters is not None:
+                entry["values"] = value_figures(clusters, p.source.id).to_json()
         elif p.announcement is not None:
             entry["round"] = p.announcement.round
             entry["clusters_listed"] = len(p.announcement.selected)
@@ -350,12 +354,14 @@ class Combined:
     link_issues: list[LinkProblem]
     checks: list[Check]
     quarantined: list[Quarantined]
+    value_gates: list[GateCheck] = field(default_factory=list)  # set by ``check_values``
 
     def manifest_entries(self) -> dict[str, Any]:
-        """What the manifest records of linking, checks and quarantine, as JSON."""
+        """What the manifest records of linking, checks, quarantine and value gates, as JSON."""
         return {"links": [asdict(link) for link in self.links],
                 "link_issues": [problem.to_json() for problem in self.link_issues],
-                "checks": [c.to_json() for c in self.checks], "quarantined": quarantine_json(self.quarantined)}
+                "checks": [c.to_json() for c in self.checks], "quarantined": quarantine_json(self.quarantined),
+                "value_gates": [g.to_json() for g in self.value_gates]}
 
 
 def quarantine_json(quarantined: list[Quarantined]) -> list[dict[str, Any]]:
@@ -393,6 +399,42 @@ def combine(ctx: Context, validated: Validated, parsed: list[Parsed]) -> Combine
     for failed in (c for c in checks if not c.passed):
         ctx.log.warning("check failed: %s", failed.name)
     return Combined(clusters, programme, links, problems, checks, validated.quarantined)
+
+
+def check_values(ctx: Context, combined: Combined) -> Combined:
+    """The value gates (``gates.py``) on the records that would be published: per directory source, the share
+    of records with each value may not fall by more than ``max_value_loss``, nor the issues grow by more than
+    ``max_new_issues`` allows, against the previous version's figures. A previous version without figures
+    (published before these gates) cannot be compared: a note, and the gates pass. ``allow_shrink`` lets a
+    failed check through, marked so in the manifest.
+
+    Returns:
+        ``combined`` with its ``value_gates``, for the manifest.
+
+    Raises:
+        GateError: naming the source, the gate, the figure, both values and the version compared with.
+    """
+    checks: list[GateCheck] = []
+    for source in ctx.registry.sources:
+        if not kind_of(source.kind).gives_records:
+            continue
+        base = baseline(ctx.out_dir, source.id)
+        if base is None:
+            continue  # a first version: nothing to compare with
+        if base.figures is None:
+            ctx.log.warning("source %s: value gates not applied: %s records no value figures (published before "
+                            "value gates); the next run compares with this one", source.id, base.version)
+            continue
+        found = value_checks(source, value_figures(combined.clusters, source.id), base)
+        failed = [c for c in found if not c.passed]
+        if failed and not ctx.allow_shrink:
+            raise GateError("; ".join(c.message() for c in failed), source.id)
+        for check in failed:
+            ctx.log.warning("source %s: %s: published anyway (--allow-shrink)", source.id, check.message(hint=False))
+        checks += [replace(c, overridden="--allow-shrink") if not c.passed else c for c in found]
+        if not failed:
+            ctx.log.info("source %s: value gates passed against %s", source.id, base.version)
+    return replace(combined, value_gates=checks)
 
 
 @cache
@@ -440,7 +482,7 @@ def publish(ctx: Context, combined: Combined, parsed: list[Parsed]) -> PublishRe
         write_schemas(ctx.out_dir)
     except OSError as exc:
         raise PublishError(f"cannot write the schema files into {ctx.out_dir}: {exc.strerror or exc}") from None
-    result = publish_version(ctx.out_dir, combined.clusters, provenance(parsed),
+    result = publish_version(ctx.out_dir, combined.clusters, provenance(parsed, combined.clusters),
                              extra={"inputs": inputs(ctx), "allowed_shrink": ctx.allow_shrink,
                                     **combined.manifest_entries()},
                              programme=combined.programme)
@@ -514,8 +556,8 @@ class InProcess:
 
 def harvest_sequence(ctx: Context, steps: Steps) -> HarvestOutcome:
     """The harvest, the one place that says its order: fetch -> (unchanged? stop) -> parse -> gates ->
-    normalise -> validate -> combine -> publish. ``steps`` decides how each step runs; the caller holds the
-    dataset lock."""
+    normalise -> validate -> combine -> value gates -> publish. ``steps`` decides how each step runs; the caller
+    holds the dataset lock."""
     sources = list(ctx.registry.sources)
     snapshots = steps.each("fetch", obtain, [(ctx, s) for s in sources])
     log_obtained(ctx, snapshots)
@@ -529,6 +571,7 @@ def harvest_sequence(ctx: Context, steps: Steps) -> HarvestOutcome:
     batches = steps.each("normalise", normalise, [(p,) for p in parsed if p.kind.gives_records])
     validated = steps.one("validate", validate, ctx, batches)
     combined = steps.one("combine", combine, ctx, validated, parsed)
+    combined = steps.one("value-gates", check_values, ctx, combined)
     result = steps.one("publish", publish, ctx, combined, parsed)
     return HarvestOutcome(result.version, result.changed, result.previous, result.path, len(combined.clusters),
                           len(parsed), tuple(snapshots))
@@ -595,7 +638,8 @@ def backfill(ctx: Context, source_id: str | None = None, year_from: int | None =
             parsed = parse_snapshot(source, archive.fetch(source, capture))
             check_gates(growing, [parsed])
             validated = validate(growing, [normalise(parsed)])
-            result = publish_version(ctx.out_dir, validated.clusters, provenance([parsed]), as_of=capture.captured,
+            result = publish_version(ctx.out_dir, validated.clusters, provenance([parsed], validated.clusters),
+                                     as_of=capture.captured,
                                      extra={"inputs": inputs(ctx),
                                             "quarantined": quarantine_json(validated.quarantined),
                                             "backfill": {"source": source.id, "capture": capture.timestamp,

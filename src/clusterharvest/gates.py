@@ -1,0 +1,200 @@
+"""Value gates: what a directory's records still say, compared with the previous version.
+
+The entry gates (``pipeline.check_gates``) count entries, and an entry that lost its countries or its
+contact person still counts. These gates measure the records that would be published, per directory
+source (the records whose ``sources`` name it): the share that has each value of ``VALUE_FIELDS``, and the
+number of issues they carry. Each version's manifest records these figures per source (``values``), and
+the next run compares its own with them.
+
+Gates as data, after zavod's ``meta/assertion.py``: a ``Measure`` is one figure (a count, of how many
+records), a ``GateCheck`` one gate applied to it, with its baseline (the figure in the version compared
+against), its limit and whether it passed; the checks go into the manifest (``value_gates``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from .config import Source
+from .models import Cluster
+from .publish import current_version, read_manifest
+
+
+def has_targets(record: Cluster) -> bool:
+    """A target in either phase: a country, or a region ('Asia-Pacific'), which is a target read too."""
+    return any(getattr(phases, phase) for phases in (record.target_countries, record.target_regions)
+               for phase in ("concept", "implementation"))
+
+
+def has_contact_person(record: Cluster) -> bool:
+    """A contact with a person's name."""
+    return any(contact.name for contact in record.contacts)
+
+
+def has_phone(record: Cluster) -> bool:
+    """A contact with a phone number (a landline or a mobile one; fax numbers do not count)."""
+    return any(contact.phone or contact.mobile for contact in record.contacts)
+
+
+def has_address(record: Cluster) -> bool:
+    """A postal address that states a street, postcode or city."""
+    return any(a.street or a.postcode or a.city for a in record.addresses)
+
+
+def has_description(record: Cluster) -> bool:
+    """A description in either language."""
+    return bool(record.description.en or record.description.de)
+
+
+# What a record "has", per value the gates guard: the name is the figure's key in the manifest.
+VALUE_FIELDS: dict[str, Callable[[Cluster], bool]] = {
+    "target_countries": has_targets,
+    "contact_person": has_contact_person,
+    "phone": has_phone,
+    "address": has_address,
+    "description": has_description,
+}
+
+
+@dataclass(frozen=True)
+class ValueFigures:
+    """A directory source's records in one version: how many, how many have each value, how many issues.
+
+    ``having`` holds a count per name of ``VALUE_FIELDS`` (an older manifest may lack some); ``issues`` is
+    None where the manifest does not say.
+    """
+
+    records: int
+    having: dict[str, int]
+    issues: int | None
+
+    def to_json(self) -> dict[str, int | None]:
+        """The manifest's ``values`` of a source: ``{"records": 32, "phone": 31, ..., "issues": 44}``."""
+        return {"records": self.records, **self.having, "issues": self.issues}
+
+    @classmethod
+    def from_json(cls, data: Any) -> ValueFigures | None:
+        """Figures from a manifest's ``values``; None unless it gives at least the number of records."""
+        if not isinstance(data, dict) or not is_count(data.get("records")):
+            return None
+        having = {name: data[name] for name in VALUE_FIELDS if is_count(data.get(name))}
+        issues = data.get("issues")
+        return cls(data["records"], having, issues if is_count(issues) else None)
+
+
+def is_count(value: Any) -> bool:
+    """A whole number of at least 0 (JSON's true is not one)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def value_figures(clusters: Iterable[Cluster], source_id: str) -> ValueFigures:
+    """The figures of the records a source contributed to (its id in their ``sources``)."""
+    records = [c for c in clusters if source_id in c.sources]
+    return ValueFigures(len(records), {name: sum(1 for r in records if has(r)) for name, has in VALUE_FIELDS.items()},
+                        sum(len(r.issues) for r in records))
+
+
+def source_entry(manifest: dict[str, Any], source_id: str) -> dict[str, Any] | None:
+    """A source's entry in a manifest's ``sources``, if it has one."""
+    return next((s for s in manifest.get("sources", []) if isinstance(s, dict) and s.get("id") == source_id), None)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The version a run compares with, and a source's figures there (None: it records none)."""
+
+    version: str
+    figures: ValueFigures | None
+
+
+def baseline(out_dir: str | Path, source_id: str) -> Baseline | None:
+    """The previous version's figures of a source: of ``LATEST`` (or, when ``LATEST`` is missing or garbage,
+    of the newest complete version); None when nothing was published yet."""
+    version = current_version(out_dir)
+    if version is None:
+        return None
+    entry = source_entry(read_manifest(out_dir, version), source_id)
+    return Baseline(version, ValueFigures.from_json(entry.get("values")) if entry else None)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One figure: ``count``, or ``count`` of ``of`` records."""
+
+    count: int
+    of: int | None = None
+
+    @property
+    def share(self) -> Fraction:
+        """``count / of`` exactly (0 of 0 records: 0)."""
+        return Fraction(self.count, self.of) if self.of else Fraction(0)
+
+    def to_json(self) -> dict[str, int | None]:
+        return {"count": self.count, "of": self.of}
+
+
+@dataclass(frozen=True)
+class GateCheck:
+    """One gate applied to one figure of a source: now, in the version compared with, the limit, the verdict.
+
+    ``overridden`` names what let a failed check through (``--allow-shrink``), else None.
+    """
+
+    gate: str  # the key in sources.toml: 'max_value_loss', 'max_new_issues'
+    source: str
+    metric: str  # a name of VALUE_FIELDS, or 'issues'
+    now: Measure
+    before: Measure
+    version: str
+    limit: float
+    passed: bool
+    overridden: str | None = None
+
+    def message(self, hint: bool = True) -> str:
+        """The error line's text (after 'source ID: '): the gate, the figure, both values, the version compared
+        with and the limit; with ``hint``, how to publish anyway."""
+        if self.gate == "max_new_issues":
+            new = self.now.count - self.before.count
+            return (f"gate max_new_issues: {self.now.count} issues in the records, up from {self.before.count} in "
+                    f"{self.version}: {new} new, more than the {self.before.count} before and more than the allowed "
+                    f"{self.limit:g}" + (" (--allow-shrink to publish anyway)" if hint else ""))
+        return (f"gate max_value_loss: {self.metric} in {self.now.count} of {self.now.of} records "
+                f"({float(self.now.share):.0%}), down from {self.before.count} of {self.before.of} "
+                f"({float(self.before.share):.0%}) in {self.version}: "
+                f"{float(self.before.share - self.now.share) * 100:.0f} points fewer (allowed: "
+                f"{self.limit * 100:g} points" + ("; --allow-shrink to publish anyway)" if hint else ")"))
+
+    def to_json(self) -> dict[str, Any]:
+        """The manifest's row for this check."""
+        return {"gate": self.gate, "source": self.source, "metric": self.metric, "passed": self.passed,
+                "now": self.now.to_json(), "before": self.before.to_json(), "version": self.version,
+                "limit": self.limit, "overridden": self.overridden}
+
+
+def value_checks(source: Source, figures: ValueFigures, base: Baseline) -> list[GateCheck]:
+    """The value gates of a directory source against a baseline that has figures.
+
+    ``max_value_loss``: for each value both versions have a figure of, the share of records having it may
+    fall by at most this much (0.1: ten percentage points). ``max_new_issues``: the issues may grow by at
+    most the previous count or this many, whichever is more (by default a run stops when they more than
+    double **and** grow by more than 10).
+    """
+    assert base.figures is not None
+    gates, before = source.gates, base.figures
+    checks = []
+    for name, count in before.having.items():
+        now, then = Measure(figures.having[name], figures.records), Measure(count, before.records)
+        # exact: a share that falls by exactly the limit passes, whatever binary floats make of it
+        passed = then.share - now.share <= Fraction(str(gates.max_value_loss))
+        checks.append(GateCheck("max_value_loss", source.id, name, now, then, base.version, gates.max_value_loss,
+                                passed))
+    if before.issues is not None and figures.issues is not None:
+        new = figures.issues - before.issues
+        checks.append(GateCheck("max_new_issues", source.id, "issues", Measure(figures.issues),
+                                Measure(before.issues), base.version, gates.max_new_issues,
+                                new <= max(before.issues, gates.max_new_issues)))
+    return checks
