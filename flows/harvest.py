@@ -220,7 +220,7 @@ def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir:
         out_dir: dataset root for versions and ``LATEST``.
         raw_dir: the raw store.
         offline: no network: replay the newest stored snapshot of each http(s) source.
-        allow_shrink: publish even if a directory has fewer entries than its gates allow.
+        allow_shrink: publish even if a directory has fewer entries, or fewer values, than its gates allow.
     """
     ctx = pipeline.open_context(Path(sources), Path(out_dir), Path(raw_dir), offline=offline,
                                 allow_shrink=allow_shrink)

@@ -359,7 +359,7 @@ def add_dataset_options(p: argparse.ArgumentParser) -> None:
                    help="dataset root (default: normalized)")
     p.add_argument("--raw", type=Path, default=Path("raw"), metavar="DIR", help="raw store (default: raw)")
     p.add_argument("--allow-shrink", action="store_true",
-                   help="publish even if a directory has fewer entries than its gates allow")
+                   help="publish even if a directory has fewer entries, or fewer values, than its gates allow")
     p.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr (errors still)")
 
