@@ -145,15 +145,19 @@ def test_countries_misspelt_also_break_the_issues_gate(tmp_path, site):
 
 # -- --allow-shrink, and the runs after it -----------------------------------------------------------------
 
-def test_allow_shrink_publishes_a_loss_and_the_next_run_compares_with_that_version(tmp_path, site):
+def test_allow_shrink_publishes_a_loss_and_the_next_run_compares_with_that_version(tmp_path, site, caplog):
     srv, page = site
     html = page["body"].decode("utf-8")
     good = harvest(tmp_path, srv).version
     page["body"] = phones_relabelled(html).encode("utf-8")
     with pytest.raises(GateError, match="gate max_value_loss: phone"):
         harvest(tmp_path, srv)
-    allowed = harvest(tmp_path, srv, allow_shrink=True)
+    with caplog.at_level(logging.WARNING, logger="clusterharvest"):
+        allowed = harvest(tmp_path, srv, allow_shrink=True)
     assert allowed.changed
+    assert (f"source directory: gate max_value_loss: phone in 2 of 32 records (6%), down from 31 of 32 (97%) in "
+            f"{good}: 91 points fewer (allowed: 10 points): published anyway (--allow-shrink)") in caplog.messages, \
+        caplog.messages
     manifest = read_manifest(tmp_path / OUT, allowed.version)
     assert manifest["allowed_shrink"] is True
     [phone] = [g for g in manifest["value_gates"] if g["metric"] == "phone"]
