@@ -1,5 +1,6 @@
 """The flyer PDF: programme facts, written by hand from the flyer's capture (001_*.txt), from the
-bundled PDF and from a differently typeset PDF of the same text; the PDF reader's limits."""
+bundled PDF and from a differently typeset PDF of the same text; PDF text as a reader reads it; the PDF
+reader's limits."""
 
 from __future__ import annotations
 
@@ -78,6 +79,46 @@ def test_other_typesetting_gives_the_same_facts(width):
     facts, edition = parse_flyer(plain_pdf(capture, width))
     assert edition is not None and edition.date == "2016-10"
     assert values(facts) == EXPECTED
+
+
+# -- PDF lines joined as a reader joins them --------------------------------------------------------------
+
+def text_pdf(lines: list[bytes], encoding: bytes = b"/WinAnsiEncoding") -> bytes:
+    """A one-page PDF showing ``lines`` (bytes in the font's encoding) in Helvetica, one below the other."""
+    shown = b" 0 -14 Td ".join(b"(" + line + b") Tj" for line in lines)
+    content = b"BT /F1 12 Tf 72 700 Td " + shown + b" ET"
+    return hand_made_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding " + encoding + b" >>"])
+
+
+# the ligature glyphs a typesetter sets for 'fi', 'fl', 'ff' and 'ffi' as codes 1-4: pypdf reads U+FB01 etc.
+LIGATURE_ENCODING = b"<< /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [1 /fi /fl /ff /ffi] >>"
+
+
+def test_ligatures_are_spelled_out_before_facts_are_read():
+    pdf = text_pdf([b"In the \001rst round eleven clusters were selected, each for a period of up to \001ve",
+                    b"years. E\003ective \002yers, o\004ces."], LIGATURE_ENCODING)
+    assert pdf_pages(pdf) == ["In the first round eleven clusters were selected, each for a period of up to five\n"
+                              "years. Effective flyers, offices."], pdf_pages(pdf)
+    got = values(parse_flyer(pdf)[0])
+    assert got == {"rounds[1].projects_selected": 11, "max_duration_years": 5}, got
+
+
+def test_an_invisible_actual_text_span_adds_no_space_to_a_word():
+    """Chromium draws each unbroken soft hyphen as a zero-width space glyph marked /ActualText U+00AD."""
+    content = (b"BT /F1 12 Tf 72 700 Td (inno) Tj /Span <</ActualText <FEFF00AD>>> BDC ( ) Tj EMC (vative) Tj "
+               b"( e) Tj /Span <</ActualText (ff) >> BDC (ff) Tj EMC (ect) Tj ET")
+    pdf = hand_made_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"])
+    assert pdf_pages(pdf) == ["innovative effect"], pdf_pages(pdf)
 
 
 @pytest.mark.parametrize(("data", "reason"), [

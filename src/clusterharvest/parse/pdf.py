@@ -4,7 +4,8 @@ A hostile PDF (a circular xref, a stream that inflates to gigabytes, plain garba
 bounded amount of time and memory and end in a ``ParseError``, never hang or take the harvest down.
 So the parent checks the magic bytes, then runs ``python -m clusterharvest.parse.pdf`` with the
 bytes on stdin, an address-space and CPU limit, and a wall-clock timeout; the child prints the
-pages' text as JSON.
+pages' text as JSON. The parent puts that text into the canonical form every parser sees (ligatures spelled
+out, invisible characters removed; ``canonical.canonical_text``).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import io
 import json
 import subprocess
 import sys
+from typing import Any
 
 from ..errors import ParseError
+from .canonical import canonical_text
 from .text import looks_like_html
 
 TIMEOUT = 30.0
@@ -49,7 +52,36 @@ def pdf_pages(data: bytes, *, timeout: float = TIMEOUT, max_memory: int = MAX_ME
     pages = json.loads(proc.stdout)
     if not isinstance(pages, list) or not all(isinstance(p, str) for p in pages):
         raise ParseError("PDF text extraction returned no pages")
-    return pages
+    return [canonical_text(page) for page in pages]
+
+
+def _drop_invisible_spans(page: Any, reader: Any) -> None:  # pragma: no cover - runs in the child
+    """Drop the glyphs of marked-content spans whose /ActualText is only invisible characters (PDF 32000-1:2008,
+    14.9.4), from the page's content as pypdf reads it.
+
+    Chromium draws each soft hyphen it does not break at as a zero-width space glyph in a span with /ActualText
+    U+00AD; pypdf reads the glyph, not the /ActualText, so every such word would be split by a space. Only spans
+    with the /ActualText inline (as Chromium writes it) are seen; their text-showing operators Tj and TJ go.
+    """
+    from pypdf.generic import ContentStream, DictionaryObject, NameObject
+
+    contents = page.get_contents()
+    if contents is None or b"/ActualText" not in contents.get_data():
+        return
+    stream = ContentStream(contents, reader, "bytes")  # strings as bytes: glyph codes, as extract_text reads them
+    kept, hidden = [], [False]  # hidden: per open marked-content sequence, whether its text is invisible
+    for operands, operator in stream.operations:
+        if operator in (b"BMC", b"BDC"):
+            props = operands[1] if operator == b"BDC" and len(operands) > 1 else None
+            actual = props.get("/ActualText") if isinstance(props, DictionaryObject) else None
+            hidden.append(hidden[-1] or (actual is not None and canonical_text(str(actual)) == ""))
+        elif operator == b"EMC" and len(hidden) > 1:
+            hidden.pop()
+        elif operator in (b"Tj", b"TJ") and hidden[-1]:
+            continue
+        kept.append((operands, operator))
+    stream.operations = kept
+    page[NameObject("/Contents")] = stream
 
 
 def _main() -> int:  # pragma: no cover - exercised through pdf_pages in a child process
@@ -62,6 +94,7 @@ def _main() -> int:  # pragma: no cover - exercised through pdf_pages in a child
             contents = page.get_contents()
             if contents is not None:
                 contents.get_data()  # decoded here, so a decompression limit raises instead of being logged
+            _drop_invisible_spans(page, reader)
             text = page.extract_text() or ""
             total += len(text)
             if total > MAX_TEXT:
