@@ -1,6 +1,6 @@
 """The flyer PDF: programme facts, written by hand from the flyer's capture (001_*.txt), from the
-bundled PDF and from a differently typeset PDF of the same text; PDF text as a reader reads it; the PDF
-reader's limits."""
+bundled PDF and from differently typeset PDFs of the same text; PDF lines joined as a reader joins them; the
+PDF reader's limits."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 from clusterharvest.errors import ParseError
-from clusterharvest.parse.flyer import parse_flyer
+from clusterharvest.parse.flyer import join_lines, parse_flyer
 from clusterharvest.parse.pdf import pdf_pages
 
 from ..conftest import CAPTURES, ROOT
@@ -83,6 +83,64 @@ def test_other_typesetting_gives_the_same_facts(width):
 
 # -- PDF lines joined as a reader joins them --------------------------------------------------------------
 
+CASES = ROOT / "tests" / "fixtures" / "cases"
+# The control flyer's ten facts, read off its text (tests/fixtures/cases/README.md): "for a period of up to five
+# years", the quoted name, "up to four million Euros", "Concept development phase (up to two years)",
+# "Implementation phase (up to three years)", "Three rounds of funding: 2015, 2016 and 2017", "In the first
+# round eleven clusters and networks were selected".
+CONTROL = {
+    "max_duration_years": 5,
+    "name.en": "Internationalisation of Leading-Edge Clusters, Forward-Looking Projects and Comparable Networks",
+    "funder": "Federal Ministry of Education and Research",
+    "max_funding_eur": 4_000_000,
+    "phases.concept": 2, "phases.implementation": 3,
+    "rounds[1].year": 2015, "rounds[2].year": 2016, "rounds[3].year": 2017,
+    "rounds[1].projects_selected": 11,
+}
+
+
+@pytest.mark.parametrize("name", ["00-control-flyer.pdf", "10-flyer-hyphenation.pdf"])
+def test_words_broken_at_line_ends_give_the_control_facts(name):
+    facts, edition = parse_flyer((CASES / name).read_bytes())
+    got = values(facts)
+    assert got == CONTROL, got
+    assert edition is not None and edition.date == "2016-10", edition
+
+
+@pytest.mark.parametrize(("lines", "joined"), [
+    # a word broken at a syllable: the hyphen goes, no space
+    (["Concept devel-", "opment phase"], ["Concept development phase"]),
+    (["Imple-", "men-", "tation phase"], ["Implementation phase"]),
+    (["inter\u2010", "national partners"], ["international partners"]),  # U+2010 HYPHEN, as Chromium sets it
+    # a compound broken at its own hyphen: before a capital or a digit the hyphen stays, no space
+    (["Leading-", "Edge Clusters"], ["Leading-Edge Clusters"]),
+    (["Phone: +49 2461 61-", "9051"], ["Phone: +49 2461 61-9051"]),
+    (["a 2-", "year phase"], ["a 2-year phase"]),
+    (["E-", "mail: a@example.org"], ["E-mail: a@example.org"]),  # one letter is never a syllable of its own
+    (["a PDF-", "based flyer"], ["a PDF-based flyer"]),  # nor is an acronym
+    (["Forschungs-,", "Entwicklungs- und"], ["Forschungs-,", "Entwicklungs- und"]),
+    (["Forschungs-", ", Entwicklungs-"], ["Forschungs-, Entwicklungs-"]),
+    # a compound the text writes whole elsewhere keeps its hyphen before a lower-case continuation
+    (["small and medium-", "sized enterprises", "small, medium-sized and large"],
+     ["small and medium-sized enterprises", "small, medium-sized and large"]),
+    # a suspended hyphen before a conjunction: hyphen and space stay
+    (["small-", "and medium-sized enterprises"], ["small- and medium-sized enterprises"]),
+    (["Forschungs-", "und Entwicklungsprojekte"], ["Forschungs- und Entwicklungsprojekte"]),
+    (["Konzept-", "oder Umsetzungsphase"], ["Konzept- oder Umsetzungsphase"]),
+    (["Hard-", "or software"], ["Hard- or software"]),
+    (["2-", "and 3-year phases"], ["2- and 3-year phases"]),
+    # a dash used as punctuation is no word break
+    (["fields of technology –", "a gateway"], ["fields of technology –", "a gateway"]),
+    (["fields of technology -", "a gateway"], ["fields of technology -", "a gateway"]),
+    (["-", "a bullet"], ["-", "a bullet"]),
+    # never across a paragraph break, never without a next line
+    (["devel-", "", "opment"], ["devel-", "", "opment"]),
+    (["the end devel-"], ["the end devel-"]),
+])
+def test_join_lines(lines, joined):
+    assert join_lines(lines) == joined, join_lines(lines)
+
+
 def text_pdf(lines: list[bytes], encoding: bytes = b"/WinAnsiEncoding") -> bytes:
     """A one-page PDF showing ``lines`` (bytes in the font's encoding) in Helvetica, one below the other."""
     shown = b" 0 -14 Td ".join(b"(" + line + b") Tj" for line in lines)
@@ -106,6 +164,14 @@ def test_ligatures_are_spelled_out_before_facts_are_read():
                               "years. Effective flyers, offices."], pdf_pages(pdf)
     got = values(parse_flyer(pdf)[0])
     assert got == {"rounds[1].projects_selected": 11, "max_duration_years": 5}, got
+
+
+def test_a_soft_hyphen_at_a_line_end_is_the_hyphen_of_a_word_break():
+    """WinAnsiEncoding's 0xAD, the hyphen a word processor sets at a break, is U+00AD SOFT HYPHEN to pypdf."""
+    pdf = text_pdf([b"Funding: up to 4 million Euros. Concept devel\255", b"opment phase (up to 2 years)."])
+    assert pdf_pages(pdf) == ["Funding: up to 4 million Euros. Concept devel-\nopment phase (up to 2 years)."]
+    got = values(parse_flyer(pdf)[0])
+    assert got == {"max_funding_eur": 4_000_000, "phases.concept": 2}, got
 
 
 def test_an_invisible_actual_text_span_adds_no_space_to_a_word():

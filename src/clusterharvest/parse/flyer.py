@@ -9,13 +9,59 @@ from .facts import Fact, contact_facts, prose_facts
 from .pdf import pdf_pages
 
 BULLET_ONLY = re.compile(r"^[^\w(“\"„]{1,2}$")  # a line holding only a bullet glyph ('•', '\x7f', '-')
+HYPHENS = ("-", "\u2010")  # HYPHEN-MINUS and HYPHEN (Chromium's break hyphen); a dash ('–') breaks no word
+WORD_END = re.compile(r"[^\W\d_]+$")
+FIRST_WORD = re.compile(r"^[^\W\d_]+")
+COMPOUND = re.compile(r"\b[^\W\d_]+-[^\W\d_]+\b")
+# After a suspended hyphen the next line starts with a conjunction ("small- / and medium-sized", "Forschungs- /
+# und Entwicklungsprojekte"): the hyphen and the space stay. A closed class of words, English and German.
+CONJUNCTION = re.compile(r"^(?:and|or|nor|und|oder|bzw\.|sowie|&)(?:\s|$)")
+
+
+def join_word(line: str, following: str, compounds: set[str]) -> str | None:
+    """``line`` and ``following`` as one line if ``line`` ends in a word broken by a hyphen, else None.
+
+    Before a lower-case letter the hyphen is a syllable break and goes ("devel-" / "opment"), unless the letters
+    before it are one letter or end in a capital ("E-" / "mail", "PDF-" / "based") or the text writes the
+    compound with its hyphen elsewhere ("medium-sized"); before a capital, a digit or a sign it is the
+    compound's own and stays, as '-' ("Leading-" / "Edge", "61-" / "9051"); before a conjunction it is a
+    suspended hyphen and keeps its space ("small-" / "and medium-sized").
+    """
+    word = line.rsplit(" ", 1)[-1]
+    if not following or word[-1:] not in HYPHENS or not word[-2:-1].isalnum():
+        return None  # no hyphen, or a dash standing alone (" -"): punctuation, not a broken word
+    stem = line[:-1]
+    if CONJUNCTION.match(following):
+        return f"{stem}- {following}"
+    letters = WORD_END.search(stem)
+    before = letters.group() if letters else ""
+    after = FIRST_WORD.match(following)
+    if (following[0].islower() and len(before) > 1 and not before[-1].isupper()
+            and not (after and f"{before}-{after.group()}".casefold() in compounds)):
+        return stem + following
+    return f"{stem}-{following}"
+
+
+def join_lines(lines: list[str]) -> list[str]:
+    """Lines (whitespace collapsed; '' a paragraph break) with each word broken at a line end joined to its
+    continuation on the next line, as a reader reads it (see ``join_word``); never across a paragraph break."""
+    compounds = {m.group().casefold() for line in lines for m in COMPOUND.finditer(line)}
+    out: list[str] = []
+    for line in lines:
+        joined = join_word(out[-1], line, compounds) if out and out[-1] else None
+        if joined is None:
+            out.append(line)
+        else:
+            out[-1] = joined
+    return out
 
 
 def flyer_paragraphs(pages: list[str]) -> str:
-    """PDF page text as paragraphs separated by blank lines.
+    """PDF page text as paragraphs separated by blank lines, words broken at line ends joined.
 
     PDF text has no paragraphs, only wrapped lines: a bullet glyph on its own line starts a new one,
-    and a line clearly shorter than the page's full lines (a heading, a paragraph's last line) ends one.
+    and a line clearly shorter than the page's full lines (a heading, a paragraph's last line) ends one
+    unless it ends in a comma, a hyphen or a dash.
     """
     out: list[str] = []
     for page in pages:
@@ -26,10 +72,10 @@ def flyer_paragraphs(pages: list[str]) -> str:
                 out.append("")
                 continue
             out.append(line)
-            if len(line) < 0.6 * width and not line.endswith((",", "-", "–")):
+            if len(line) < 0.6 * width and not line.endswith((",", "–", *HYPHENS)):
                 out.append("")
         out.append("")
-    return "\n".join(out)
+    return "\n".join(join_lines(out))
 
 
 def parse_flyer(data: bytes) -> tuple[list[Fact], Dated | None]:

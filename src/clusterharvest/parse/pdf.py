@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from typing import Any
@@ -23,6 +24,9 @@ from .text import looks_like_html
 TIMEOUT = 30.0
 MAX_MEMORY = 2 * 1024**3  # address space of the child, bytes
 MAX_TEXT = 20_000_000  # characters of extracted text
+# A soft hyphen ending a line is the hyphen a word processor drew at a word break (WinAnsiEncoding's 0xAD reads as
+# U+00AD): kept as the hyphen it shows, since the canonical text step removes soft hyphens.
+SOFT_HYPHEN_BREAK = re.compile("\u00ad(?=[ \t]*\r?\n)")
 
 
 def _limit(max_memory: int, cpu_seconds: int) -> None:  # pragma: no cover - runs in the child
@@ -52,7 +56,7 @@ def pdf_pages(data: bytes, *, timeout: float = TIMEOUT, max_memory: int = MAX_ME
     pages = json.loads(proc.stdout)
     if not isinstance(pages, list) or not all(isinstance(p, str) for p in pages):
         raise ParseError("PDF text extraction returned no pages")
-    return [canonical_text(page) for page in pages]
+    return [canonical_text(SOFT_HYPHEN_BREAK.sub("-", page)) for page in pages]
 
 
 def _drop_invisible_spans(page: Any, reader: Any) -> None:  # pragma: no cover - runs in the child
