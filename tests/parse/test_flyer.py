@@ -4,9 +4,13 @@ PDF reader's limits."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
+import re
+import shutil
 import textwrap
 
+import pypdf
 import pytest
 
 from clusterharvest.errors import ParseError
@@ -185,6 +189,66 @@ def test_an_invisible_actual_text_span_adds_no_space_to_a_word():
         f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"])
     assert pdf_pages(pdf) == ["innovative effect"], pdf_pages(pdf)
+
+
+# -- the flyer typeset by headless Chromium -------------------------------------------------------------
+
+SYNTHETIC = ROOT / "tests" / "fixtures" / "synthetic"
+
+
+def chromium_typesetter():
+    """scripts/typeset_flyer_chromium.py as a module."""
+    spec = importlib.util.spec_from_file_location("typeset_flyer_chromium",
+                                                  ROOT / "scripts" / "typeset_flyer_chromium.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def chromium_flyer(which: str, tmp_path) -> bytes:
+    """The committed Chromium-typeset flyer, or one typeset now (skipped without chromium)."""
+    if which == "committed":
+        return (SYNTHETIC / "flyer_chromium.pdf").read_bytes()
+    if shutil.which("chromium") is None:
+        pytest.skip("chromium is not installed (make test installs it with apt where it can)")
+    typesetter = chromium_typesetter()
+    html = tmp_path / "flyer.html"
+    html.write_text(typesetter.flyer_html(typesetter.CAPTURE.read_text(encoding="utf-8")), encoding="utf-8")
+    typesetter.print_pdf(html, tmp_path / "flyer.pdf")
+    return (tmp_path / "flyer.pdf").read_bytes()
+
+
+def column_starts(page: pypdf.PageObject) -> list[float]:
+    """The x positions (points, rounded to 10) at which at least five of the page's text lines start."""
+    starts: dict[float, int] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x = round((cm[0] * tm[4] + cm[4]) / 10) * 10
+            starts[x] = starts.get(x, 0) + 1
+
+    page.extract_text(visitor_text=visit)
+    return sorted(x for x, n in starts.items() if n >= 5)
+
+
+@pytest.mark.parametrize("which", ["committed", "typeset-now"])
+def test_the_chromium_typeset_flyer_is_set_differently(which, tmp_path):
+    """What makes it another typesetting: words broken at line ends, ligature glyphs, justified columns."""
+    reader = pypdf.PdfReader(io.BytesIO(chromium_flyer(which, tmp_path)))
+    raw = "\n".join(page.extract_text() for page in reader.pages)
+    broken = re.findall(r"[a-z] ?[-\u2010]\n[a-z]", raw)  # (' ': pypdf reads Chromium's soft hyphen as a space)
+    assert len(broken) >= 10, broken
+    assert len(re.findall("[\ufb00-\ufb06]", raw)) >= 5, raw
+    assert len(column_starts(reader.pages[0])) >= 3, column_starts(reader.pages[0])  # contact, two text columns
+
+
+@pytest.mark.parametrize("which", ["committed", "typeset-now"])
+def test_the_chromium_typeset_flyer_gives_the_same_facts(which, tmp_path):
+    facts, edition = parse_flyer(chromium_flyer(which, tmp_path))
+    assert values(facts) == EXPECTED, values(facts)
+    assert [f.approximate for f in facts if f.path == "rounds[*].projects_selected"] == [True]
+    assert edition is not None and edition.date == "2016-10", edition
 
 
 @pytest.mark.parametrize(("data", "reason"), [
