@@ -206,17 +206,18 @@ def chromium_typesetter():
     return module
 
 
-def chromium_flyer(which: str, tmp_path) -> bytes:
+@pytest.fixture(scope="module", params=["committed", "typeset-now"])
+def chromium_pdf(request, tmp_path_factory) -> bytes:
     """The committed Chromium-typeset flyer, or one typeset now (skipped without chromium)."""
-    if which == "committed":
+    if request.param == "committed":
         return (SYNTHETIC / "flyer_chromium.pdf").read_bytes()
     if shutil.which("chromium") is None:
         pytest.skip("chromium is not installed (make test installs it with apt where it can)")
-    typesetter = chromium_typesetter()
-    html = tmp_path / "flyer.html"
+    typesetter, out = chromium_typesetter(), tmp_path_factory.mktemp("chromium")
+    html = out / "flyer.html"
     html.write_text(typesetter.flyer_html(typesetter.CAPTURE.read_text(encoding="utf-8")), encoding="utf-8")
-    typesetter.print_pdf(html, tmp_path / "flyer.pdf")
-    return (tmp_path / "flyer.pdf").read_bytes()
+    typesetter.print_pdf(html, out / "flyer.pdf")
+    return (out / "flyer.pdf").read_bytes()
 
 
 def column_starts(page: pypdf.PageObject) -> list[float]:
@@ -232,10 +233,9 @@ def column_starts(page: pypdf.PageObject) -> list[float]:
     return sorted(x for x, n in starts.items() if n >= 5)
 
 
-@pytest.mark.parametrize("which", ["committed", "typeset-now"])
-def test_the_chromium_typeset_flyer_is_set_differently(which, tmp_path):
+def test_the_chromium_typeset_flyer_is_set_differently(chromium_pdf):
     """What makes it another typesetting: words broken at line ends, ligature glyphs, justified columns."""
-    reader = pypdf.PdfReader(io.BytesIO(chromium_flyer(which, tmp_path)))
+    reader = pypdf.PdfReader(io.BytesIO(chromium_pdf))
     raw = "\n".join(page.extract_text() for page in reader.pages)
     broken = re.findall(r"[a-z] ?[-\u2010]\n[a-z]", raw)  # (' ': pypdf reads Chromium's soft hyphen as a space)
     assert len(broken) >= 10, broken
@@ -243,9 +243,8 @@ def test_the_chromium_typeset_flyer_is_set_differently(which, tmp_path):
     assert len(column_starts(reader.pages[0])) >= 3, column_starts(reader.pages[0])  # contact, two text columns
 
 
-@pytest.mark.parametrize("which", ["committed", "typeset-now"])
-def test_the_chromium_typeset_flyer_gives_the_same_facts(which, tmp_path):
-    facts, edition = parse_flyer(chromium_flyer(which, tmp_path))
+def test_the_chromium_typeset_flyer_gives_the_same_facts(chromium_pdf):
+    facts, edition = parse_flyer(chromium_pdf)
     assert values(facts) == EXPECTED, values(facts)
     assert [f.approximate for f in facts if f.path == "rounds[*].projects_selected"] == [True]
     assert edition is not None and edition.date == "2016-10", edition
