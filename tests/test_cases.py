@@ -49,3 +49,13 @@ def test_soft_hyphens_and_joiners_inside_words_lose_nothing():
     assert person.email == "e.musterfrau@example.org", person
     assert r.city == "Braunschweig" and r.addresses[0].street == "Innovationsstraße 4", r.addresses
     assert r.issues == [], r.issues
+
+
+def test_country_code_without_plus_is_read_with_an_issue():
+    got = records("06-phone-49-no-plus-trunk-zero.html")
+    assert list(got) == ["delta-sensor-network"], list(got)
+    r = got["delta-sensor-network"]
+    assert r.contacts[0].phone == ["+49345279580"], r.contacts
+    [reading] = r.issues
+    assert (reading.field, reading.value) == ("contacts[0].phone", "49 (0) 345 279580"), reading
+    assert "without '+'" in reading.message and "+49" in reading.message, reading.message

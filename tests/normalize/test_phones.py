@@ -1,4 +1,4 @@
-"""Phone numbers to E.164 (expectations written by hand from the directory capture)."""
+"""Phone numbers to E.164 (expectations written by hand from the directory capture and the numbering plans)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clusterharvest.normalize.phones import normalize_phone
+from clusterharvest.normalize.phones import normalize_phone, read_phone
 
 
 @pytest.mark.parametrize(("raw", "want"), [
@@ -28,8 +28,72 @@ def test_normalize_phone(raw, want):
     assert normalize_phone(raw) == want, raw
 
 
+# A country code is read without its '+' only where the text marks it as one: the international prefix '00' before
+# it, or a '(0)' right after it. Each such reading is a note (an issue of the record). Digits that merely begin like
+# a country code are a German national number, or nothing.
+@pytest.mark.parametrize(("raw", "want", "note"), [
+    ("49 (0) 345 279580", "+49345279580", "country code 49 written without '+'"),
+    ("49(0)345-279580", "+49345279580", "country code 49 written without '+'"),
+    ("44 (0) 20 7946 0018", "+442079460018", "country code 44 written without '+'"),
+    ("33 (0)1 23 45 67 89", "+33123456789", "country code 33 written without '+'"),
+    ("0049 345 279580", "+49345279580", "international prefix '00' written for '+'; read as +49"),
+    ("0049 (0) 345 279580", "+49345279580", "international prefix '00' written for '+'; read as +49"),
+    ("00 44 20 7946 0018", "+442079460018", "international prefix '00' written for '+'; read as +44"),
+    ("(0049) 711 685 68370", "+4971168568370", "international prefix '00' written for '+'; read as +49"),
+    ("0039 06 1234 5678", "+390612345678", "international prefix '00' written for '+'; read as +39"),
+    ("00378 0549 886377", "+3780549886377", "international prefix '00' written for '+'; read as +378"),
+    # plain national numbers: German, unchanged, nothing to say
+    ("0345 279580", "+49345279580", None),
+    ("0711 / 685 68370", "+4971168568370", None),
+    ("(0711) 685 68370", "+4971168568370", None),
+    ("030 1234567", "+49301234567", None),
+    # written international forms with nothing to say
+    ("(+49) 711 685 68370", "+4971168568370", None),
+    ("+49 (0) 345 279580", "+49345279580", None),
+    ("+44 (0) 20 7946 0018", "+442079460018", None),
+    # digits that begin like a country code, with no "+", "00", "(0)" or trunk "0": not read (no guess)
+    ("4971168568370", None, None),
+    ("44 20 7946 0018", None, None),
+    ("49 345 279580", None, None),
+    ("711 685 68370", None, None),
+])
+def test_country_code_only_where_written_as_one(raw, want, note):
+    got = read_phone(raw)
+    assert normalize_phone(raw) == want, raw
+    assert [n for n in got.notes if note and note in n] == ([n for n in got.notes] if note else []), got.notes
+    assert bool(got.notes) == (note is not None), got.notes
+
+
+# A leading 0 after the country code is a trunk prefix only where the country's numbers have one (phonenumbers'
+# metadata): German and British numbers drop it; Italian (Rome, the Vatican) and San Marino numbers keep it.
+@pytest.mark.parametrize(("raw", "want", "note"), [
+    ("+39 06 1234 5678", "+390612345678", None),                 # Rome
+    ("+39 06 6981 2345", "+390669812345", None),                 # the Vatican, on the Italian plan
+    ("+39 02 1234 5678", "+390212345678", None),                 # Milan
+    ("+378 0549 886377", "+3780549886377", None),                # San Marino
+    ("+39 (0)6 1234 5678", "+390612345678", "'(0)' read as a digit: numbers of +39 keep their leading 0"),
+    ("+49 0711 685 68370", "+4971168568370", "trunk prefix '0' written after the country code; read without it"),
+    ("+44 020 7946 0018", "+442079460018", "trunk prefix '0' written after the country code; read without it"),
+    ("+49 (0) 06441/992051", "+496441992051", "trunk zero written twice ('(0) 0'); read without it"),
+    ("+39 6 1234 5678", None, None),                             # a Rome number without its 0 is no number
+    ("+378 549 886377", None, None),
+])
+def test_trunk_zero_only_where_the_country_has_a_trunk_prefix(raw, want, note):
+    got = read_phone(raw)
+    assert normalize_phone(raw) == want, raw
+    assert [n for n in got.notes if note and note in n] == ([n for n in got.notes] if note else []), got.notes
+    assert bool(got.notes) == (note is not None), got.notes
+
+
+def test_text_around_the_number_is_a_note():
+    got = read_phone("+49 (0)345/ 1314 2732/p>")
+    assert (normalize_phone("+49 (0)345/ 1314 2732/p>"), got.notes) == (
+        "+4934513142732", ("text around the number dropped",)), got
+
+
 @given(st.text(max_size=60))
 def test_never_raises_and_is_idempotent(text):
     got = normalize_phone(text)
     if got is not None:
         assert got.startswith("+") and normalize_phone(got) == got
+        assert read_phone(got).notes == (), read_phone(got)

@@ -1,49 +1,115 @@
-"""Phone numbers as written in German directories ('+49 (0) 711 / 892385 19') to E.164."""
+"""Phone numbers as written in German directories ('+49 (0) 711 / 892385 19') to E.164 (ITU-T E.164).
+
+A number is read as international only where the text says so: a '+', the international prefix '00', or a
+country code followed by '(0)' ('49 (0) 345 279580': the '(0)' marks what comes before it as a country code).
+Any other number is a German national number, which begins with the trunk prefix '0'; digits that do not
+('49 345 279580') are not read as a number at all, since taking them for a country code or for a number whose '0'
+was left out would both be guesses. A trunk prefix after the country code ('(0)', '+49 0711') is dropped only where that
+country's numbers have one, by phonenumbers' metadata (national prefix '0' in Germany and Britain; none in
+Italy and San Marino, whose numbers keep their leading 0). Every reading beyond the plain form comes back as a
+note, for the caller's issues.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import phonenumbers
 
 DEFAULT_REGION = "DE"
 # Markup residue or stray text after the number ('2732/p>'): dropped, the raw text kept in issues.
 TRAILING_JUNK = re.compile(r"[^\d)]+$")
+NOT_NUMBER_TEXT = re.compile(r"[^\d\s()+/.\-–]")
+BRACKETED_CODE = re.compile(r"^\(\s*(\+|00)\s*(\d{1,3})\s*\)")  # '(+49) 711', '(0049) 711'
 SPACED_PLUS = re.compile(r"^\+\s+")
-DOUBLE_ZERO = re.compile(r"^00(?=[1-9])")
+INTERNATIONAL_PREFIX = re.compile(r"^00\s*(?=[1-9])")  # ITU-T E.164's recommended international prefix
+BARE_CODE = re.compile(r"^(\d{1,3})\s*(?=\(\s*0\s*\))")  # '49 (0) 345 ...'
 TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
-DOUBLED_TRUNK_ZERO = re.compile(r"^\s*(?:\+|00)\s*\d{1,3}\s*\(\s*0\s*\)\s*0")
 NON_DIGITS = re.compile(r"\D")
 
 
-def clean_number(raw: str) -> str:
-    """Digits and a leading '+' only: '(0)' trunk prefixes after a country code and a doubled trunk '0'
-    ('+49 (0) 06441/...') removed, '+ 49' and '0049' read as '+49'."""
-    text = TRAILING_JUNK.sub("", raw.strip())
-    text = SPACED_PLUS.sub("+", text)
-    text = DOUBLE_ZERO.sub("+", text)
-    if text.startswith("+"):
-        text = TRUNK_ZERO.sub("", text)
-    digits = "+" * text.startswith("+") + NON_DIGITS.sub("", text)
-    if digits.startswith("+"):
-        code = next((digits[1:n] for n in (2, 3, 4) if int(digits[1:n]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE),
-                    None) if len(digits) > 4 else None
-        if code and digits[1 + len(code):].startswith("0"):
-            digits = f"+{code}{digits[1 + len(code):].lstrip('0')}"
-    return digits
+@dataclass(frozen=True)
+class PhoneReading:
+    """A written number read: the valid number (None if it does not validate) and, for a valid one, how it was
+    read where that took more than its digits (each note an issue message)."""
+
+    number: phonenumbers.PhoneNumber | None
+    notes: tuple[str, ...] = ()
+
+
+def country_code(digits: str) -> int | None:
+    """The country calling code a run of digits after '+' begins with (codes are prefix-free); None if none."""
+    codes = phonenumbers.COUNTRY_CODE_TO_REGION_CODE
+    return next((int(digits[:n]) for n in (1, 2, 3) if len(digits) >= n and int(digits[:n]) in codes), None)
+
+
+def trunk_prefix(code: int) -> str | None:
+    """The national (trunk) prefix of a calling code's main region in phonenumbers' metadata ('0' for 49, None for
+    39 and 378)."""
+    return phonenumbers.ndd_prefix_for_region(phonenumbers.region_code_for_country_code(code), True)
+
+
+def international_form(text: str) -> tuple[str, list[str]]:
+    """The text with a country code written without '+' ('0049 ...', '49 (0) ...') given its '+', and what was
+    read to do so."""
+    text = SPACED_PLUS.sub("+", BRACKETED_CODE.sub(r"\1\2 ", text))
+    if found := INTERNATIONAL_PREFIX.match(text):
+        code = country_code(NON_DIGITS.sub("", text[found.end():]))
+        if code is not None:
+            return "+" + text[found.end():], [f"international prefix '00' written for '+'; read as +{code}"]
+    if (found := BARE_CODE.match(text)) and int(found[1]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+        return "+" + text, [f"country code {found[1]} written without '+' (before '(0)'); read as +{found[1]}"]
+    return text, []
+
+
+def read_phone(raw: str, region: str = DEFAULT_REGION) -> PhoneReading:
+    """Read one written number.
+
+    Args:
+        raw: the number as written, e.g. '+49 (0) 711 / 892385 19', '49 (0) 345 279580', '+39 06 1234 5678'.
+        region: the ISO 3166-1 alpha-2 region of numbers written without a country code.
+
+    Returns:
+        The number if phonenumbers validates it (else None, with no notes), with notes such as "international
+        prefix '00' written for '+'; read as +49" or "trunk zero written twice ('(0) 0'); read without it".
+    """
+    text = TRAILING_JUNK.sub("", (raw or "").strip())
+    notes = ["text around the number dropped"] if NOT_NUMBER_TEXT.search(raw or "") else []
+    text, read = international_form(text)
+    notes += read
+    code = country_code(NON_DIGITS.sub("", text)) if text.startswith("+") else None
+    trunk_zero_removed = False
+    if code is not None and TRUNK_ZERO.search(text):
+        if trunk_prefix(code) == "0":
+            text, trunk_zero_removed = TRUNK_ZERO.sub("", text), True
+        else:  # no trunk prefix: a written '(0)' can only be the number's own 0
+            text = TRUNK_ZERO.sub("0", text)
+            notes.append(f"'(0)' read as a digit: numbers of +{code} keep their leading 0 (no trunk prefix)")
+    digits = NON_DIGITS.sub("", text)
+    if len(digits) < 5:
+        return PhoneReading(None)
+    try:
+        number = phonenumbers.parse("+" + digits if code is not None else digits, region)
+    except phonenumbers.NumberParseException:
+        return PhoneReading(None)
+    if code is None and not digits.startswith(phonenumbers.ndd_prefix_for_region(region, True) or ""):
+        # A national number without its trunk prefix ('49 345 279580', '44 20 7946 0018'): phonenumbers would take
+        # leading digits for a country code or the prefix for omitted; either is a guess, not a reading.
+        return PhoneReading(None)
+    if not phonenumbers.is_valid_number(number):
+        return PhoneReading(None)
+    if code is not None:
+        written, national = digits[len(str(code)):], phonenumbers.national_significant_number(number)
+        if written != national and written.endswith(national):
+            notes.append("trunk zero written twice ('(0) 0'); read without it" if trunk_zero_removed else
+                         f"trunk prefix {written[:-len(national)]!r} written after the country code; read without it")
+    return PhoneReading(number, tuple(notes))
 
 
 def parse_phone(raw: str, region: str = DEFAULT_REGION) -> phonenumbers.PhoneNumber | None:
-    """One written number as a valid phonenumbers number, German numbers assumed without a country code;
-    None if it does not validate."""
-    digits = clean_number(raw or "")
-    if len(digits.lstrip("+")) < 5:
-        return None
-    try:
-        number = phonenumbers.parse(digits, region)
-    except phonenumbers.NumberParseException:
-        return None
-    return number if phonenumbers.is_valid_number(number) else None
+    """One written number as a valid phonenumbers number (see ``read_phone``); None if it does not validate."""
+    return read_phone(raw, region).number
 
 
 def e164(number: phonenumbers.PhoneNumber) -> str:
@@ -55,11 +121,6 @@ def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> str | None:
     issues)."""
     number = parse_phone(raw, region)
     return e164(number) if number is not None else None
-
-
-def doubled_trunk_zero(raw: str) -> bool:
-    """Whether a number writes its trunk zero twice, after a country code ('+49 (0) 06441/...')."""
-    return bool(DOUBLED_TRUNK_ZERO.match(raw or ""))
 
 
 def is_mobile(number: phonenumbers.PhoneNumber) -> bool:

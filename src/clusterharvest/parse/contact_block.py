@@ -10,7 +10,7 @@ from ..models import Address, Contact, Issue, issue
 from ..normalize.addresses import AddressParts, is_street_line
 from ..normalize.emails import normalize_email
 from ..normalize.persons import is_organisation_line, is_person_line, is_role_line, split_person
-from ..normalize.phones import doubled_trunk_zero, e164, is_mobile, parse_phone
+from ..normalize.phones import e164, is_mobile, read_phone
 from .lines import Line, classify
 
 PROSE_LENGTH = 100
@@ -131,13 +131,11 @@ class ContactReader:
     def number(self, line: str, kind: str, value: str) -> None:
         index, who = self.contact()
         path = f"contacts[{index}].{kind}"
-        parsed = parse_phone(value)
+        reading = read_phone(value)
+        parsed = reading.number
         if parsed is not None:
             getattr(who, kind).append(e164(parsed))
-            if re.search(r"[^\d\s()+/.\-–]", value):
-                self.block.issues.append(issue(path, "text around the number dropped", value))
-            if doubled_trunk_zero(value):
-                self.block.issues.append(issue(path, "trunk zero written twice ('(0) 0'); read without it", value))
+            self.block.issues += [issue(path, note, value) for note in reading.notes]
             if kind == "phone" and is_mobile(parsed):
                 self.block.issues.append(issue(path, "a mobile number (by its range) under a phone label; kept as "
                                                      "a phone number, as labelled", value))
