@@ -109,3 +109,26 @@ def test_a_replacement_character_is_removed_and_noted_never_kept(written):
     doc = read_document(f"<p>Beta Water{written} Network</p><p>ok</p>".encode(), "text/html")
     assert doc.lines == ["Beta Water Network", "ok"], doc.lines
     assert doc.notes == [Note(0, "Beta Water\ufffd Network", LOST)], doc.notes
+
+
+CF = "42296c32302d202702273a232f322e276c2d3025"  # k.probe@example.org, as Cloudflare protects it
+
+
+@pytest.mark.parametrize(("markup", "want"), [
+    # Cloudflare's usual form: a link and a span, both holding the encoded address, text '[email protected]'
+    (f'<p>E-Mail: <a href="/cdn-cgi/l/email-protection#{CF}"><span class="__cf_email__" data-cfemail="{CF}">'
+     f'[email&#160;protected]</span></a></p>', [f"E-Mail: cfemail:{CF}"]),
+    (f'<p>E-Mail: <span class="__cf_email__" data-cfemail="{CF}">[email protected]</span></p>',
+     [f"E-Mail: cfemail:{CF}"]),
+    (f'<p>E-Mail: <a href="https://example.org/cdn-cgi/l/email-protection#{CF}">[email protected]</a></p>',
+     [f"E-Mail: cfemail:{CF}"]),
+    (f'<p>Mail: <a href="/cdn-cgi/l/email-protection#{CF}">[email protected]</a>, Tel.: 0345 1</p>',
+     [f"Mail: cfemail:{CF}, Tel.: 0345 1"]),
+    # a protected link with words of its own shows those words, as any mailto: link does
+    (f'<p>Please <a href="/cdn-cgi/l/email-protection#{CF}">write to us</a>.</p>', ["Please write to us."]),
+    # the placeholder without an encoded address stays as written
+    ('<p>E-Mail: <span class="__cf_email__">[email protected]</span></p>', ["E-Mail: [email protected]"]),
+])
+def test_cloudflare_protected_addresses_keep_their_encoded_form(markup, want):
+    got = html_lines(markup)
+    assert got == want, got

@@ -195,13 +195,24 @@ Open = tuple[str, bool, bool, "list[int] | None"]
 
 class LineCollector:
     """lxml parser target: builds the visible lines while the parser streams, without building a tree
-    (constant memory per open element, however large the page)."""
+    (constant memory per open element, however large the page).
+
+    An address behind Cloudflare's e-mail protection shows as the placeholder '[email protected]' in an element
+    holding the encoded address (``data-cfemail="<hex>"``, or a link to ``/cdn-cgi/l/email-protection#<hex>``);
+    the placeholder is written as ``cfemail:<hex>``, the address as the page holds it, which
+    ``normalize.emails.read_email`` decodes. Any other text of such an element stays as written.
+    """
+
+    CF_HREF = re.compile(r"/cdn-cgi/l/email-protection#([0-9A-Fa-f]+)")
+    CF_PLACEHOLDER = "[email protected]"
 
     def __init__(self, main_only: bool) -> None:
         self.main_state = "before" if main_only else "inside"  # before / inside / after the first <main>
         self.stack: list[Open] = []
         self.lines: list[str] = []
         self.buf: list[str] = []
+        # The Cloudflare-protected element being read: (its depth in the stack, the encoded address, its text).
+        self.protected: tuple[int, str, list[str]] | None = None
 
     def flush(self) -> None:
         line = clean_line("".join(self.buf))
@@ -228,6 +239,9 @@ class LineCollector:
         if tag == "ol":
             ol = [int(attrib["start"]) if (attrib.get("start") or "").isdigit() else 1, 0]
         stack.append((tag, False, parent_in or tag in ("main", "article"), ol))
+        if self.protected is None and attrib and (encoded := attrib.get("data-cfemail") or (
+                (found := self.CF_HREF.search(attrib.get("href") or "")) and found.group(1))):
+            self.protected = (len(stack), encoded, [])
         if tag == "br" or tag in BLOCK_TAGS:
             self.flush()
         if tag == "li":
@@ -241,6 +255,11 @@ class LineCollector:
         if not self.stack:
             return
         closed, skipped, _, _ = self.stack.pop()
+        if self.protected and len(self.stack) < self.protected[0]:  # the protected element closes
+            _, encoded, text = self.protected
+            self.protected = None
+            shown = "".join(text)
+            self.buf.append(f"cfemail:{encoded}" if " ".join(shown.split()) == self.CF_PLACEHOLDER else shown)
         if closed == MAIN_MARK:  # the first <main> closes: nothing after it is read
             self.flush()
             self.main_state = "after"
@@ -249,7 +268,7 @@ class LineCollector:
 
     def data(self, text: str) -> None:
         if self.main_state == "inside" and not (self.stack and self.stack[-1][1]):
-            self.buf.append(text)
+            (self.protected[2] if self.protected else self.buf).append(text)
 
     def close(self) -> list[str]:
         self.flush()
