@@ -59,3 +59,20 @@ def test_country_code_without_plus_is_read_with_an_issue():
     [reading] = r.issues
     assert (reading.field, reading.value) == ("contacts[0].phone", "49 (0) 345 279580"), reading
     assert "without '+'" in reading.message and "+49" in reading.message, reading.message
+
+
+def test_obfuscated_emails_are_read_each_with_an_issue_saying_how():
+    got = records("13-email-obfuscated.html")
+    assert sorted(got) == ["iota-energy-cluster", "kappa-mobility-cluster", "zeta-health-network"], sorted(got)
+    # the Cloudflare address decoded by hand: key 0x42, then 29^42 = 6b 'k', 6c^42 = 2e '.', 32^42 = 70 'p', ...
+    want = {"zeta-health-network": ("l.beispiel@example.org", "l.beispiel(at)example.org", "'(at)' for '@'"),
+            "iota-energy-cluster": ("j.muster@example.org", "j.muster [at] example [dot] org", "'[dot]' for '.'"),
+            "kappa-mobility-cluster": ("k.probe@example.org", "cfemail:42296c32302d202702273a232f322e276c2d3025",
+                                       "Cloudflare")}
+    for id_, (email, written, how) in want.items():
+        r = got[id_]
+        assert [c.email for c in r.contacts] == [email], r.contacts
+        [reading] = r.issues
+        assert (reading.field, reading.value) == ("contacts[0].email", written), reading
+        assert reading.message.startswith(f"obfuscated e-mail read as {email}") and how in reading.message, reading
+        assert "truncated" not in reading.message and "invalid" not in reading.message, reading

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..models import Address, Contact, Issue, issue
 from ..normalize.addresses import AddressParts, is_street_line
-from ..normalize.emails import normalize_email
+from ..normalize.emails import read_email
 from ..normalize.persons import is_organisation_line, is_person_line, is_role_line, split_person
 from ..normalize.phones import e164, is_mobile, read_phone
 from .lines import Line, classify
@@ -146,13 +146,15 @@ class ContactReader:
     def email(self, line: str, value: str) -> None:
         index, who = self.contact()
         path = f"contacts[{index}].email"
-        email = normalize_email(value)
-        if email and who.email is None:
-            who.email = email
+        reading = read_email(value)
+        if not value:
+            self.block.issues.append(issue(path, "no address after the label", value))
+        elif reading.address and who.email is not None:
+            self.block.issues.append(issue(path, "second e-mail address", value))
         else:
-            reason = "no address after the label" if not value else (
-                "second e-mail address" if email else "invalid or truncated e-mail address")
-            self.block.issues.append(issue(path, reason, value))
+            who.email = reading.address or who.email
+            if reading.note:  # how an obfuscated address was read, or why none was
+                self.block.issues.append(issue(path, reading.note, value))
         self.place(line, path)
 
     def address(self, line: str, parts: AddressParts) -> None:
