@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clusterharvest.normalize.countries import normalize_country, normalize_region, parse_targets
+from clusterharvest.normalize.countries import normalize_country, normalize_region, parse_targets, read_country
 
 
 @pytest.mark.parametrize(("name", "code"), [
@@ -75,3 +75,71 @@ def test_country_codes_are_idempotent(name):
     code = normalize_country(name)
     assert code is not None
     assert normalize_country(code) == code
+
+
+# Names written by hand from what people write: former names, common English and German names, abbreviations.
+@pytest.mark.parametrize(("name", "code"), [
+    # former names (ISO 3166-1 renamed the country, or ISO 3166-3 withdrew the old code)
+    ("Swaziland", "SZ"), ("Turkey", "TR"), ("Cape Verde", "CV"), ("East Timor", "TL"), ("Burma", "MM"),
+    ("Macedonia", "MK"), ("Czech Republic", "CZ"),
+    # common English names
+    ("Ivory Coast", "CI"), ("Holland", "NL"), ("Britain", "GB"), ("Russia", "RU"), ("Vietnam", "VN"), ("Laos", "LA"),
+    ("Scotland", "GB"), ("Northern Ireland", "GB"),
+    # German names, common and ISO
+    ("Vereinigte Staaten", "US"), ("Niederlande", "NL"), ("Südkorea", "KR"), ("Türkei", "TR"), ("Schweiz", "CH"),
+    ("Elfenbeinküste", "CI"), ("Weißrussland", "BY"), ("Russische Föderation", "RU"), ("Nordmazedonien", "MK"),
+    ("Tschechei", "CZ"), ("Schottland", "GB"), ("Österreich", "AT"),
+    # abbreviations
+    ("PR China", "CN"), ("P.R. China", "CN"), ("VR China", "CN"), ("PRC", "CN"), ("UAE", "AE"), ("VAE", "AE"),
+    ("U.S.", "US"), ("U.S.A.", "US"), ("U.K.", "GB"),
+    # current ISO names
+    ("Eswatini", "SZ"), ("Türkiye", "TR"), ("Czechia", "CZ"), ("North Macedonia", "MK"), ("Côte d'Ivoire", "CI"),
+    # not a current ISO 3166-1 country, not one country, or a misspelling only a guess would read
+    ("Zaire", None), ("Kosovo", None), ("Soviet Union", None), ("Czechoslovakia", None), ("European Union", None),
+    ("Worldwide", None), ("America", None), ("Amerika", None), ("Austrlia", None), ("Scandinavia", None),
+])
+def test_what_people_write(name, code):
+    assert normalize_country(name) == code, (name, read_country(name))
+
+
+# Every name but the code itself and the English names ISO 3166-1 gives (short, official, common) was read by
+# interpretation: an issue with the raw text says how. A code that is no current ISO 3166-1 country is not published.
+@pytest.mark.parametrize(("name", "codes", "says"), [
+    ("Finland", ["FI"], None), ("FI", ["FI"], None), ("USA", ["US"], None), ("Czechia", ["CZ"], None),
+    ("Czech Republic", ["CZ"], None), ("South Korea", ["KR"], None), ("Türkiye", ["TR"], None),
+    ("Swaziland", ["SZ"], "'Swaziland' is not an ISO 3166-1 name; read as SZ (Eswatini)"),
+    ("Ivory Coast", ["CI"], "'Ivory Coast' is not an ISO 3166-1 name; read as CI (Côte d'Ivoire)"),
+    ("Holland", ["NL"], "'Holland' is not an ISO 3166-1 name; read as NL (Netherlands)"),
+    ("PR China", ["CN"], "'PR China' is not an ISO 3166-1 name; read as CN (China)"),
+    ("Vereinigte Staaten", ["US"], "'Vereinigte Staaten' is the German ISO 3166-1 name; read as US (United States)"),
+    ("Niederlande", ["NL"], "'Niederlande' is the German ISO 3166-1 name; read as NL (Netherlands)"),
+    ("Südkorea", ["KR"], "'Südkorea' is the German ISO 3166-1 name; read as KR"),
+    ("Scotland", ["GB"], "part of the United Kingdom, which ISO 3166-1 codes as a whole"),
+    ("Korea", ["KR"], "the source does not say which Korea"),
+    ("Zaire", [], "'Zaire' names ZR, not a current ISO 3166-1 alpha-2 code (withdrawn"),
+    ("Kosovo", [], "'Kosovo' names XK, not a current ISO 3166-1 alpha-2 code"),
+    ("America", [], "does not say which"),
+])
+def test_readings_and_what_they_say(name, codes, says):
+    got = parse_targets(name, "target_countries.concept")
+    assert got.countries == codes, got
+    assert [i.value for i in got.issues] == ([name] if says else []), got.issues
+    assert says is None or says in got.issues[0].message, got.issues
+
+
+# ISO 3166-1 has renamed countries (Swaziland -> Eswatini 2018, Turkey -> Türkiye 2022, Czech Republic -> Czechia
+# 2016, Macedonia -> North Macedonia 2019): the names in the editions before each rename still give the same code,
+# so a pycountry release that renames a country changes no code.
+@pytest.mark.parametrize(("former", "current"), [
+    ("Swaziland", "Eswatini"), ("Turkey", "Türkiye"), ("Czech Republic", "Czechia"),
+    ("Macedonia, the former Yugoslav Republic of", "North Macedonia"), ("Cape Verde", "Cabo Verde"),
+    ("Holy See (Vatican City State)", "Holy See"),
+])
+def test_a_rename_changes_no_code(former, current):
+    assert normalize_country(former) == normalize_country(current) is not None, (former, current)
+
+
+def test_german_directory_names_keep_their_codes_and_say_so():
+    got = parse_targets("Vereinigte Staaten, Niederlande, Finnland und Südkorea", "target_countries.concept")
+    assert got.countries == ["US", "NL", "FI", "KR"], got
+    assert [i.value for i in got.issues] == ["Vereinigte Staaten", "Niederlande", "Finnland", "Südkorea"], got.issues

@@ -1,19 +1,41 @@
-"""Country and region names (English, German, misspelt) to ISO 3166-1 alpha-2 codes."""
+"""Country and region names (English, German, former, common, abbreviated, misspelt) to ISO 3166-1 alpha-2 codes.
+
+Codes. A name is looked up in ``countries.yml`` first (what no library reads, or reads otherwise: the directory's
+'Sinapore', 'Korea' with its note), then among the English names pycountry's ISO 3166-1 data gives, then in
+countrynames (OpenSanctions' table of country names in many languages and spellings: 'Swaziland', 'Ivory Coast',
+'Holland', 'Vereinigte Staaten'; exact names only, as its fuzzy matching reads 'Austrlia' as AT), then among the
+German names of pycountry's iso3166-1 catalogue. countrynames keeps a country's former names beside its current
+ones, so a pycountry release that renames a country (Turkey -> Türkiye, Swaziland -> Eswatini, Czech Republic ->
+Czechia) changes no code. A code that is not a current ISO 3166-1 alpha-2 code in pycountry (countrynames' 'ZR'
+for Zaire, 'XK' for Kosovo, 'EU', 'GB-SCT') is not published as a country: the name gets an issue instead.
+
+Issues. A name is standard, and read with nothing to say, when it is the code itself (alpha-2 or alpha-3) or one of
+the English names ISO 3166-1 gives that country (short, official or common name, as in pycountry). Every other
+name was read by interpretation and gets an issue with the raw text saying how ('Finnland' is the German ISO
+3166-1 name; 'Swaziland' is not an ISO 3166-1 name; read as SZ (Eswatini)). We chose the current English ISO names
+as the standard because a former name is exactly what an analyst should be told about; so when a pycountry release
+renames a country, the old name's code stays and the old name gains the same issue every former name has, and an
+issue's message names the country by its current ISO name. Nothing else depends on the release.
+"""
 
 from __future__ import annotations
 
 import gettext
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
+import countrynames
 import pycountry
 
 from ..lookups import Lookup, lookup
 from ..models import Issue, issue
 
 SEPARATORS = re.compile(r"\s*(?:[,;]|\s(?:and|und|&)\s)\s*", re.I)
+COUNTRYNAMES_NOT_A_COUNTRY = "FAIL"  # countrynames' code for names it knows are none ('Asia', 'abroad')
 
 
 def country_key(text: str) -> str:
@@ -31,8 +53,23 @@ FILE = "normalize/countries.yml"
 
 
 def table(name: str) -> Lookup:
-    """One lookup of ``countries.yml`` (countries, notes, regions, region_prefixes)."""
+    """One lookup of ``countries.yml`` (countries, notes, not_countries, regions, region_prefixes)."""
     return lookup(FILE, name)
+
+
+@cache
+def keyed(name: str) -> dict[str, tuple[str, Any]]:
+    """A lookup's matches by name key ('U.S.A.' -> 'u.s.a'), each with (the match as written, its value)."""
+    return {country_key(match): (match, value) for match, value in table(name).pairs().items()}
+
+
+def fix(name: str, key: str) -> Any:
+    """The value a ``countries.yml`` lookup gives a name key (marked used), or None."""
+    found = keyed(name).get(key)
+    if found is None:
+        return None
+    table(name).mark(found[0])
+    return found[1]
 
 
 @cache
@@ -42,56 +79,97 @@ def german_names() -> gettext.NullTranslations:
 
 
 @cache
-def standard_index(german: bool = True) -> dict[str, str]:
-    """Name -> alpha-2 of the names ISO 3166-1 itself gives (pycountry: English names, official and common
-    names, alpha-2/alpha-3 codes, and with ``german`` the German names of its iso3166-1 catalogue)."""
+def iso_names(german: bool = False) -> dict[str, str]:
+    """Name key -> alpha-2 of the names ISO 3166-1 gives (pycountry): the codes and the English short, official
+    and common names; with ``german``, the German names of its iso3166-1 catalogue instead."""
     catalogue = german_names()
     index: dict[str, str] = {}
     for country in pycountry.countries:
         names = {country.name, country.alpha_2, country.alpha_3}
         names.update(getattr(country, attr) for attr in ("official_name", "common_name") if hasattr(country, attr))
         if german:
-            names.update(catalogue.gettext(n) for n in list(names))
+            names = {catalogue.gettext(n) for n in names - {country.alpha_2, country.alpha_3}}
         for name in names:
             index.setdefault(country_key(name), country.alpha_2)
     return index
 
 
-def is_reading(name: str) -> bool:
-    """Whether a country name was read by a fix of ours rather than found as an ISO 3166-1 name: not an ISO
-    name at all, or one of ``countries.yml``'s names that is not an English ISO name ('Finnland' in the
-    English directory, 'Great Britain')."""
+def countrynames_code(key: str) -> str | None:
+    """countrynames' code for a name (exact names only); None if it knows none."""
+    with warnings.catch_warnings():
+        # countrynames 1.16 transliterates without PyICU (pinned so) and warns about it once; nothing else is hidden.
+        warnings.filterwarnings("ignore", message="Install 'pyicu'", category=UnicodeWarning)
+        code = countrynames.to_code(key)
+    return None if code == COUNTRYNAMES_NOT_A_COUNTRY else code
+
+
+def is_current(code: str) -> bool:
+    """Whether a code is a current ISO 3166-1 alpha-2 code (pycountry)."""
+    return len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None
+
+
+def lookup_code(key: str) -> str | None:
+    """The code a name key stands for: ``countries.yml``, pycountry's English ISO names, countrynames, pycountry's
+    German ISO names, then the lookups without diacritics; None if none knows it. It may be no current ISO code."""
+    english, german, folded = iso_names(), iso_names(german=True), ascii_fold(key)
+    return (fix("countries", key) or fix("countries", folded) or english.get(key) or countrynames_code(key)
+            or german.get(key) or german.get(folded) or english.get(folded))
+
+
+@dataclass(frozen=True)
+class CountryReading:
+    """A name read: its current ISO 3166-1 alpha-2 code (None if it names none) and a note (an issue message)
+    saying how a non-standard name was read, or why it names no country; None for a standard name or no name."""
+
+    code: str | None
+    note: str | None = None
+
+
+def read_country(name: str) -> CountryReading:
+    """Read a country name or code (see the module docstring for the order and for what counts as standard)."""
     key = country_key(name)
-    if key not in standard_index():
-        return True
-    return key in fixed_names() and key not in standard_index(german=False)
+    if not key:
+        return CountryReading(None)
+    written = " ".join(name.split())
+    reason = fix("not_countries", key)
+    if reason:
+        return CountryReading(None, f"{written!r} may name {reason}; not read as a country")
+    code = lookup_code(key)
+    if code is None:
+        return CountryReading(None)
+    if not is_current(code):
+        return CountryReading(None, f"{written!r} names {code}, not a current ISO 3166-1 alpha-2 code"
+                                    f"{former_code(code)}; not read as a country")
+    if iso_names().get(key) == code:
+        return CountryReading(code)
+    return CountryReading(code, reading_note(written, key, code))
 
 
-@cache
-def fixed_names() -> frozenset[str]:
-    """Keys of the names ``countries.yml`` maps."""
-    return frozenset(country_key(name) for name in table("countries").pairs())
+def former_code(code: str) -> str:
+    """What ISO says of a code that is no current alpha-2 one: withdrawn (ISO 3166-3) or a subdivision (ISO
+    3166-2), in parentheses; '' if neither."""
+    historic = pycountry.historic_countries
+    withdrawn = historic.get(alpha_4=code) if len(code) == 4 else historic.get(alpha_2=code)
+    if withdrawn is not None:
+        return f" (withdrawn from ISO 3166-1 on {withdrawn.withdrawal_date}: {withdrawn.name})"
+    part = pycountry.subdivisions.get(code=code) if "-" in code else None
+    return f" (an ISO 3166-2 subdivision of {part.country_code})" if part is not None else ""
 
 
-@cache
-def country_index() -> dict[str, str]:
-    """Name -> alpha-2: the standard names, then the YAML fixes, then both without diacritics."""
-    index = dict(standard_index())
-    index.update({country_key(k): v for k, v in table("countries").pairs().items()})
-    index.update({ascii_fold(k): v for k, v in list(index.items()) if ascii_fold(k) not in index})
-    return index
+def reading_note(written: str, key: str, code: str) -> str:
+    """What a non-standard country name was read as ("'Finnland' is the German ISO 3166-1 name; read as FI
+    (Finland)"), with the reason where ``countries.yml`` gives one."""
+    country = pycountry.countries.get(alpha_2=code)
+    kind = "the German ISO 3166-1 name" if iso_names(german=True).get(key) == code else "not an ISO 3166-1 name"
+    read = f"{written!r} is {kind}; read as {code} ({country.name if country else code})"
+    note = fix("notes", key)
+    return f"{read}: {note}" if note else read
 
 
 def normalize_country(name: str) -> str | None:
-    """A country name or code in English or German to its alpha-2 code; None if not a country."""
-    key = country_key(name)
-    if not key:
-        return None
-    index = country_index()
-    code = index.get(key) or index.get(ascii_fold(key))
-    if code:
-        table("countries").mark(key)  # a fix of ours was needed, if the key is one
-    return code
+    """A country name or code (English, German, former, common, abbreviated) to its current ISO 3166-1 alpha-2
+    code; None if it names no current country (``read_country`` says why and how)."""
+    return read_country(name).code
 
 
 def country_names(code: str) -> tuple[str, str]:
@@ -112,16 +190,6 @@ def normalize_region(name: str) -> str | None:
         key = country_key(rest)
     regions = table("regions")
     return regions.get(key) or regions.get(ascii_fold(key))
-
-
-def reading_note(written: str, code: str) -> str:
-    """What a non-standard country name was read as ("'Finnland' read as FI (Finland)"), with the reason
-    where ``countries.yml`` gives one."""
-    country = pycountry.countries.get(alpha_2=code)
-    kind = "the German ISO 3166-1 name" if country_key(written) in standard_index() else "not an ISO 3166-1 name"
-    read = f"{written.strip()!r} is {kind}; read as {code} ({country.name if country else code})"
-    note = table("notes").get(country_key(written))
-    return f"{read}: {note}" if note else read
 
 
 @dataclass
@@ -151,12 +219,12 @@ def parse_targets(raw: str, field_path: str) -> Targets:
     out = Targets()
     phase = field_path.rsplit(".", 1)[-1]
     for part in split_targets(raw):
-        code = normalize_country(part)
-        if code:
-            if code not in out.countries:
-                out.countries.append(code)
-            if is_reading(part):  # read by a fix of ours: say so, one rule for all
-                out.issues.append(issue(field_path, reading_note(part, code), part))
+        reading = read_country(part)
+        if reading.code:
+            if reading.code not in out.countries:
+                out.countries.append(reading.code)
+            if reading.note:  # read by interpretation: say so, one rule for all
+                out.issues.append(issue(field_path, reading.note, part))
             continue
         region = normalize_region(part)
         if region:
@@ -165,5 +233,5 @@ def parse_targets(raw: str, field_path: str) -> Targets:
             if country_key(part) != country_key(region):
                 out.issues.append(issue(field_path, f"{part.strip()!r} read as the region {region!r}", part))
             continue
-        out.issues.append(issue(field_path, f"not a known country or region ({phase} phase)", part))
+        out.issues.append(issue(field_path, reading.note or f"not a known country or region ({phase} phase)", part))
     return out
