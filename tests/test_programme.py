@@ -8,7 +8,9 @@ import shutil
 
 import pytest
 
+from clusterharvest.parse.facts import contact_facts
 from clusterharvest.pipeline import open_context, run_harvest
+from clusterharvest.programme import Statements, build_programme
 
 from .conftest import ROOT
 
@@ -134,3 +136,18 @@ def test_synthetic_announcement_unknown_cluster_and_disagreements(tmp_path):
     assert programme["max_funding_eur"] == 4_000_000
     funding = [i for i in programme["issues"] if i["field"] == "max_funding_eur"]
     assert len(funding) == 1 and "other-post: 3000000" in funding[0]["value"]
+
+
+def test_a_contact_value_read_by_interpretation_says_how():
+    # written by hand: the flyer's contact block as a page might obfuscate it
+    lines = ["Contact", "Dr. Florian Welter", "Project Management Jülich", "Tel.: 0049 2461 61-9051",
+             "E-Mail: f.welter [at] fz-juelich [dot] de"]
+    programme = build_programme([Statements("bmbf-programme-page-en", 0, 0, contact_facts(lines))])
+    assert programme.contact is not None, programme
+    assert (programme.contact.email, programme.contact.phone) == ("f.welter@fz-juelich.de", "+492461619051"), programme
+    got = {(i.field, i.value): i.message for i in programme.issues}
+    assert set(got) == {("contact.email", "f.welter [at] fz-juelich [dot] de"),
+                        ("contact.phone", "0049 2461 61-9051")}, got
+    assert got[("contact.email", "f.welter [at] fz-juelich [dot] de")].startswith(
+        "obfuscated e-mail read as f.welter@fz-juelich.de"), got
+    assert "international prefix '00'" in got[("contact.phone", "0049 2461 61-9051")], got

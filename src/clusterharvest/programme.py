@@ -70,6 +70,13 @@ def choose(key: FactKey, states: list[Stated]) -> tuple[Any, list[Issue]]:
                           _say(others))]
 
 
+def readings(key: FactKey, states: list[Stated], chosen: Any) -> list[Issue]:
+    """How the kept value was read, where its source read it by interpretation (an obfuscated e-mail, a country
+    code written without '+'), as issues."""
+    kept = next((s for s in sorted(states, key=_rank) if s.fact.value == chosen), None)
+    return [issue(key.path, message, written) for message, written in kept.fact.readings] if kept else []
+
+
 def build_programme(stated: Sequence[Statements]) -> Programme:
     """One programme record from each source's statements, in registry order."""
     dates = {s.source: s.dated for s in stated if s.dated}
@@ -85,7 +92,7 @@ def build_programme(stated: Sequence[Statements]) -> Programme:
     for key, states in by_key.items():
         if key != EVERY_ROUND_SELECTED:
             values[key], found = choose(key, states)
-            issues += found
+            issues += found + readings(key, states, values[key])
     programme = Programme()
     if names:
         ordered = sorted(names, key=lambda s: (s.name_rank, s.order))

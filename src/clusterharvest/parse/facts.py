@@ -87,6 +87,9 @@ class Fact:
     value: Any
     quote: str
     approximate: bool = False
+    # How the value was read where that took interpretation ("obfuscated e-mail read as ..."), each with the text as
+    # written: the record's issues when this fact's value is the one kept.
+    readings: tuple[tuple[str, str | None], ...] = ()
 
     @property
     def path(self) -> str:
@@ -191,5 +194,7 @@ def contact_facts(lines: list[str], max_lines: int = 8) -> list[Fact]:
         values = {"name": person.name, "academic_title": person.academic_title, "organisation": person.organisation,
                   "email": person.email, "phone": person.phone[0] if person.phone else None,
                   "fax": person.fax[0] if person.fax else None}
-        return [Fact(FactKey("contact", k), v, quote) for k, v in values.items() if v is not None]
+        readings = {k: tuple((i.message, i.value) for i in parsed.issues if i.field == f"contacts[0].{k}")
+                    for k in values}
+        return [Fact(FactKey("contact", k), v, quote, readings=readings[k]) for k, v in values.items() if v is not None]
     return []
