@@ -85,10 +85,20 @@ def test_trunk_zero_only_where_the_country_has_a_trunk_prefix(raw, want, note):
     assert bool(got.notes) == (note is not None), got.notes
 
 
-def test_text_around_the_number_is_a_note():
-    got = read_phone("+49 (0)345/ 1314 2732/p>")
-    assert (normalize_phone("+49 (0)345/ 1314 2732/p>"), got.notes) == (
-        "+4934513142732", ("text around the number dropped",)), got
+# Text around a number is dropped with a note; digits after a word are not part of the number (an alternative
+# extension, a second number), and the number's own form is read after any words before it.
+@pytest.mark.parametrize(("raw", "want", "notes"), [
+    ("+49 (0)345/ 1314 2732/p>", "+4934513142732", ("text around the number dropped",)),
+    ("+49 30 1234567 (mobile)", "+49301234567", ("text around the number dropped",)),
+    ("+49 (0) 30 12345-67 oder -68", "+49301234567", ("text around the number dropped",)),
+    ("+49 30 1234567 ext. 12", "+49301234567", ("text around the number dropped",)),
+    ("Tel 0049 30 1234567", "+49301234567",
+     ("text around the number dropped", "international prefix '00' written for '+'; read as +49")),
+    ("Telefon: (0711) 685 68370", "+4971168568370", ("text around the number dropped",)),
+])
+def test_text_around_the_number_is_a_note(raw, want, notes):
+    got = read_phone(raw)
+    assert (normalize_phone(raw), got.notes) == (want, notes), got
 
 
 @given(st.text(max_size=60))

@@ -18,12 +18,15 @@ from dataclasses import dataclass
 import phonenumbers
 
 DEFAULT_REGION = "DE"
-# Markup residue or stray text after the number ('2732/p>'): dropped, the raw text kept in issues.
+# Text before the number ('Tel 0049 ...') and from the first letter on ('2732/p>', '12345-67 oder -68', '(mobile)'):
+# dropped, the raw text kept in issues; digits after a word are not part of the number.
+LEADING_TEXT = re.compile(r"^[^\d+(]+")
+FROM_A_LETTER = re.compile(r"[^\W\d_].*$", re.S)
 TRAILING_JUNK = re.compile(r"[^\d)]+$")
 NOT_NUMBER_TEXT = re.compile(r"[^\d\s()+/.\-–]")
 BRACKETED_CODE = re.compile(r"^\(\s*(\+|00)\s*(\d{1,3})\s*\)")  # '(+49) 711', '(0049) 711'
 SPACED_PLUS = re.compile(r"^\+\s+")
-INTERNATIONAL_PREFIX = re.compile(r"^00\s*(?=[1-9])")  # ITU-T E.164's recommended international prefix
+INTERNATIONAL_PREFIX = re.compile(r"^\+?\s*00\s*(?=[1-9])")  # ITU-T E.164's recommended international prefix
 BARE_CODE = re.compile(r"^(\d{1,3})\s*(?=\(\s*0\s*\))")  # '49 (0) 345 ...'
 TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
 NON_DIGITS = re.compile(r"\D")
@@ -74,7 +77,7 @@ def read_phone(raw: str, region: str = DEFAULT_REGION) -> PhoneReading:
         The number if phonenumbers validates it (else None, with no notes), with notes such as "international
         prefix '00' written for '+'; read as +49" or "trunk zero written twice ('(0) 0'); read without it".
     """
-    text = TRAILING_JUNK.sub("", (raw or "").strip())
+    text = TRAILING_JUNK.sub("", FROM_A_LETTER.sub("", LEADING_TEXT.sub("", (raw or "").strip())))
     notes = ["text around the number dropped"] if NOT_NUMBER_TEXT.search(raw or "") else []
     text, read = international_form(text)
     notes += read
