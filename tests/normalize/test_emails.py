@@ -35,6 +35,9 @@ def test_normalize_email(raw, want):
     ("info{at}cluster-beispiel.de", "info@cluster-beispiel.de", ["'{at}' for '@'"]),
     ("info (at) cluster-beispiel (punkt) de", "info@cluster-beispiel.de", ["'(at)' for '@'", "'(punkt)' for '.'"]),
     ("info @ cluster-beispiel.de", "info@cluster-beispiel.de", ["' @ ' for '@'"]),
+    ("info(@)cluster-beispiel(.)de", "info@cluster-beispiel.de", ["'(@)' for '@'", "'(.)' for '.'"]),
+    ("info(a)cluster-beispiel.de", "info@cluster-beispiel.de", ["'(a)' for '@'"]),
+    ("j.muster [at] example [dot] co [dot] uk", "j.muster@example.co.uk", ["'[at]' for '@'", "'[dot]' for '.'"]),
 ])
 def test_obfuscated_addresses_are_read_with_a_note(raw, want, forms):
     got = read_email(raw)

@@ -1,13 +1,13 @@
 """E-mail addresses: validated, never repaired; obfuscated forms read, each reading said.
 
 Pages hide addresses from harvesters in a few well-known ways, all read here and each reported by
-``read_email``'s note: '(at)', '[at]', '{at}', ' at ' or ' @ ' for '@' and '(dot)', '[dot]', ' dot ' or
-'(punkt)' for '.' ('j.muster [at] example [dot] org'), and Cloudflare's e-mail protection. Cloudflare replaces
-an address with the placeholder '[email protected]' and keeps it in the element's ``data-cfemail`` attribute
-(or in a link to ``/cdn-cgi/l/email-protection#<hex>``): hex bytes, the first the XOR key of the others, which
-are the address in UTF-8. The HTML text extraction (``parse.text.LineCollector``) writes such a placeholder as
-``cfemail:<hex>``, decoded here. A reading counts only if its result is a valid address; a truncated address
-('post@deepsea-mining-alliance.') is never completed.
+``read_email``'s note: '(at)', '[at]', '{at}', '(a)', '(@)', ' at ' or ' @ ' for '@' and '(dot)', '[dot]', '(.)',
+' dot ' or '(punkt)' for '.' ('j.muster [at] example [dot] org'), and Cloudflare's e-mail protection.
+Cloudflare replaces an address with the placeholder '[email protected]' and keeps it in the element's
+``data-cfemail`` attribute (or in a link to ``/cdn-cgi/l/email-protection#<hex>``): hex bytes, the first the XOR
+key of the others, which are the address in UTF-8. The HTML text extraction (``parse.text.LineCollector``) writes
+such a placeholder as ``cfemail:<hex>``, decoded here. A reading counts only if its result is a valid address; a
+truncated address ('post@deepsea-mining-alliance.') is never completed.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ CUT_ENDS = ("@", ".", "-", "…")
 CFEMAIL = re.compile(r"^cfemail:([0-9A-Fa-f]*)$")  # parse.text.LineCollector's form of a protected address
 CF_PLACEHOLDER = "[email protected]"
 # Obfuscated '@' and '.': a word in brackets, or a word or the sign between spaces.
-AT_FORMS = re.compile(r"\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+at\s+|\s+@\s*|\s*@\s+", re.I)
-DOT_FORMS = re.compile(r"\s*[(\[{<]\s*(?:dot|punkt)\s*[)\]}>]\s*|\s+(?:dot|punkt)\s+|\s+\.\s*|\s*\.\s+", re.I)
+AT_FORMS = re.compile(r"\s*[(\[{<]\s*(?:at|a|@)\s*[)\]}>]\s*|\s+at\s+|\s+@\s*|\s*@\s+", re.I)
+DOT_FORMS = re.compile(r"\s*[(\[{<]\s*(?:dot|punkt|\.)\s*[)\]}>]\s*|\s+(?:dot|punkt)\s+|\s+\.\s*|\s*\.\s+", re.I)
 
 
 @dataclass(frozen=True)
