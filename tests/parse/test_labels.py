@@ -40,3 +40,18 @@ def test_glued_and_inline_labels_are_split():
                                                                          "Contact Data:"]
     assert split_line("Tel.: +49 30 1, Fax: +49 30 2 E-Mail: a@example.org") == [
         "Tel.: +49 30 1", "Fax: +49 30 2", "E-Mail: a@example.org"]
+
+
+@pytest.mark.parametrize(("line", "value"), [
+    ("E-Mail a@example.org", "a@example.org"),
+    ("E-Mail l.beispiel(at)example.org", "l.beispiel(at)example.org"),
+    ("Mail j.muster [at] example [dot] org", "j.muster [at] example [dot] org"),
+    ("E-Mail cfemail:42296c32302d", "cfemail:42296c32302d"),  # parse.text's form of a Cloudflare-protected address
+])
+def test_an_email_label_without_colon_takes_an_obfuscated_address(line, value):
+    found = match_label(line)
+    assert found is not None and (found.kind, found.value) == ("email", value), found
+
+
+def test_email_label_words_in_prose_are_no_label():
+    assert match_label("Mail services at the cluster office") is None

@@ -47,8 +47,9 @@ def patterns() -> dict[str, re.Pattern[str]]:
             out[kind] = re.compile(rf"^({alt})\s*:\s*(.*)$", re.I)
         elif kind in NUMBER_KINDS:
             out[kind] = re.compile(rf"^({alt})\b\.?\s*:?\s*(?=[+(0-9]|$)(.*)$", re.I)
-        else:  # e-mail: a colon, or an address right after the label
-            out[kind] = re.compile(rf"^({alt})\b\s*(?::\s*(.*)|\s+(\S+@\S*))$", re.I)
+        else:  # e-mail: a colon, or an address right after the label (plain, obfuscated or Cloudflare-protected)
+            out[kind] = re.compile(rf"^({alt})\b\s*(?::\s*(.*)|\s+(\S+@\S*|cfemail:\S+|"
+                                   rf"\S+\s*[(\[{{]\s*(?:at|@)\s*[)\]}}].*))$", re.I)
     return out
 
 
