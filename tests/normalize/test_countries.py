@@ -143,3 +143,21 @@ def test_german_directory_names_keep_their_codes_and_say_so():
     got = parse_targets("Vereinigte Staaten, Niederlande, Finnland und Südkorea", "target_countries.concept")
     assert got.countries == ["US", "NL", "FI", "KR"], got
     assert [i.value for i in got.issues] == ["Vereinigte Staaten", "Niederlande", "Finnland", "Südkorea"], got.issues
+
+
+# A country whose name holds a separator is one target: 'and' inside a name any reader knows, a comma only inside
+# ISO 3166-1's own inverted names ('Korea, Republic of'). Lists stay lists ('Hong Kong, China' is two targets).
+@pytest.mark.parametrize(("raw", "codes", "issues"), [
+    ("Bosnia and Herzegovina", ["BA"], []),
+    ("Trinidad and Tobago, Japan", ["TT", "JP"], []),
+    ("Antigua & Barbuda", ["AG"], ["Antigua & Barbuda"]),
+    ("Korea, Republic of; Iran, Islamic Republic of", ["KR", "IR"], []),
+    ("Japan, Saint Kitts and Nevis und Wallis und Futuna", ["JP", "KN", "WF"], ["Wallis und Futuna"]),
+    ("Hong Kong, China", ["HK", "CN"], []),
+    ("Taiwan, China", ["TW", "CN"], []),
+    ("Serbia and Montenegro", ["RS", "ME"], []),  # no longer one country: two targets
+    ("USA and Canada", ["US", "CA"], []),
+])
+def test_names_holding_a_separator_are_one_target(raw, codes, issues):
+    got = parse_targets(raw, "target_countries.concept")
+    assert (got.countries, [i.value for i in got.issues]) == (codes, issues), got

@@ -34,7 +34,8 @@ import pycountry
 from ..lookups import Lookup, lookup
 from ..models import Issue, issue
 
-SEPARATORS = re.compile(r"\s*(?:[,;]|\s(?:and|und|&)\s)\s*", re.I)
+SEPARATORS = re.compile(r"(\s*(?:[,;]|\s(?:and|und|&)\s)\s*)", re.I)  # kept, to rejoin names holding one
+MAX_PIECES = 4  # pieces of one name between separators ('Saint Helena, Ascension and Tristan da Cunha')
 COUNTRYNAMES_NOT_A_COUNTRY = "FAIL"  # countrynames' code for names it knows are none ('Asia', 'abroad')
 
 
@@ -202,8 +203,29 @@ class Targets:
 
 
 def split_targets(raw: str) -> list[str]:
-    """'China, England and France' -> ['China', 'England', 'France']."""
-    return [part for part in SEPARATORS.split(raw or "") if part.strip(" .")]
+    """'China, England and France' -> ['China', 'England', 'France']; a name holding a separator stays one
+    ('Bosnia and Herzegovina', 'Korea, Republic of': see ``one_name``)."""
+    pieces = SEPARATORS.split(raw or "")
+    names, separators = pieces[0::2], pieces[1::2]
+    out, start = [], 0
+    while start < len(names):
+        end = next((end for end in range(min(len(names), start + MAX_PIECES) - 1, start, -1)
+                    if one_name(names[start:end + 1], separators[start:end])), start)
+        out.append("".join(n + sep for n, sep in zip(names[start:end], separators[start:end], strict=True))
+                   + names[end])
+        start = end + 1
+    return [part for part in out if part.strip(" .")]
+
+
+def one_name(names: list[str], separators: list[str]) -> bool:
+    """Whether pieces with the separators between them are one country's name: joined by 'and' only if the whole
+    is a current country's name ('Trinidad and Tobago', not 'Serbia and Montenegro'), by a comma only if it is an
+    ISO 3166-1 English name ('Korea, Republic of'; 'Hong Kong, China' is a list)."""
+    key = country_key("".join(n + sep for n, sep in zip(names, [*separators, ""], strict=True)))
+    if any(sep.strip() in (",", ";") for sep in separators):
+        return key in iso_names()
+    code = lookup_code(key)
+    return code is not None and is_current(code)
 
 
 def parse_targets(raw: str, field_path: str) -> Targets:
