@@ -73,3 +73,16 @@ def test_leftover_temporary_folders_are_removed(tmp_path):
 def test_latest_naming_an_incomplete_version_is_ignored(tmp_path):
     (tmp_path / "LATEST").write_text("20260101T000000Z-deadbeef\n")
     assert read_latest(tmp_path) is None
+
+
+def test_records_that_return_to_an_earlier_version_within_its_second_get_a_version_of_their_own(tmp_path):
+    """A -> B -> A published within one second: the third is a new version (its id a second later), not an
+    error about the first's folder, which holds the same records under the same time."""
+    now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    first = publish_version(tmp_path, clusters("FR"), SOURCES, now=now)
+    second = publish_version(tmp_path, clusters("JP"), SOURCES, now=now.replace(microsecond=300_000))
+    third = publish_version(tmp_path, clusters("FR"), SOURCES, now=now.replace(microsecond=600_000))
+    assert third.changed and third.previous == second.version, third
+    assert third.version == "20260102T030406Z-" + first.version.split("-")[1], third.version
+    assert list_versions(tmp_path) == [first.version, second.version, third.version]
+    assert read_latest(tmp_path) == third.version

@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -286,6 +286,12 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
         return PublishResult(version=previous, path=None, changed=False, previous=previous)
     created = now or datetime.now(UTC)
     version = make_version_id(as_of or created, digest)
+    later = 0
+    while as_of is None and (root / version).exists():
+        # The same records as an earlier version, within the same second (A -> B -> A): the id (not the
+        # manifest's `created`) is dated a second later, so every version keeps its own folder.
+        later += 1
+        version = make_version_id(created + timedelta(seconds=later), digest)
     final = root / version
     if final.exists():
         raise PublishError(f"version {version} already exists in {root}")
