@@ -4,8 +4,9 @@
   spreadsheets open it right; ``contacts.csv``: one row per contact, with its cluster's id.
 - ``datapackage.json``: every data file as a resource with ``path``, ``bytes``, ``hash``
   (``sha256:...``), format, and its schema: a Table Schema for the CSVs, the JSON Schema for the JSON.
-- ``redact``: the public variant without contact persons' names, titles, e-mails and numbers (and the
-  raw values of issues about them).
+- ``public_variant``: every file without contact persons' names, titles, e-mails and numbers; e-mails, phone
+  numbers and the contact persons' names of both versions of a change scrubbed from whatever free text the
+  files keep about contacts and addresses (roles, organisations, addresses, issues, changelog, manifest).
 """
 
 from __future__ import annotations
@@ -179,16 +180,41 @@ def table_schema(fields: list[Column], key: list[str], refers: bool = False) -> 
 EMAIL_LIKE = re.compile(r"[\w.%+'-]+@[\w-]+(?:\.[\w-]+)*(?:\.\w{2,})?")
 PHONE_LIKE = re.compile(r"(?:\+|\b0)[\d\s()/.\-–]{5,}\d")
 REDACTED = "[redacted]"
+# Free text of a contact and of an address that the public variant keeps, with the personal parts scrubbed: a
+# role may read "assistant to <name>", an organisation line "c/o <name>, <e-mail>".
+CONTACT_TEXT = ("role", "organisation")
+ADDRESS_TEXT = ("organisation", "street", "postcode", "city")
+# Changelog paths whose old and new values hold a person's name: a whole contact, or its name.
+NAME_PATH = re.compile(r"^(?:programme\.)?contacts?(?:\[\d+\])?(?:\.name)?$")
 
 
-def person_names(records: list[dict[str, Any]]) -> set[str]:
-    """Every contact person's name (and the titled form) in the records: what redaction looks for in text."""
-    names = set()
-    for r in records:
-        for c in r.get("contacts", []):
-            if c.get("name"):
-                names.add(c["name"])
-                names.update(part for part in c["name"].split() if len(part) > 3 and part[0].isupper())
+def name_forms(name: str) -> set[str]:
+    """A person's name and its parts longer than three letters that start upper case ('Jana Quellenwald' ->
+    itself, 'Jana', 'Quellenwald'): what redaction looks for in text."""
+    return {name, *(part for part in name.split() if len(part) > 3 and part[0].isupper())}
+
+
+def person_names(records: list[dict[str, Any]], programme: dict[str, Any] | None = None) -> set[str]:
+    """Every contact person's name (and its parts) in the records and the programme's contact."""
+    names: set[str] = set()
+    contacts = [c for r in records for c in r.get("contacts", [])] + [(programme or {}).get("contact") or {}]
+    for c in contacts:
+        if c.get("name"):
+            names |= name_forms(c["name"])
+    return names
+
+
+def changelog_person_names(changes: dict[str, Any] | None) -> set[str]:
+    """The names a changelog's contact values hold, old and new: a contact removed in the new version is named
+    nowhere else."""
+    names: set[str] = set()
+    items = [c for kind in ("modified", "renamed") for m in (changes or {}).get(kind, []) for c in m["changes"]]
+    for change in items + (changes or {}).get("programme", []):
+        if NAME_PATH.match(change["path"]):
+            for value in (change.get("old"), change.get("new")):
+                name = value.get("name") if isinstance(value, dict) else value
+                if isinstance(name, str) and name:
+                    names |= name_forms(name)
     return names
 
 
@@ -204,20 +230,40 @@ def scrub(text: str | None, names: set[str]) -> str | None:
     return text
 
 
+def scrub_json(value: Any, names: set[str], keep: tuple[str, ...] = ()) -> Any:
+    """A JSON value whose strings, at any depth, are scrubbed (``scrub``), but those under the keys ``keep``
+    (ids and paths, which name no person)."""
+    if isinstance(value, str):
+        return scrub(value, names)
+    if isinstance(value, list):
+        return [scrub_json(v, names, keep) for v in value]
+    if isinstance(value, dict):
+        return {k: (v if k in keep else scrub_json(v, names, keep)) for k, v in value.items()}
+    return value
+
+
+def redact_issues(issues: list[dict[str, Any]], names: set[str], personal_field: str) -> list[dict[str, Any]]:
+    """Issues with e-mail addresses, phone numbers and persons' names scrubbed from message and raw value; an
+    issue about a contact (its field starts with ``personal_field``) loses its raw value."""
+    return [{**i, "message": scrub(i["message"], names),
+             "value": None if i["field"].startswith(personal_field) else scrub(i.get("value"), names)}
+            for i in issues]
+
+
 def redact(records: list[dict[str, Any]], names: set[str] | None = None) -> list[dict[str, Any]]:
-    """The public variant: contact persons' names, titles, forms of address, e-mails and numbers removed;
-    in every issue (whatever its field) e-mail addresses, phone numbers and those persons' names are removed
-    from the raw value and the message, and issues about contacts lose their raw value. Roles,
-    organisations and addresses (of organisations) stay."""
+    """The public variant: contact persons' names, titles, forms of address, e-mails and numbers removed; in
+    contacts' roles and organisations, in addresses and in every issue (message and raw value), e-mail
+    addresses, phone numbers and the persons' names (``names``, default: those of the records) are scrubbed,
+    and issues about contacts lose their raw value. Roles, organisations and addresses (of organisations)
+    stay."""
     names = person_names(records) if names is None else names
     out = []
     for r in records:
-        contacts = [{**c, **{k: ([] if isinstance(c.get(k), list) else None) for k in PERSONAL}}
-                    for c in r["contacts"]]
-        issues = [{**i, "message": scrub(i["message"], names),
-                   "value": None if i["field"].startswith("contacts") else scrub(i.get("value"), names)}
-                  for i in r["issues"]]
-        out.append({**r, "contacts": contacts, "issues": issues})
+        contacts = [{**c, **{k: scrub(c.get(k), names) for k in CONTACT_TEXT},
+                     **{k: ([] if isinstance(c.get(k), list) else None) for k in PERSONAL}} for c in r["contacts"]]
+        addresses = [{**a, **{k: scrub(a.get(k), names) for k in ADDRESS_TEXT}} for a in r["addresses"]]
+        out.append({**r, "contacts": contacts, "addresses": addresses,
+                    "issues": redact_issues(r["issues"], names, "contacts")})
     return out
 
 
@@ -287,8 +333,12 @@ def datapackage(version: str, files: dict[str, bytes], redacted: bool,
         description += (" The bundled sources are reconstructions of text captures of those pages (see "
                         "sources), not the pages themselves.")
     if redacted:
-        description += (" Public variant: contact persons' names, titles, e-mail addresses and phone, fax and "
-                        "mobile numbers are removed (and the raw values of issues about contacts).")
+        description += (" Public variant: contact persons' names, titles, forms of address, e-mail addresses and "
+                        "phone, fax and mobile numbers are removed, and so are the raw values of issues about "
+                        "contacts and the lines of quarantined entries. In roles, organisations and addresses, "
+                        "issues, the changelog and the manifest, e-mail addresses and phone numbers (by their form) "
+                        "and the names of the contact persons of this version and the previous version are "
+                        f"replaced by '{REDACTED}'. Descriptions are kept as published.")
     return {
         "name": "clusterharvest-bmbf-cluster-internationalisation" + ("-public" if redacted else ""),
         "title": "BMBF cluster internationalisation: funded clusters and programme facts",
@@ -335,41 +385,55 @@ def version_files(version: str, data: dict[str, Any], changes: dict[str, Any] | 
     return files
 
 
-def redact_programme(programme: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The programme record without its contact person's name, title, e-mail and numbers."""
-    if not programme or not programme.get("contact"):
+def redact_programme(programme: dict[str, Any] | None, names: set[str] | None = None) -> dict[str, Any] | None:
+    """The programme record without its contact person's name, title, e-mail and numbers, nor the evidence of
+    its contact; the contact's organisation, the other evidence and the issues scrubbed as ``redact`` does
+    (``names``, default: the programme contact's)."""
+    if not programme:
         return programme
-    contact = {k: (None if k in PERSONAL else v) for k, v in programme["contact"].items()}
-    evidence = [e for e in programme.get("evidence", []) if e["path"] != "contact"]
-    return {**programme, "contact": contact, "evidence": evidence}
+    names = person_names([], programme) if names is None else names
+    contact = programme.get("contact")
+    if contact:
+        contact = {k: (None if k in PERSONAL else scrub(v, names) if k in CONTACT_TEXT else v)
+                   for k, v in contact.items()}
+    evidence = [{**e, "quote": scrub(e["quote"], names)} for e in programme.get("evidence", [])
+                if e["path"] != "contact"]
+    return {**programme, "contact": contact, "evidence": evidence,
+            "issues": redact_issues(programme.get("issues", []), names, "contact")}
 
 
 def scrub_changes(changes: dict[str, Any], names: set[str]) -> dict[str, Any]:
     """A changelog whose string values (at any depth) have no e-mail addresses, phone numbers or known names."""
+    return dict(scrub_json(changes, names, keep=("path", "id", "from", "to")))
 
-    def clean(value: Any) -> Any:
-        if isinstance(value, str):
-            return scrub(value, names)
-        if isinstance(value, list):
-            return [clean(v) for v in value]
-        if isinstance(value, dict):
-            return {k: (v if k in ("path", "id", "from", "to") else clean(v)) for k, v in value.items()}
-        return value
 
-    return {k: (v if k in ("from", "to") else clean(v)) for k, v in changes.items()}
+def redact_manifest(manifest: dict[str, Any], files: dict[str, bytes], names: set[str]) -> dict[str, Any]:
+    """The manifest of a public variant: its ``files`` those of the variant; a quarantined entry keeps its
+    source, position and (scrubbed) reason but not its lines, whose persons no record names; link issues
+    scrubbed. The rest (provenance, checks, inputs) names no person and stays."""
+    out = {**manifest, "redacted_personal_data": True,
+           "files": {name: {"sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)}
+                     for name, body in files.items()}}
+    if "quarantined" in manifest:
+        out["quarantined"] = [{**q, "first_line": None, "lines": [], "reason": scrub(q.get("reason"), names),
+                               "redacted": True} for q in manifest["quarantined"] or []]
+    if "link_issues" in manifest:
+        out["link_issues"] = scrub_json(manifest["link_issues"], names, keep=("id", "source"))
+    return out
 
 
 PERSONAL_PATH = re.compile(r"^(?:programme\.)?contacts?(?:\[\d+\])?(?:\.(?:" + "|".join(PERSONAL) + r"))?$")
 
 
 def redact_changes(changes: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A changelog without personal values: changes of contact persons' fields keep their path only."""
+    """A changelog without personal values: changes of contact persons' fields keep their path only (no old
+    or new value, nothing added or removed)."""
     if changes is None:
         return None
 
     def clean(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{**c, "old": None, "new": None, "redacted": True} if PERSONAL_PATH.match(c["path"]) else c
-                for c in items]
+        return [{**c, "old": None, "new": None, **{k: [] for k in ("added", "removed") if k in c}, "redacted": True}
+                if PERSONAL_PATH.match(c["path"]) else c for c in items]
 
     return {**changes, "modified": [{**m, "changes": clean(m["changes"])} for m in changes["modified"]],
             "renamed": [{**r, "changes": clean(r["changes"])} for r in changes["renamed"]],
@@ -378,12 +442,23 @@ def redact_changes(changes: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def public_variant(version: str, data: dict[str, Any], changes: dict[str, Any] | None,
                    sources: list[dict[str, Any]] | None = None, created: str | None = None,
-                   checks: list[dict[str, Any]] | None = None) -> dict[str, bytes]:
-    """Every file of the public variant of a version: JSON, CSVs, report and package, without personal data."""
-    public: dict[str, Any] = {"clusters.json": redact(data["clusters.json"])}
+                   checks: list[dict[str, Any]] | None = None, *, previous: dict[str, Any] | None = None,
+                   manifest: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """Every file of the public variant of a version: JSON, CSVs, report and package, without personal data,
+    and, given the version's ``manifest``, its redacted manifest. The names looked for are those of the
+    contacts (and the programme's contact) of this version, of ``previous`` (the data of the version its
+    changes are against) and of the changelog's contact values, so a person removed in this version is still
+    found wherever the name stands."""
+    names = (person_names(data["clusters.json"], data.get("programme.json"))
+             | person_names((previous or {}).get("clusters.json", []), (previous or {}).get("programme.json"))
+             | changelog_person_names(changes))
+    public: dict[str, Any] = {"clusters.json": redact(data["clusters.json"], names)}
     if changes is not None:
-        changes = scrub_changes(changes, person_names(data["clusters.json"]))
+        changes = scrub_changes(changes, names)
     if data.get("programme.json") is not None:
-        public["programme.json"] = redact_programme(data["programme.json"])
-    return version_files(version, public, redact_changes(changes), redacted=True, sources=sources,
-                         created=created, checks=checks)
+        public["programme.json"] = redact_programme(data["programme.json"], names)
+    files = version_files(version, public, redact_changes(changes), redacted=True, sources=sources,
+                          created=created, checks=checks)
+    if manifest is not None:
+        files["manifest.json"] = pretty_json(redact_manifest(manifest, files, names))
+    return files
