@@ -301,32 +301,16 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write a version's files (or their public variant) into another folder."""
-    from .outputs import public_variant
-    from .publish import complete_versions, read_changes, read_data, read_manifest
-    from .store import atomic_write
-    from .versions import resolve
+    """Write a version's files (or their public variant) as a folder, replacing an earlier export there."""
+    from .export import export_version
 
     try:
-        version = resolve(args.out, args.version)
-        if args.redact_personal:
-            manifest = read_manifest(args.out, version)
-            changes = read_changes(args.out, version)
-            # The previous version's contacts are looked for too (a person removed in this one).
-            before = (changes or {}).get("from")
-            previous = read_data(args.out, before) if before in complete_versions(args.out) else None
-            files = public_variant(version, read_data(args.out, version), changes, manifest.get("sources"),
-                                   manifest.get("created"), manifest.get("checks"), previous=previous,
-                                   manifest=manifest)
-        else:
-            files = {p.name: p.read_bytes() for p in sorted((args.out / version).iterdir()) if p.is_file()}
-        for name, body in files.items():
-            atomic_write(args.to / name, body)
+        version, names = export_version(args.out, args.version, args.to, args.redact_personal)
     except (HarvestError, OSError) as exc:
         return fail(str(exc))
     kind = "public variant (personal data removed)" if args.redact_personal else "files"
     if not args.quiet:
-        print(f"exported {kind} of {version} to {args.to}: {', '.join(sorted(files))}")
+        print(f"exported {kind} of {version} to {args.to}: {', '.join(names)}")
     return 0
 
 

@@ -1,0 +1,137 @@
+"""``clusterharvest export``: a version's files, or their public variant, as a folder that holds one export.
+
+An export is written into a fresh hidden folder beside the target (``.<name>.export-*``) and then replaces the
+target as a whole, so a folder never mixes two exports (a full ``manifest.json`` naming persons beside a public
+``datapackage.json``). The target must be new, empty, or an earlier export: a folder of regular files only, one
+of them a ``manifest.json`` that names a version and lists every other file under ``files`` (what every export
+and every version has). Anything else is refused, so an export never deletes a file it did not write; so is a
+target inside the dataset root, which would replace a published version.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import PublishError
+from .outputs import public_variant
+from .publish import (
+    complete_versions,
+    fsync_dir,
+    is_version_id,
+    read_changes,
+    read_data,
+    read_manifest,
+    verified_bytes,
+)
+from .versions import resolve
+
+LEFTOVER = ".{name}.export-"  # prefix of the temporary folders an export makes beside its target
+
+
+def version_export(out_dir: Path, version: str) -> dict[str, bytes]:
+    """A version's files by name, as published: those its manifest lists, each checked against its sha256,
+    and the manifest. Raises ``PublishError`` for a file that is missing or changed."""
+    manifest = read_manifest(out_dir, version)
+    files = {name: verified_bytes(out_dir, version, name, manifest) for name in sorted(manifest.get("files") or {})}
+    files["manifest.json"] = (out_dir / version / "manifest.json").read_bytes()
+    return files
+
+
+def public_export(out_dir: Path, version: str) -> dict[str, bytes]:
+    """The public variant of a version (``outputs.public_variant``), looking for the contact persons of the
+    version its changes are against too, when that version is still in the dataset root."""
+    manifest = read_manifest(out_dir, version)
+    changes = read_changes(out_dir, version)
+    before = (changes or {}).get("from")
+    previous = read_data(out_dir, before) if before in complete_versions(out_dir) else None
+    return public_variant(version, read_data(out_dir, version), changes, manifest.get("sources"),
+                          manifest.get("created"), manifest.get("checks"), previous=previous, manifest=manifest)
+
+
+def is_earlier_export(folder: Path) -> bool:
+    """Whether a folder holds an export and nothing else: regular files only, among them a ``manifest.json``
+    naming a version and listing every other file."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        entries = list(folder.iterdir())
+    except (OSError, ValueError):
+        return False
+    if not isinstance(manifest, dict) or not is_version_id(str(manifest.get("version"))):
+        return False
+    listed = set(manifest.get("files") or {}) | {"manifest.json"}
+    return all(p.name in listed and p.is_file() and not p.is_symlink() for p in entries)
+
+
+def check_target(target: Path, out_dir: Path) -> None:
+    """Refuse a target export must not replace (``PublishError``): one inside the dataset root, a file, or a
+    folder that is neither empty nor an earlier export."""
+    root = Path(os.path.realpath(out_dir))
+    if target == root or root in target.parents:
+        raise PublishError(f"export target {target} is inside the dataset root {out_dir}; export to a folder "
+                           "outside it")
+    if target.exists() and not target.is_dir():
+        raise PublishError(f"export target {target} is not a folder")
+    if target.is_dir() and any(target.iterdir()) and not is_earlier_export(target):
+        raise PublishError(f"export target {target} is not empty and holds no earlier export (a manifest.json "
+                           "listing every other file); export to an empty or new folder")
+
+
+def replace_folder(target: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` into a fresh folder beside ``target`` and put it in the target's place: the old target
+    is moved aside, the new folder renamed in, the old one removed. A killed export leaves the target whole
+    (or, between the two renames, missing, with the previous export in a hidden ``.<name>.export-*`` folder
+    beside it); the next export into the same target removes such leftovers."""
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    prefix = LEFTOVER.format(name=target.name)
+    for leftover in parent.glob(f"{glob.escape(prefix)}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    fresh = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    aside = fresh.with_name(fresh.name + "-old")
+    try:
+        for name, body in files.items():
+            with open(fresh / name, "wb") as fh:
+                fh.write(body)
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.chmod(fresh, 0o755)  # mkdtemp makes 0700; an export is for every reader
+        fsync_dir(fresh)
+        if target.exists():
+            os.rename(target, aside)
+        os.rename(fresh, target)
+        fsync_dir(parent)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def export_version(out_dir: str | Path, version_name: str, to: str | Path, redact: bool) -> tuple[str, list[str]]:
+    """Write a version's files (``redact``: their public variant) as the folder ``to``, replacing an earlier
+    export there.
+
+    Args:
+        out_dir: the dataset root.
+        version_name: 'LATEST', a version id or an unambiguous part of one (``versions.resolve``).
+        to: the folder to write; a symlink is followed, and the folder it names is replaced.
+        redact: write the public variant (``outputs.public_variant``).
+
+    Returns:
+        The version id and the names of the files written.
+
+    Raises:
+        PublishError: an unknown version, a changed or missing file, or a target that is refused
+            (``check_target``); OSError when the folder cannot be written (the target is then as it was).
+    """
+    out = Path(out_dir)
+    version = resolve(out, version_name)
+    target = Path(os.path.realpath(to))
+    check_target(target, out)
+    files = public_export(out, version) if redact else version_export(out, version)
+    replace_folder(target, files)
+    return version, sorted(files)
