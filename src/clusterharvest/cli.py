@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
+from .controls import escape_controls, escape_controls_utf8
 from .errors import HarvestError
 
 PROG = "clusterharvest"
@@ -26,6 +27,19 @@ def fail(message: str, code: int = 1) -> int:
     """Print one error line to stderr and return the exit code."""
     print(f"{PROG}: error: {message}", file=sys.stderr)
     return code
+
+
+def say(line: str, file: TextIO | None = None) -> None:
+    """Print one line of a command's output (stdout unless ``file``), its control characters escaped
+    (``controls.escape_controls``): a value from a page never reaches the terminal as a control sequence."""
+    print(escape_controls(line), file=file or sys.stdout)
+
+
+class EscapingFormatter(logging.Formatter):
+    """A log line with its control characters escaped, like every line a command prints."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return escape_controls(super().format(record))
 
 
 def prefect_environment() -> None:
@@ -54,7 +68,7 @@ def divert_stderr(verbose: bool) -> tuple[TextIO, Path | None]:
 def progress_handler(stream: TextIO) -> logging.Handler:
     """Shows the library's one line per step (logger ``clusterharvest.steps``) as the command's progress."""
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter(f"{PROG}: %(message)s"))
+    handler.setFormatter(EscapingFormatter(f"{PROG}: %(message)s"))
     return handler
 
 
@@ -109,12 +123,12 @@ def cmd_harvest(args: argparse.Namespace) -> int:
         return code
     for snap in result.archived:
         origin = snap.provenance
-        print(f"{PROG}: note: source {snap.source_id} is gone live ({origin.live_error}); harvested from its "
-              f"archived capture of {origin.as_of} ({origin.capture_url})", file=own)
+        say(f"{PROG}: note: source {snap.source_id} is gone live ({origin.live_error}); harvested from its "
+            f"archived capture of {origin.as_of} ({origin.capture_url})", file=own)
     if result.changed:
-        print(f"published {result.version}: {result.clusters} clusters in {result.path}")
+        say(f"published {result.version}: {result.clusters} clusters in {result.path}")
     else:
-        print(f"no changes since {result.version}")
+        say(f"no changes since {result.version}")
     return 0
 
 
@@ -129,11 +143,11 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         return fail(str(exc))
     for step in [] if args.quiet else steps:
         if step.result is None:
-            print(f"{step.as_of}  capture {step.capture}: already backfilled, skipped")
+            say(f"{step.as_of}  capture {step.capture}: already backfilled, skipped")
         elif step.result.changed:
-            print(f"{step.as_of}  capture {step.capture}: published {step.result.version}")
+            say(f"{step.as_of}  capture {step.capture}: published {step.result.version}")
         else:
-            print(f"{step.as_of}  capture {step.capture}: no change")
+            say(f"{step.as_of}  capture {step.capture}: no change")
     return 0
 
 
@@ -161,8 +175,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if problem:
         return fail(f"serve needs a running Prefect server to hold its schedule: {problem}; {START_SERVER}")
 
-    print(f"serving deployment clusterharvest/{SERVE_DEPLOYMENT} on schedule {args.cron!r} (one run at a time) "
-          f"from the Prefect server at {url}; Ctrl-C stops", flush=True)
+    say(f"serving deployment clusterharvest/{SERVE_DEPLOYMENT} on schedule {args.cron!r} (one run at a time) "
+        f"from the Prefect server at {url}; Ctrl-C stops")
+    sys.stdout.flush()
     try:  # Prefect's own console output stays: an operator watching the service wants to see its runs
         serve(cron=args.cron, sources=str(args.sources), out_dir=str(args.out), raw_dir=str(args.raw),
               offline=args.offline, allow_shrink=args.allow_shrink)
@@ -178,7 +193,8 @@ def print_json(value: Any) -> None:
     faster, which matters for ``extract`` of a large directory).
 
     An iterator is written as a JSON array one element at a time, so a large ``extract`` never holds every
-    record as a dict, nor the whole document as bytes, at once (the same bytes as dumping the list).
+    record as a dict, nor the whole document as bytes, at once (the same bytes as dumping the list). Control
+    characters are written as JSON escapes (``controls.escape_controls``), so the value reads back the same.
     """
     import orjson
 
@@ -187,6 +203,7 @@ def print_json(value: Any) -> None:
     sys.stdout.flush()
 
     def write(body: bytes) -> None:
+        body = escape_controls_utf8(body)
         if buffer is None:  # a text stream (tests capturing output)
             sys.stdout.write(body.decode("utf-8"))
         else:
@@ -206,20 +223,26 @@ def print_json(value: Any) -> None:
 
 
 def print_rows(rows: list[dict[str, Any]], fmt: str) -> None:
-    """Rows on stdout as NDJSON (one JSON object a line) or CSV (lists and objects as JSON text)."""
+    """Rows on stdout as NDJSON (one JSON object a line) or CSV (lists and objects as JSON text), control
+    characters escaped (``controls.escape_controls``)."""
     if fmt == "ndjson":
         import orjson
 
-        sys.stdout.write("".join(orjson.dumps(row, option=orjson.OPT_SORT_KEYS).decode() + "\n" for row in rows))
+        sys.stdout.write(escape_controls("".join(orjson.dumps(row, option=orjson.OPT_SORT_KEYS).decode() + "\n"
+                                                 for row in rows)))
         return
     import csv
+
+    def cell(value: Any) -> Any:
+        if value is None or isinstance(value, int | float):
+            return "" if value is None else value
+        return escape_controls(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
 
     writer = csv.writer(sys.stdout, lineterminator="\n")
     columns = list(rows[0]) if rows else []
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row[c] is None else row[c] if isinstance(row[c], str | int | float)
-                         else json.dumps(row[c], ensure_ascii=False) for c in columns])
+        writer.writerow([cell(row[c]) for c in columns])
 
 
 def cmd_versions(args: argparse.Namespace) -> int:
@@ -233,15 +256,15 @@ def cmd_versions(args: argparse.Namespace) -> int:
         print_rows(rows, args.format)
         return 1 if any(row["problem"] for row in rows) else 0
     if not rows:
-        print(f"no versions in {args.out}")
+        say(f"no versions in {args.out}")
     for row in rows:
         changes = row["changes"]
         summary = "first version" if changes is None else ", ".join(f"{v} {k}" for k, v in changes.items() if v) or \
             "no record changes"
-        print(f"{row['version']}  {row['clusters']} clusters  {summary}{'  (LATEST)' if row['latest'] else ''}")
+        say(f"{row['version']}  {row['clusters']} clusters  {summary}{'  (LATEST)' if row['latest'] else ''}")
     broken = [row for row in rows if row["problem"]]
     for row in broken:
-        print(f"{PROG}: error: {row['problem']}", file=sys.stderr)
+        say(f"{PROG}: error: {row['problem']}", file=sys.stderr)
     return 1 if broken else 0
 
 
@@ -257,7 +280,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(changes)
     elif args.format == "markdown":
-        sys.stdout.write(to_markdown(changes))
+        sys.stdout.write(escape_controls(to_markdown(changes)))
     else:
         from .diff import change_records
 
@@ -293,9 +316,9 @@ def cmd_history(args: argparse.Namespace) -> int:
                     for e in events for c in (e.get("changes") or [{}])], args.format)
         return 0
     for event in events:
-        print(f"{event['version']}  {event['event']}")
+        say(f"{event['version']}  {event['event']}")
         for change in event.get("changes", []):
-            print(f"    {change['path']}: {json.dumps(change['old'], ensure_ascii=False)} -> "
+            say(f"    {change['path']}: {json.dumps(change['old'], ensure_ascii=False)} -> "
                   f"{json.dumps(change['new'], ensure_ascii=False)}")
     return 0
 
@@ -310,7 +333,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return fail(str(exc))
     kind = "public variant (personal data removed)" if args.redact_personal else "files"
     if not args.quiet:
-        print(f"exported {kind} of {version} to {args.to}: {', '.join(names)}")
+        say(f"exported {kind} of {version} to {args.to}: {', '.join(names)}")
     return 0
 
 
@@ -442,7 +465,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = logging.StreamHandler()
         handler.name = PROG
         handler.setLevel(logging.WARNING)
-        handler.setFormatter(logging.Formatter(f"{PROG}: note: %(message)s"))
+        handler.setFormatter(EscapingFormatter(f"{PROG}: note: %(message)s"))
         notes.addHandler(handler)
     try:
         return int(args.func(args))

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .controls import escape_controls
 from .errors import FetchError
 
 EXTENSIONS = {
@@ -123,8 +124,10 @@ class Snapshot:
 
 
 def pretty_json(obj: Any) -> bytes:
-    """Readable, stable JSON bytes for files we write (sorted keys, two-space indent, UTF-8)."""
-    return (json.dumps(obj, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Readable, stable JSON bytes for files we write (sorted keys, two-space indent, UTF-8); a control or
+    invisible format character in a string is written as its JSON escape (``controls.escape_controls``), so the
+    file shows none to a terminal and reads back the same."""
+    return escape_controls(json.dumps(obj, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from .controls import escape_controls_utf8
 from .diff import change_records
 from .store import pretty_json
 
@@ -25,8 +26,9 @@ NUMBER_KINDS = ("phone", "fax", "mobile")
 
 
 def ndjson_bytes(records: list[dict[str, Any]]) -> bytes:
-    """One record per line, keys sorted (``clusters.ndjson``)."""
-    return b"".join(orjson.dumps(r, option=orjson.OPT_SORT_KEYS) + b"\n" for r in records)
+    """One record per line, keys sorted (``clusters.ndjson``), control characters as JSON escapes (as in
+    ``store.pretty_json``)."""
+    return escape_controls_utf8(b"".join(orjson.dumps(r, option=orjson.OPT_SORT_KEYS) + b"\n" for r in records))
 
 
 # -- Parquet ---------------------------------------------------------------------------------------------------
