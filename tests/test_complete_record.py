@@ -283,6 +283,28 @@ def test_every_project_the_sources_name_is_in_the_record(harvested):
         assert project["evidence"].startswith(evidence), (cid, project["evidence"])
 
 
+# The whole sentence naming the project, by hand from the capture (004): each ends after a closing quote or
+# bracket ("“iCool”.", "(SINN).", "Cluster“."), where the evidence used to run on into the next sentences.
+ONE_SENTENCE = {
+    "cool-silicon": "The current cooperation of the FMER leading-edge cluster Cool Silicon with its partner clusters "
+                    "Minalogic from Grenoble (France), DSP Valley from Leuven (Belgium), and High Tech NL from "
+                    "Eindhoven (Netherlands) is supposed to be intensified through the project “iCool”.",
+    "international-sports-innovation-network-sinn-i":
+        "The project „Internationalization of the Sport-Innovation-Network (SINNi)“ follows the overall goal of a "
+        "constant (further) development of mechanisms and competences of the Sport-Innovation-Network (SINN).",
+    "kunststoff-institut-luedenscheid":
+        "Within the framework of high-tech-funding measures for the internationalization of leading edge cluster, "
+        "future projects and comparable networks declared by the Federal Ministry of Education and Research, the "
+        "Plastics Institute Lüdenscheid takes a stake in the award-winning project “Development of an "
+        "internationalization concept for the KIMW Cluster“.",
+}
+
+
+def test_project_evidence_is_the_one_sentence_naming_the_project(records):
+    got = {rid: p.evidence if (p := records[rid].project) else None for rid in ONE_SENTENCE}
+    assert got == ONE_SENTENCE, got
+
+
 def test_a_project_named_differently_by_the_entry_is_an_issue(harvested, directory_capture):
     clusters, _ = harvested
     capture = directory_capture.decode("utf-8")

@@ -4,6 +4,8 @@ of it by similarity, list items grouped, the rest by language."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from clusterharvest.parse.descriptions import (
     Paragraph,
@@ -12,6 +14,7 @@ from clusterharvest.parse.descriptions import (
     group_paragraphs,
     paragraphs_of,
     sentence_key,
+    sentence_spans,
     sentences,
 )
 
@@ -76,8 +79,56 @@ def test_sentences_end_at_full_stops_not_at_abbreviations(text, want):
     assert list(sentences(text)) == want
 
 
-def test_boilerplate_is_cut_at_sentence_boundaries_and_what_stays_is_not_rejoined():
-    text = f"First  part  stays.{BOILERPLATE}   Last part stays too."
-    description, removed = describe([Paragraph.of(text)], {sentence_key(BOILERPLATE)})
-    assert removed == [BOILERPLATE]
-    assert description.en == "First  part  stays.\n\nLast part stays too."  # two verbatim pieces, spacing kept
+# Sentence ends after a closing quote or bracket, and abbreviations that end none, from the directory's capture
+# (004, by hand: BIO.NRW's, Cool Silicon's, SINN-i's and the Kunststoff-Institut's descriptions), and German text.
+@pytest.mark.parametrize(("text", "want"), [
+    ("the award-winning project “Development of an internationalization concept for the KIMW Cluster“. The "
+     "network of mostly small and medium sized companies",
+     ["the award-winning project “Development of an internationalization concept for the KIMW Cluster“.",
+      "The network of mostly small and medium sized companies"]),
+    ("mechanisms and competences of the Sport-Innovation-Network (SINN). The latter is to be achieved",
+     ["mechanisms and competences of the Sport-Innovation-Network (SINN).", "The latter is to be achieved"]),
+    ("and Japan Institute of Sport Science (JISS), all in Japan). As a result of contacting associates",
+     ["and Japan Institute of Sport Science (JISS), all in Japan).", "As a result of contacting associates"]),
+    ("is supposed to be intensified through the project “iCool”. The actors of the clusters expect",
+     ["is supposed to be intensified through the project “iCool”.", "The actors of the clusters expect"]),
+    ("supports the state cluster manager for biotechnology, Dr. med. Bernward Garthoff. The cluster is not a "
+     "member association",
+     ["supports the state cluster manager for biotechnology, Dr. med. Bernward Garthoff.",
+      "The cluster is not a member association"]),
+    ("Das Projekt „WIGRATEC-Cluster“. Es verbindet die Partner der Region.",
+     ["Das Projekt „WIGRATEC-Cluster“.", "Es verbindet die Partner der Region."]),
+    ("Das Netzwerk arbeitet z. B. mit der Universität und dem Verein e.V. zusammen. Es wurde u. a. von der "
+     "Region gefördert.",
+     ["Das Netzwerk arbeitet z. B. mit der Universität und dem Verein e.V. zusammen.",
+      "Es wurde u. a. von der Region gefördert."]),
+    ("Die Firma ist bzw. war Mitglied, vgl. Nr. 5 der Liste. Das Projekt beginnt am 1. Januar 2018 mit ca. 10 "
+     "Partnern.",
+     ["Die Firma ist bzw. war Mitglied, vgl. Nr. 5 der Liste.",
+      "Das Projekt beginnt am 1. Januar 2018 mit ca. 10 Partnern."]),
+    ("Ansprechpartner ist Dipl.-Ing. Kunz vom Institut. Er ist seit dem 3. Juni dabei.",
+     ["Ansprechpartner ist Dipl.-Ing. Kunz vom Institut.", "Er ist seit dem 3. Juni dabei."]),
+    ("from Brabant/Brainport.The project is organised in work packages.",
+     ["from Brabant/Brainport.", "The project is organised in work packages."]),
+])
+def test_sentences_end_after_closing_quotes_and_brackets(text, want):
+    assert list(sentences(text)) == want
+
+
+def test_list_items_are_sentences_of_their_own():
+    items = ("- Building and coordination of a cooperation network\n"
+             "- Initiation of research and application projects")  # Cluster Leistungselektronik (004)
+    assert list(sentences(items)) == items.split("\n")
+    assert list(sentences("- Partner Optence e.V.\n- Partner OptoNet e.V.")) == ["- Partner Optence e.V.",
+                                                                                 "- Partner OptoNet e.V."]
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80) |
+       st.lists(st.sampled_from(["B", "\xa0", "\u2009", ".", " ", "“", "”", "(", ")", "e.V.", "\n- ", "Dr.", "x"]),
+                max_size=30).map("".join))
+@example("Firma B\xa0. Next one.")  # sentencex 1.0.32 panics on a capital, a non-ASCII space, a stop
+def test_sentence_spans_tile_any_text(text):
+    spans = sentence_spans(text)
+    gaps = zip([0] + [end for _, end in spans], [start for start, _ in spans] + [len(text)], strict=True)
+    assert all(not text[a:b].strip() for a, b in gaps), spans  # only white space before, between and after them
+    assert all(a < b and text[a:b] == text[a:b].strip() for a, b in spans), spans

@@ -7,14 +7,20 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from sentencex import get_sentence_boundaries
 
 from ..models import Description
 from ..normalize.language import detect_language
 
 WORDS = re.compile(r"\w+")
-# A candidate sentence end: terminal punctuation (and a closing quote or bracket), then optional space, then
-# the capital or opening quote that starts the next sentence ("concept.For" counts: the space is missing).
-SENTENCE_END = re.compile(r"[.!?][)\]“”\"’]?(?=\s*[A-ZÄÖÜ„“\"])")
+# What may stand between a sentence's last word and its full stop's end: closing quotes and brackets
+# ("“iCool”.", "(SINN).", "Cluster“." with the German closing quote, "“Yes.”").
+CLOSING = frozenset(")]}”“\"’'»«›‹")
+# sentencex 1.0.32 panics (a Rust panic, which no ``except Exception`` catches) on a capital letter, a
+# non-ASCII space and a full stop ("B\xa0."). It is given each such space as an ASCII one: one character for
+# one, so the offsets it returns are the text's own.
+ASCII_SPACES = str.maketrans(dict.fromkeys("\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+                                           "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000", " "))
 # Abbreviations whose full stop ends no sentence ("OptoNet e.V. Hamburg", "Prof. Dr. Meyer").
 ABBREVIATIONS = frozenset(["dr", "prof", "dipl", "ing", "mr", "mrs", "ms", "st", "nr", "no", "vs", "ca", "etc",
                            "bzw", "vgl", "inc", "co", "ltd", "corp", "jr", "sr", "dept", "univ", "e.g", "i.e"])
@@ -30,12 +36,15 @@ def sentence_key(sentence: str) -> str:
 
 def ends_sentence(text: str, stop: int) -> bool:
     """Whether the punctuation at ``stop`` ends a sentence: not after an abbreviation, a single letter or a
-    one- or two-digit number ("e.V.", "U.S.", "Dr.", "3. Runde")."""
+    one- or two-digit number ("e.V.", "U.S.", "Dr.", "3. Runde"); after a closing bracket or quote it does
+    ("(SINN).")."""
     if text[stop] != ".":
         return True
     start = stop
     while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_.-"):  # the word before, back to a space
         start -= 1
+    if start == stop:  # no word right before the full stop: it follows a bracket or quote
+        return True
     word = text[start:stop].lower().rsplit("-", 1)[-1]
     if word.lstrip(".") in ABBREVIATIONS:
         return False
@@ -50,25 +59,53 @@ def skip_space(text: str, at: int) -> int:
     return at
 
 
-def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+def stands(text: str, end: int, following: int) -> bool:
+    """Whether a sentence end that sentencex finds right before ``end`` stands: not at the full stop of an
+    abbreviation, an initial or a short number that sentencex takes for an end ("Dipl.-Ing.", "3. Juni" in
+    English text), and not before a lower-case word (``following``: where the next text starts). An end at a
+    line break always stands: the lines of a paragraph are list items."""
+    if "\n" in text[end:following]:
+        return True
+    if following < len(text) and text[following].islower():
+        return False
+    stop = end - 1
+    while stop > 0 and text[stop] in CLOSING:
+        stop -= 1
+    return ends_sentence(text, stop)
+
+
+def sentence_spans(paragraph: str, lang: str = "en") -> list[tuple[int, int]]:
     """(start, end) of each sentence in the paragraph, without the space between them; the text between two
-    spans is only that space (or nothing), so the spans tile the paragraph's text verbatim."""
+    spans is only that space (or nothing), so the spans tile the paragraph's text verbatim.
+
+    The ends are sentencex's for the paragraph's language ``lang`` ('en', 'de'; it knows each language's
+    abbreviations, sees an end after a closing quote or bracket and one with the space missing,
+    "concept.For"; each list item is a sentence), less those ``stands`` rejects.
+    """
     spans: list[tuple[int, int]] = []
     start = skip_space(paragraph, 0)
-    for match in SENTENCE_END.finditer(paragraph):
-        if match.end() <= start or not ends_sentence(paragraph, match.start()):
-            continue
-        spans.append((start, match.end()))
-        start = skip_space(paragraph, match.end())
+    for found in get_sentence_boundaries(lang, paragraph.translate(ASCII_SPACES)):
+        end = found["end_index"]
+        while end > start and paragraph[end - 1].isspace():
+            end -= 1
+        following = skip_space(paragraph, end)
+        if end > start and stands(paragraph, end, following):
+            spans.append((start, end))
+            start = following
     end = len(paragraph.rstrip())
     if start < end:
         spans.append((start, end))
     return spans
 
 
-def sentences(paragraph: str) -> tuple[str, ...]:
-    """A paragraph's sentences (a missing space after the full stop is tolerated)."""
-    return tuple(paragraph[a:b] for a, b in sentence_spans(paragraph))
+def paragraph_language(paragraph: str) -> str:
+    """The paragraph's language for splitting it and for its description: 'en' or 'de' (English if unknown)."""
+    return detect_language(paragraph) or "en"
+
+
+def sentences(paragraph: str, lang: str | None = None) -> tuple[str, ...]:
+    """A paragraph's sentences, in its language ``lang`` (detected if not given)."""
+    return tuple(paragraph[a:b] for a, b in sentence_spans(paragraph, lang or paragraph_language(paragraph)))
 
 
 @dataclass(frozen=True)
@@ -85,11 +122,13 @@ class Paragraph:
     """A description paragraph, split into sentences once: for finding the boilerplate and for removing it."""
 
     text: str
+    lang: str  # 'en' or 'de'
     sentences: tuple[Sentence, ...]
 
     @classmethod
     def of(cls, text: str) -> Paragraph:
-        return cls(text, tuple(Sentence(a, b, sentence_key(text[a:b])) for a, b in sentence_spans(text)))
+        lang = paragraph_language(text)
+        return cls(text, lang, tuple(Sentence(a, b, sentence_key(text[a:b])) for a, b in sentence_spans(text, lang)))
 
     @property
     def is_list(self) -> bool:
@@ -195,6 +234,5 @@ def describe(paragraphs: list[Paragraph], boilerplate: set[str]) -> tuple[Descri
         kept, dropped = strip_boilerplate(paragraph, boilerplate)
         removed += dropped
         for text in kept:
-            lang = detect_language(text) or "en"
-            by_lang[lang].append(text)
+            by_lang[paragraph.lang if text == paragraph.text else paragraph_language(text)].append(text)
     return Description(en="\n\n".join(by_lang["en"]) or None, de="\n\n".join(by_lang["de"]) or None), removed
