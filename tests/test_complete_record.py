@@ -177,12 +177,38 @@ def test_regions_come_from_the_announcement(harvested):
 def test_every_cluster_whose_sources_state_a_city_has_one(harvested):
     clusters, _ = harvested
     assert {cid for cid, c in clusters.items() if not c["city"]} == NO_CITY
-    assert clusters["open-hybrid-labfactory-e-v"]["city"] == "Braunschweig"  # the first of its two addresses
+    # its own organisation's address (Open Hybrid LabFactory e.V., Wolfsburg), not its contact's institute's
+    assert clusters["open-hybrid-labfactory-e-v"]["city"] == "Wolfsburg"
     assert clusters["arena-2036"]["city"] == "Stuttgart"
     assert clusters["wigratec"]["city"] == "Südliches Anhalt – OT Weißandt-Gölzau"
     for c in clusters.values():  # the city is one its addresses state, never one guessed from a phone prefix
         assert c["city"] is None or c["city"] in [a["city"] for a in c["addresses"]]
 
+
+
+def test_a_city_chosen_among_addresses_in_different_cities_has_an_issue(records):
+    # Open Hybrid LabFactory (004): its contact's institute in Braunschweig first, then its own organisation's
+    # address, "Open Hybrid LabFactory e.V. / Hermann-Münch-Straße 2 | 38440 Wolfsburg, Germany". No other entry
+    # gives addresses in two cities.
+    flagged = {rid: [i for i in r.issues if i.field == "city"] for rid, r in records.items()}
+    assert {rid for rid, found in flagged.items() if found} == {"open-hybrid-labfactory-e-v"}, flagged
+    [found] = flagged["open-hybrid-labfactory-e-v"]
+    assert records["open-hybrid-labfactory-e-v"].city == "Wolfsburg"
+    assert found.value == "Braunschweig; Wolfsburg", found
+    assert "Open Hybrid LabFactory e.V." in found.message and "own organisation" in found.message, found
+
+
+def test_without_an_address_of_its_own_the_first_city_is_taken_with_an_issue():
+    from clusterharvest.models import Address
+    from clusterharvest.parse.clusters import record_city
+
+    addresses = [Address(organisation="Universität Stuttgart", city="Stuttgart"),
+                 Address(organisation="Hochschule Esslingen", city="Esslingen")]
+    city, issues = record_city(addresses, ["Automotive Cluster BW", "Automotive Cluster BW e.V."])
+    assert city == "Stuttgart" and [(i.field, i.value) for i in issues] == [("city", "Stuttgart; Esslingen")], issues
+    assert "first" in issues[0].message, issues
+    one_city = [Address(organisation="Universität Stuttgart", city="Stuttgart"), Address(city="Stuttgart")]
+    assert record_city(one_city, ["X"]) == ("Stuttgart", [])
 
 # -- dates ---------------------------------------------------------------------------------------------------
 

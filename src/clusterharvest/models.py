@@ -119,7 +119,8 @@ class Cluster(Record):
         description="Place the round's announcement gives for it, as written (a region, a city or a scope).")
     city: str | None = Field(
         examples=['Wolfsburg'], default=None,
-        description="City of its first address that states one; null where no source states one.")
+        description="City of the address of its own organisation, else of its first address that states one "
+                    "(an issue when its addresses name different cities); null where no source states one.")
     project: Project | None = Field(default=None, description="Internationalisation project.")
     target_countries: Phases = Field(
         examples=[{"concept": ["CN", "GB", "FI", "FR", "NL"], "implementation": ["FR"]}],

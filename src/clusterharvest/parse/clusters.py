@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from ftfy.badness import is_bad
 
 from ..errors import ParseError
-from ..models import Cluster, Issue, Phases, Project, issue
+from ..models import Address, Cluster, Issue, Phases, Project, issue
 from ..normalize.countries import parse_targets
 from ..normalize.names import self_name, slugify
 from .cluster_directory import DirectoryEntry
@@ -35,6 +36,33 @@ def entry_name(entry: DirectoryEntry) -> tuple[str | None, list[Issue]]:
         return derived, [issue("name", "entry has neither heading nor organisation line; name derived from "
                                        "the name its text uses for itself", derived)]
     return None, []
+
+
+WORD = re.compile(r"\w+")
+
+
+def words_key(text: str) -> str:
+    """' lower-case words ' of a name, a space at both ends, so that containment is word for word."""
+    return " " + " ".join(WORD.findall(text.casefold())) + " "
+
+
+def record_city(addresses: list[Address], own_names: list[str]) -> tuple[str | None, list[Issue]]:
+    """The record's city: that of the address of the cluster's own organisation (an address whose organisation
+    contains, word for word, its organisation line or name, ``own_names``), else of its first address that
+    states a city; where its addresses name different cities, an issue says which was taken and why."""
+    stated = [a for a in addresses if a.city]
+    if not stated:
+        return None, []
+    keys = [words_key(name) for name in own_names if WORD.search(name)]
+    own = next((a for a in stated if a.organisation and any(k in words_key(a.organisation) for k in keys)), None)
+    taken = own or stated[0]
+    cities = list(dict.fromkeys(a.city for a in stated if a.city))
+    if len(cities) == 1:
+        return taken.city, []
+    why = (f"the city of the address of the cluster's own organisation ({own.organisation!r})" if own else
+           "the first address's city (no address names the cluster's own organisation)")
+    return taken.city, [issue("city", f"the addresses name different cities; took {taken.city}, {why}",
+                              "; ".join(c for c in cities if c))]
 
 
 Placed = list[tuple[str, str]]  # (line of the entry, field it went to): the audit trail
@@ -92,10 +120,12 @@ def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] |
     issues += block.issues
     placed += block.placed
     issues += reading_issues(entry, placed)
+    city, found = record_city(block.addresses, [n for n in (entry.organisation, name) if n])
+    issues += found
     record = Cluster(
         id=slugify(name), name=name, organisation=entry.organisation, target_countries=countries,
         target_regions=regions, description=described, contacts=block.contacts, addresses=block.addresses,
-        city=next((a.city for a in block.addresses if a.city), None),
+        city=city,
         project=Project(title=project.title, acronym=project.acronym, source=source_id,
                         evidence=project.sentence) if project else None,
         sources=[source_id], issues=issues,
