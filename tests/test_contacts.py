@@ -202,3 +202,41 @@ def test_description_language(records, rid):
 def test_contact_organisation(records):
     for rid, organisation in CONTACT_ORGANISATIONS.items():
         assert records[rid].contacts[0].organisation == organisation
+
+
+# Lines read by interpretation, by hand from the capture (004): MERGE's address line has organisation-like text
+# where the street belongs; OptoNet's organisation line ends with its contact's role, which also stands on its
+# own line above ("Anke Mank / Internationale Kooperationen / Contact Data: / OptoNet e.V. - ... Kooperationen").
+# No other entry of the directory has either.
+INTERPRETED = {
+    "merge-technology-fusion-for-multifunctional-lightweight-structures":
+        ("addresses[0].organisation", "Excellence cluster MERGE | 09126 Chemnitz", "where the street belongs"),
+    "optonet-e-v-photonics-network-thuringia":
+        ("addresses[0].organisation", "OptoNet e.V. - Photoniknetzwerk Thüringen Internationale Kooperationen",
+         "'Internationale Kooperationen'"),
+}
+
+
+def test_a_street_position_without_a_street_and_a_role_glued_to_an_organisation_are_issues(records):
+    got = {rid: [(i.field, i.value, i.message) for i in r.issues if "street belongs" in i.message or
+                 "role" in i.message and "organisation line" in i.message]
+           for rid, r in records.items()}
+    assert {rid for rid, found in got.items() if found} == set(INTERPRETED), got
+    for rid, (field, raw, said) in INTERPRETED.items():
+        [(got_field, got_raw, message)] = got[rid]
+        assert (got_field, got_raw) == (field, raw) and said in message, got[rid]
+    # the values stay as the source has them: the issue says how they were read
+    assert records["optonet-e-v-photonics-network-thuringia"].contacts[0].role == "Internationale Kooperationen"
+    merge = records["merge-technology-fusion-for-multifunctional-lightweight-structures"].addresses[0]
+    assert (merge.organisation, merge.street) == ("Technical University in Chemnitz, Excellence cluster MERGE", None)
+
+
+def test_the_two_readings_hold_for_any_names():
+    block = parse_contact_block(["Erika Muster", "Clustermanagerin", "Contact Data:", "Beispiel e.V. Clustermanagerin",
+                                 "Haus der Wirtschaft | 12345 Musterstadt", "Tel.: +49 711 123456"])
+    assert [(i.field, i.value) for i in block.issues] == [
+        ("addresses[0].organisation", "Beispiel e.V. Clustermanagerin"),
+        ("addresses[0].organisation", "Haus der Wirtschaft | 12345 Musterstadt")], block.issues
+    plain = parse_contact_block(["Erika Muster", "Clustermanagerin", "Contact Data:", "Beispiel e.V.",
+                                 "Musterweg 1 | 12345 Musterstadt", "Tel.: +49 711 123456"])
+    assert plain.issues == [], plain.issues

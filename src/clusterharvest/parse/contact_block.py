@@ -86,6 +86,7 @@ class ContactReader:
         self.after_label = False  # a contact label was seen and no person named since
         self.org_lines: list[str] = []
         self.street: str | None = None
+        self.roles: list[str] = []  # the role lines read so far
 
     def place(self, line: str, where: str) -> None:
         self.block.placed.append((line, where))
@@ -126,7 +127,15 @@ class ContactReader:
             self.person(line)
         elif not (self.current is not None and not self.after_label and self.about_person(line)):
             self.org_lines.append(line)
-            self.place(line, f"addresses[{len(self.block.addresses)}].organisation")
+            self.organisation_line(line, f"addresses[{len(self.block.addresses)}].organisation")
+
+    def organisation_line(self, line: str, path: str) -> None:
+        """Place an organisation line; one that ends with a role line read above has that role glued to it."""
+        self.place(line, path)
+        glued = next((role for role in self.roles if line != role and line.endswith(f" {role}")), None)
+        if glued:
+            self.block.issues.append(issue(path, f"the organisation line ends with the contact's role {glued!r}, "
+                                                 "which also stands on its own line above; kept as written", line))
 
     def number(self, line: str, kind: str, value: str) -> None:
         index, who = self.contact()
@@ -159,6 +168,11 @@ class ContactReader:
 
     def address(self, line: str, parts: AddressParts) -> None:
         orgs = self.org_lines + ([parts.extra] if parts.extra else [])
+        if parts.extra:
+            self.block.issues.append(issue(
+                f"addresses[{len(self.block.addresses)}].organisation",
+                f"the address line has, where the street belongs, text with no house number ({parts.extra!r}); "
+                "read into the address's organisation", line))
         self.block.addresses.append(Address(organisation=join_organisation(orgs), street=parts.street or self.street,
                                             postcode=parts.postcode, city=parts.city, country=parts.country))
         self.place(line, f"addresses[{len(self.block.addresses) - 1}]")
@@ -188,10 +202,11 @@ class ContactReader:
         who = self.block.contacts[self.current]
         if has_numbers(who):  # an organisation after a person's numbers (e.g. 'Deutsches Forschungszentrum ...')
             who.organisation = join_organisation([who.organisation, line] if who.organisation else [line])
-            self.place(line, f"contacts[{self.current}].organisation")
+            self.organisation_line(line, f"contacts[{self.current}].organisation")
             return True
         if is_role_line(line) or not is_organisation_line(line):
             who.role = f"{who.role}; {line}" if who.role else line
+            self.roles.append(line)
             self.place(line, f"contacts[{self.current}].role")
             return True
         return False
