@@ -124,6 +124,8 @@ def test_public_variant_has_no_personal_data(version, tmp_path):
     assert ohl["contacts"][0]["name"] is None and ohl["addresses"][1]["city"] == "Wolfsburg"  # organisations stay
     assert next(c for c in clusters if c["id"] == "medical-valley-emn")["contacts"][0]["role"] == \
         "Head of International Services"
+    programme = json.loads((public / "programme.json").read_text(encoding="utf-8"))
+    assert [e["path"] for e in programme["evidence"] if e["path"].startswith("contact")] == ["contact.organisation"]
     package = json.loads((public / "datapackage.json").read_text(encoding="utf-8"))
     assert package["redacted_personal_data"] is True and "Public variant" in package["description"]
     assert validate(str(public / "datapackage.json")).valid

@@ -67,9 +67,34 @@ def test_every_fact_is_traceable_to_its_source(bundled):
             ("rounds[3].projects_selected", "bmbf-programme-page-en"),
             ("rounds[3].projects_selected", "announcement-round-3-2017"),
             ("rounds[3].planned_start", "bmbf-programme-page-en"), ("max_funding_eur", "bmbf-flyer-2016"),
-            ("phases.implementation", "bmbf-flyer-2016"), ("contact", "bmbf-flyer-2016")} <= evidence
+            ("phases.implementation", "bmbf-flyer-2016"), ("contact.email", "bmbf-flyer-2016")} <= evidence
     quotes = {e["quote"] for e in programme["evidence"]}
     assert "Three rounds of funding: 2015, 2016 and 2017." in quotes
+
+
+# The flyer's contact block (001, by hand), under "Contact for General Information about the Funding Measure":
+# each published value with the line it stands on, as the source has it (the phone and the fax share one).
+CONTACT_LINES = {
+    "contact.name": "Dr. Florian Welter", "contact.academic_title": "Dr. Florian Welter",
+    "contact.organisation": "Project Management Jülich, Forschungszentrum Jülich GmbH",
+    "contact.phone": "Phone.: +49 2461 61-9051, Fax: +49 2461 61-8047",
+    "contact.fax": "Phone.: +49 2461 61-9051, Fax: +49 2461 61-8047",
+    "contact.email": "E-mail: f.welter@fz-juelich.de",
+}
+
+
+def test_the_contacts_evidence_quotes_the_line_of_each_value(bundled):
+    _, programme, _, _ = bundled
+    got = {e["path"]: e["quote"] for e in programme["evidence"] if e["path"].startswith("contact")}
+    assert got == CONTACT_LINES, got
+    assert {e["source"] for e in programme["evidence"] if e["path"].startswith("contact")} == {"bmbf-flyer-2016"}
+
+
+def test_the_flyers_about_10_is_evidence_for_the_approximate_figure(bundled):
+    _, programme, _, _ = bundled
+    got = [(e["path"], e["source"], e["quote"]) for e in programme["evidence"] if "about 10" in e["quote"]]
+    assert got == [("rounds[*].projects_selected_approx", "bmbf-flyer-2016",
+                    "Selection of about 10 promising German clusters and networks in each round.")], got
 
 
 def test_exactly_the_ten_announced_clusters_have_round_3(bundled):

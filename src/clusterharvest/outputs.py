@@ -397,7 +397,7 @@ def redact_programme(programme: dict[str, Any] | None, names: set[str] | None = 
         contact = {k: (None if k in PERSONAL else scrub(v, names) if k in CONTACT_TEXT else v)
                    for k, v in contact.items()}
     evidence = [{**e, "quote": scrub(e["quote"], names)} for e in programme.get("evidence", [])
-                if e["path"] != "contact"]
+                if not PERSONAL_PATH.match(e["path"])]
     return {**programme, "contact": contact, "evidence": evidence,
             "issues": redact_issues(programme.get("issues", []), names, "contact")}
 

@@ -16,7 +16,7 @@ from typing import Any
 from .models import Evidence, Issue, Name, Phase, Programme, ProgrammeContact, Round, issue
 from .parse.facts import Fact, FactKey
 
-EVERY_ROUND_SELECTED = FactKey("rounds", "projects_selected")  # "about 10 clusters in each round"
+EVERY_ROUND_SELECTED = FactKey("rounds", "projects_selected_approx")  # "about 10 clusters in each round"
 PHASES = ("concept", "implementation")
 CONTACT_KEYS = tuple(ProgrammeContact.model_fields)  # contact.<key> facts, one per field
 
@@ -140,16 +140,16 @@ def rounds(values: dict[FactKey, Any], approximate: list[Stated]) -> tuple[list[
 
 
 def evidence(states: list[Stated], name: str | None, dates: dict[str, str]) -> list[Evidence]:
-    """Evidence entries: per field and source, the first sentence stating it ('contact.*' as 'contact',
-    the funder's abbreviation with the funder, a name other than ``name`` as 'aliases'), sorted by field and
-    source, each with the date its source states for itself (``dates``)."""
+    """Evidence entries: per field and source, the first sentence or line stating it (the funder's abbreviation
+    with the funder, a name other than ``name`` as 'aliases', each contact field apart: 'contact.phone'),
+    sorted by field and source, each with the date its source states for itself (``dates``)."""
     first: dict[tuple[str, str], str] = {}
     for s in sorted(states, key=lambda s: s.order):
         key = s.fact.key
         if key.field == "name":
             path = "name.en" if key.part == "en" and s.fact.value == name else "aliases"
         else:
-            path = key.field if key.field in ("contact", "funder") else s.fact.path
+            path = key.field if key.field == "funder" else s.fact.path
         first.setdefault((path, s.source), s.fact.quote)
     return [Evidence(path=p, source=src, quote=q, source_date=dates.get(src)) for (p, src), q in sorted(first.items())]
 

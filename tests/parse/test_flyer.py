@@ -27,7 +27,7 @@ BUNDLED = (ROOT / "raw" / "bmbf-flyer-2016" / "enhancing-global-cooperation-2016
 # to 3 years)", and the contact block under "Contact for General Information about the Funding Measure".
 EXPECTED = {
     "rounds[1].year": 2015, "rounds[2].year": 2016, "rounds[3].year": 2017,
-    "rounds[*].projects_selected": 10,
+    "rounds[*].projects_selected_approx": 10,
     "max_funding_eur": 4_000_000,
     "phases.concept": 2, "phases.implementation": 3,
     "name.en": "Internationalisation of Leading-Edge Clusters, Forward-Looking Projects, and Comparable Networks",
@@ -51,8 +51,12 @@ def values(facts) -> dict:
 def test_bundled_flyer_facts():
     facts, _ = parse_flyer(BUNDLED)
     assert values(facts) == EXPECTED
-    assert [f.approximate for f in facts if f.path == "rounds[*].projects_selected"] == [True]
+    assert [f.approximate for f in facts if f.path == "rounds[*].projects_selected_approx"] == [True]
     assert all(f.quote for f in facts)
+    lines = {line.strip() for line in (CAPTURES / "001_4ccb94be08351f73.txt").read_text(encoding="utf-8").splitlines()}
+    contact = {f.path: f.quote for f in facts if f.path.startswith("contact.")}
+    assert contact["contact.phone"] == contact["contact.fax"] == "Phone.: +49 2461 61-9051, Fax: +49 2461 61-8047"
+    assert all(quote in lines for path, quote in contact.items() if path != "contact.email"), contact
 
 
 def plain_pdf(text: str, width: int) -> bytes:
@@ -302,3 +306,17 @@ def test_a_stream_that_inflates_to_a_gigabyte_is_a_parse_error_within_bounds():
     with pytest.raises(ParseError):
         pdf_pages(bomb, timeout=20, max_memory=1024**3)
     assert time.monotonic() - started < 25
+
+
+def test_a_contact_value_spread_over_lines_quotes_each_line_verbatim():
+    from clusterharvest.parse.facts import contact_facts
+
+    lines = ["Contact for General Information", "Dr. Erika Muster", "Beispiel GmbH",
+             "Haus der Wirtschaft | 12345 Musterstadt", "Phone: +49 711 123456, Fax: +49 711 123457", "E-mail: e@x.de"]
+    got = {f.path: (f.value, f.quote) for f in contact_facts(lines)}
+    assert got == {
+        "contact.name": ("Erika Muster", "Dr. Erika Muster"), "contact.academic_title": ("Dr.", "Dr. Erika Muster"),
+        "contact.organisation": ("Beispiel GmbH, Haus der Wirtschaft",
+                                 "Beispiel GmbH\nHaus der Wirtschaft | 12345 Musterstadt"),
+        "contact.phone": ("+49711123456", lines[4]), "contact.fax": ("+49711123457", lines[4]),
+        "contact.email": ("e@x.de", "E-mail: e@x.de")}, got

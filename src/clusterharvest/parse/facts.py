@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..models import Contact
 from .contact_block import parse_contact_block
 from .labels import match_label, split_line
 
@@ -63,7 +64,8 @@ CONTACT_LABEL = re.compile(r"^(?:contact|kontakt|ansprechpartner)\b[^:]{0,80}$",
 class FactKey:
     """Which field of the programme record a fact states: a field ('max_funding_eur'), a part of one ('phases'
     and 'concept', 'contact' and 'email', 'name' and 'en', 'funder' and 'abbreviation'), or a field of a round
-    ('rounds', 'start', round 3; every round: round None, as in "about 10 clusters in each round")."""
+    ('rounds', 'planned_start', round 3; every round: round None, as in "about 10 clusters in each round",
+    which states 'projects_selected_approx')."""
 
     field: str
     part: str | None = None
@@ -71,7 +73,8 @@ class FactKey:
 
     @property
     def path(self) -> str:
-        """The field path people read: 'rounds[3].planned_start', 'rounds[*].projects_selected', 'phases.concept'."""
+        """The field path people read: 'rounds[3].planned_start', 'rounds[*].projects_selected_approx',
+        'phases.concept'."""
         if self.field == "rounds":
             return f"rounds[{'*' if self.round is None else self.round}].{self.part}"
         if self.field == "funder" and self.part:
@@ -129,7 +132,7 @@ def round_facts(sentence: str, recent: list[int], own_round: int | None) -> list
             facts.append(Fact(FactKey("rounds", "projects_selected", target), number(counted.group(1)), sentence))
     approx = APPROX_PER_ROUND.search(sentence)
     if approx:
-        facts.append(Fact(FactKey("rounds", "projects_selected"), number(approx.group(2)), sentence,
+        facts.append(Fact(FactKey("rounds", "projects_selected_approx"), number(approx.group(2)), sentence,
                           approximate=True))
     start = START.search(sentence)
     if start:
@@ -175,14 +178,40 @@ def prose_facts(text: str, own_round: int | None = None) -> list[Fact]:
     return facts
 
 
+def contact_quotes(placed: list[tuple[str, str]], source_of: dict[str, str], person: Contact) -> dict[str, str]:
+    """The quote of each of the first contact's fields: the source lines (verbatim, one per line of the quote)
+    holding the parts the contact reader placed there; the organisation's are the lines its text is made of
+    (organisation lines, a contact's own or its address's, and an address line's text before '|')."""
+    def lines(parts: list[str]) -> str:
+        return "\n".join(dict.fromkeys(source_of.get(part, part) for part in parts))
+
+    by_path: dict[str, list[str]] = {}
+    for part, where in placed:
+        by_path.setdefault(where, []).append(part)
+    quotes = {field: lines(by_path.get(f"contacts[0].{field}", [])) for field in ("name", "email", "phone", "fax")}
+    quotes["academic_title"] = quotes["name"]
+    text = person.organisation or ""
+    organisation = [part for part, where in placed if (where.endswith(".organisation") and part in text) or
+                    (where.startswith("addresses[") and where.endswith("]") and
+                     " ".join(part.rpartition("|")[0].split()) in text.split(", "))]
+    quotes["organisation"] = lines(organisation)
+    return quotes
+
+
 def contact_facts(lines: list[str], max_lines: int = 8) -> list[Fact]:
-    """The contact block under a 'Contact ...' label line: person, organisation, phone, fax, e-mail."""
+    """The contact block under a 'Contact ...' label line: person, organisation, phone, fax, e-mail, each
+    quoting the line it was read from as the source has it (a line holding both the phone and the fax is
+    the quote of both; a value spread over lines quotes them one per line)."""
     for n, line in enumerate(lines):
         if not CONTACT_LABEL.match(line):
             continue
         block: list[str] = []
+        source_of: dict[str, str] = {}  # a part of a line ('Fax: ...' of 'Phone.: ..., Fax: ...') -> that line
         for following in lines[n + 1:n + 1 + max_lines]:
-            block += split_line(following)
+            parts = split_line(following)
+            block += parts
+            for part in parts:
+                source_of.setdefault(part, following)
             label = match_label(following)
             if label and label.kind == "email":
                 break
@@ -190,11 +219,13 @@ def contact_facts(lines: list[str], max_lines: int = 8) -> list[Fact]:
         if not parsed.contacts:
             continue
         person = parsed.contacts[0]
-        quote = " | ".join([line, *block])
         values = {"name": person.name, "academic_title": person.academic_title, "organisation": person.organisation,
                   "email": person.email, "phone": person.phone[0] if person.phone else None,
                   "fax": person.fax[0] if person.fax else None}
         readings = {k: tuple((i.message, i.value) for i in parsed.issues if i.field == f"contacts[0].{k}")
                     for k in values}
-        return [Fact(FactKey("contact", k), v, quote, readings=readings[k]) for k, v in values.items() if v is not None]
+        quotes = contact_quotes(parsed.placed, source_of, person)
+        whole = "\n".join(dict.fromkeys(source_of.values()))  # for a value read from no line of its own
+        return [Fact(FactKey("contact", k), v, quotes[k] or whole, readings=readings[k]) for k, v in values.items()
+                if v is not None]
     return []
