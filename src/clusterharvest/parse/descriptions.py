@@ -108,7 +108,7 @@ def sentences(paragraph: str, lang: str | None = None) -> tuple[str, ...]:
     return tuple(paragraph[a:b] for a, b in sentence_spans(paragraph, lang or paragraph_language(paragraph)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence of a description: where it stands in its paragraph, and its comparison key."""
 
@@ -117,7 +117,7 @@ class Sentence:
     key: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """A description paragraph, split into sentences once: for finding the boilerplate and for removing it."""
 
