@@ -132,3 +132,12 @@ def test_sentence_spans_tile_any_text(text):
     gaps = zip([0] + [end for _, end in spans], [start for start, _ in spans] + [len(text)], strict=True)
     assert all(not text[a:b].strip() for a, b in gaps), spans  # only white space before, between and after them
     assert all(a < b and text[a:b] == text[a:b].strip() for a, b in spans), spans
+
+
+def test_splitting_leaves_no_utf8_copy_in_the_paragraph():
+    import sys
+
+    paragraph = "Das Projekt „WIGRATEC-Cluster“ verbindet die Partner. Es beginnt 2018."
+    size = sys.getsizeof(paragraph)
+    sentence_spans(paragraph, "de")
+    assert sys.getsizeof(paragraph) == size  # CPython caches a UTF-8 copy in a str that Rust reads

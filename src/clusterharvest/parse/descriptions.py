@@ -18,9 +18,8 @@ WORDS = re.compile(r"\w+")
 CLOSING = frozenset(")]}”“\"’'»«›‹")
 # sentencex 1.0.32 panics (a Rust panic, which no ``except Exception`` catches) on a capital letter, a
 # non-ASCII space and a full stop ("B\xa0."). It is given each such space as an ASCII one: one character for
-# one, so the offsets it returns are the text's own.
-ASCII_SPACES = str.maketrans(dict.fromkeys("\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-                                           "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000", " "))
+# one, so the offsets it returns are the text's own. (A regex, not str.translate: four times faster.)
+NON_ASCII_SPACE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 # Abbreviations whose full stop ends no sentence ("OptoNet e.V. Hamburg", "Prof. Dr. Meyer").
 ABBREVIATIONS = frozenset(["dr", "prof", "dipl", "ing", "mr", "mrs", "ms", "st", "nr", "no", "vs", "ca", "etc",
                            "bzw", "vgl", "inc", "co", "ltd", "corp", "jr", "sr", "dept", "univ", "e.g", "i.e"])
@@ -59,6 +58,14 @@ def skip_space(text: str, at: int) -> int:
     return at
 
 
+def sentencex_text(paragraph: str) -> str:
+    """The paragraph as sentencex is given it: non-ASCII spaces as ASCII ones, and a string of its own. Reading
+    a non-ASCII str from Rust makes CPython keep a UTF-8 copy inside it; kept in the paragraph, held for the
+    whole run, those copies were 9 MB more peak memory at 10,000 entries."""
+    spaced = NON_ASCII_SPACE.sub(" ", paragraph)
+    return "".join((spaced, "")) if spaced is paragraph and not paragraph.isascii() else spaced
+
+
 def stands(text: str, end: int, following: int) -> bool:
     """Whether a sentence end that sentencex finds right before ``end`` stands: not at the full stop of an
     abbreviation, an initial or a short number that sentencex takes for an end ("Dipl.-Ing.", "3. Juni" in
@@ -84,7 +91,7 @@ def sentence_spans(paragraph: str, lang: str = "en") -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     start = skip_space(paragraph, 0)
-    for found in get_sentence_boundaries(lang, paragraph.translate(ASCII_SPACES)):
+    for found in get_sentence_boundaries(lang, sentencex_text(paragraph)):
         end = found["end_index"]
         while end > start and paragraph[end - 1].isspace():
             end -= 1
