@@ -4,6 +4,7 @@ names the source, within the configured time and size bounds."""
 from __future__ import annotations
 
 import gzip
+import logging
 import time
 
 import pytest
@@ -135,3 +136,48 @@ def test_pages_without_a_header_charset_keep_their_umlauts(tmp_path, encoding, m
     [entry] = parse_directory(snap.read(), snap.url, snap.content_type)
     assert "Elektromobilität Süd-West" in (entry.heading, entry.organisation)
     assert "Österreich" in entry.concept and "Stefan Büchele" in entry.body
+
+
+# -- the total deadline covers the whole response, status line and headers included (issue 22, item 1) --------
+
+def dribble(conn, data: bytes, every: float = 0.4, limit: float = 15) -> None:
+    """Send ``data`` one byte at a time, each byte well inside the read timeout, until the client hangs up."""
+    stop = time.monotonic() + limit
+    for byte in data:
+        if time.monotonic() > stop:
+            return
+        conn.sendall(bytes([byte]))
+        time.sleep(every)
+
+
+def trickled_status_line(conn):
+    dribble(conn, b"HTTP/1.1 200 OK" + b" " * 200 + b"\r\n\r\n")
+
+
+def trickled_headers(conn):
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+    dribble(conn, b"".join(f"X-Slow-{n}: {'a' * 50}\r\n".encode() for n in range(90)))
+
+
+@pytest.mark.parametrize("behaviour", [trickled_status_line, trickled_headers], ids=["status-line", "headers"])
+def test_a_status_line_or_headers_trickled_a_byte_at_a_time_end_at_the_deadline(tmp_path, raw, behaviour):
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"source dir: .* not received within the total deadline \(3s\)") as err:
+        fetch(tmp_path, raw(behaviour))
+    took = time.monotonic() - started
+    assert took < QUICK.deadline + 2, took
+    assert not err.value.gone, err.value  # a server that answers, however slowly, is not gone
+
+
+def test_a_robots_txt_trickled_a_byte_at_a_time_ends_at_the_deadline(tmp_path, caplog):
+    srv = RawServer({"/robots.txt": trickled_status_line, "/page": lambda conn: conn.sendall(head() + b"<p>x</p>")})
+    started = time.monotonic()
+    try:
+        with caplog.at_level(logging.WARNING, logger="clusterharvest"), \
+                pytest.raises(FetchError, match="source dir: robots.txt disallows"):
+            fetch(tmp_path, srv.url("/page"))
+    finally:
+        srv.stop()
+    took = time.monotonic() - started
+    assert took < QUICK.deadline + 2, took
+    assert any("robots.txt not read" in m and "total deadline" in m for m in caplog.messages), caplog.messages

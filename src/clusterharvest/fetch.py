@@ -8,6 +8,7 @@ redirects followed by hand so each hop is re-checked against the configured host
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import logging
 import mimetypes
@@ -23,8 +24,12 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3.connection
+import urllib3.connectionpool
+import urllib3.exceptions
 import urllib3.util
 from protego import Protego
+from requests.adapters import HTTPAdapter
 
 from .config import FetchSettings, Source, product_token
 from .errors import FetchError
@@ -114,10 +119,102 @@ class HostLimiter:
             self.sleep(slot - now)
 
 
+class ResponseWatch:
+    """The total deadline of one response, from the request to its last byte: at the deadline the socket of the
+    connection in use is shut down, so a read blocked on a server that trickles its status line, headers or body
+    a byte at a time (each byte inside the read timeout) ends there. A blocked thread cannot be interrupted; its
+    socket can. Used as a context manager around one request on this thread."""
+
+    current = threading.local()  # the watch of the request this thread is making, if any
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._fired = self._over = False
+        self._timer = threading.Timer(seconds, self.fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> ResponseWatch:
+        ResponseWatch.current.watch = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        with self._lock:
+            self._over = True  # a socket back in the pool is never shut down by this watch
+        ResponseWatch.current.watch = None
+
+    @property
+    def expired(self) -> bool:
+        """Whether the deadline has passed."""
+        return self._fired or time.monotonic() >= self.deadline
+
+    def attach(self, sock: socket.socket) -> None:
+        """Watch the socket a response is read from (shut at once if the deadline has passed)."""
+        with self._lock:
+            if self._over:
+                return
+            self._sockets.append(sock)
+            if self._fired:
+                shut(sock)
+
+    def fire(self) -> None:
+        """The deadline: shut every watched socket."""
+        with self._lock:
+            if self._over:
+                return
+            self._fired = True
+            for sock in self._sockets:
+                shut(sock)
+
+    def error(self, url: str, source_id: str) -> FetchError:
+        """The failure of a response cut off at the deadline (final: a retry would only take as long again)."""
+        return FetchError(f"{url} not received within the total deadline ({self.seconds:g}s)", source_id)
+
+
+def shut(sock: socket.socket) -> None:
+    """Shut a socket down for reading and writing, so a read blocked on it in another thread returns."""
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's: a TLS socket's would drop its state
+
+
+class WatchedConnection(urllib3.connection.HTTPConnection):
+    """An HTTP connection whose socket the current request's ``ResponseWatch`` may shut."""
+
+    def getresponse(self) -> urllib3.response.HTTPResponse:  # type: ignore[override]
+        watch = getattr(ResponseWatch.current, "watch", None)
+        if watch is not None and self.sock is not None:
+            watch.attach(self.sock)
+        return super().getresponse()
+
+
+class WatchedHTTPSConnection(WatchedConnection, urllib3.connection.HTTPSConnection):
+    """The same for HTTPS."""
+
+
+class WatchedPool(urllib3.connectionpool.HTTPConnectionPool):
+    ConnectionCls = WatchedConnection
+
+
+class WatchedHTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+    ConnectionCls = WatchedHTTPSConnection
+
+
+class WatchedAdapter(HTTPAdapter):
+    """requests' adapter with connections a ``ResponseWatch`` can cut off while the headers are read."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": WatchedPool, "https": WatchedHTTPSPool}
+
+
 class Transport:
     """One GET at a time, no redirects followed: this thread's HTTP session, the per-host rate limit, the
-    connect/read timeouts, a total deadline enforced by a watchdog, the size cap, and a check of the address
-    actually connected to."""
+    connect/read timeouts, a total deadline from the request to the last byte (``ResponseWatch``), the size cap,
+    and a check of the address actually connected to."""
 
     def __init__(self, settings: FetchSettings, sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
@@ -140,40 +237,41 @@ class Transport:
             session = requests.Session()
             session.headers.update({"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"})
             session.trust_env = False  # no proxies or .netrc from the environment: only configured hosts
+            for prefix in ("http://", "https://"):
+                session.mount(prefix, WatchedAdapter())
             self._local.session = session
         return session
 
     def request_once(self, url: str, source_id: str, headers: dict[str, str], max_bytes: int) -> Response:
-        """One GET, streamed under the size cap and the total deadline."""
+        """One GET, streamed under the size cap and the total deadline (status line, headers and body)."""
         s = self.settings
         self.limiter.wait(origin(url)[0])
-        deadline = time.monotonic() + s.deadline
-        try:
-            raw = self.session.get(url, headers=headers, stream=True, allow_redirects=False,
-                                   timeout=(s.connect_timeout, s.read_timeout))
-        except requests.exceptions.Timeout as exc:
-            raise FetchError(f"timed out connecting to {url} ({type(exc).__name__})", source_id,
-                             transient=True) from None
-        except requests.exceptions.ConnectionError as exc:
-            raise FetchError(f"cannot connect to {url}: {short_reason(exc)}", source_id, transient=True,
-                             unreachable=True) from None
-        except requests.exceptions.RequestException as exc:
-            raise FetchError(f"request to {url} failed: {short_reason(exc)}", source_id) from None
-        check_peer(raw, url, source_id)
-        # A watchdog closes the connection at the deadline, so even a read blocked on a
-        # server that trickles one byte at a time ends in time.
-        timer = threading.Timer(max(0.0, deadline - time.monotonic()), raw.close)
-        timer.daemon = True
-        timer.start()
-        try:
-            body = read_capped(raw, url, source_id, max_bytes, deadline)
-        finally:
-            timer.cancel()
-            raw.close()
+        with ResponseWatch(s.deadline) as watch:
+            try:
+                raw = self.session.get(url, headers=headers, stream=True, allow_redirects=False,
+                                       timeout=(min(s.connect_timeout, s.deadline), s.read_timeout))
+            except requests.exceptions.RequestException as exc:
+                raise request_error(exc, url, source_id, watch) from None
+            try:
+                check_peer(raw, url, source_id)
+                body = read_capped(raw, url, source_id, max_bytes, watch)
+            finally:
+                raw.close()
         hdrs = {k.lower(): v for k, v in raw.headers.items()}
         return Response(url=url, status=raw.status_code, headers=hdrs, body=body)
 
 
+def request_error(exc: requests.exceptions.RequestException, url: str, source_id: str,
+                  watch: ResponseWatch) -> FetchError:
+    """The FetchError of a request that got no status line and headers."""
+    if watch.expired:
+        return watch.error(url, source_id)
+    if isinstance(exc, requests.exceptions.Timeout):
+        return FetchError(f"timed out connecting to {url} ({type(exc).__name__})", source_id, transient=True)
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return FetchError(f"cannot connect to {url}: {short_reason(exc)}", source_id, transient=True,
+                          unreachable=True)
+    return FetchError(f"request to {url} failed: {short_reason(exc)}", source_id)
 
 
 def check_peer(raw: requests.Response, url: str, source_id: str) -> None:
@@ -463,9 +561,10 @@ def body_decoder(encoding: str, url: str, source_id: str) -> Any:
     raise FetchError(f"{url} uses content-encoding {encoding!r}, which was not asked for", source_id)
 
 
-def read_capped(raw: requests.Response, url: str, source_id: str, max_bytes: int, deadline: float) -> bytes:
+def read_capped(raw: requests.Response, url: str, source_id: str, max_bytes: int,
+                watch: ResponseWatch) -> bytes:
     """Read a streamed body: decoded bytes capped (a small gzip that inflates past the cap is stopped as it
-    inflates), the total time bounded, short bodies and truncated compressed streams refused."""
+    inflates), the total time bounded by the watch, short bodies and truncated compressed streams refused."""
     declared = raw.headers.get("content-length")
     encoding = raw.headers.get("content-encoding", "identity").lower().strip()
     if declared and declared.isdigit() and encoding in ("", "identity") and int(declared) > max_bytes:
@@ -492,17 +591,17 @@ def read_capped(raw: requests.Response, url: str, source_id: str, max_bytes: int
                 if total > max_bytes:
                     raise FetchError(f"{url} body exceeds the cap of {max_bytes} bytes", source_id)
                 chunks.append(piece)
-            if time.monotonic() > deadline:
-                raise FetchError(f"{url} not received within the total deadline", source_id)
+            if watch.expired:
+                raise watch.error(url, source_id)
     except FetchError:
         raise
     except Exception as exc:  # urllib3 protocol errors, zlib errors, or the watchdog's close
-        if time.monotonic() >= deadline:
-            raise FetchError(f"{url} not received within the total deadline", source_id) from None
+        if watch.expired:
+            raise watch.error(url, source_id) from None
         raise FetchError(f"{url} body incomplete or undecodable: {short_reason(exc)}", source_id,
                          transient=True) from None
-    if time.monotonic() >= deadline:  # the watchdog closed the stream: a silent EOF, not the end
-        raise FetchError(f"{url} not received within the total deadline", source_id)
+    if watch.expired:  # the watch shut the socket: a silent EOF, not the end
+        raise watch.error(url, source_id)
     if declared and declared.isdigit() and received < int(declared):
         raise FetchError(f"{url} body shorter than its Content-Length ({received} < {declared})", source_id,
                          transient=True)
