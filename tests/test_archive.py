@@ -5,6 +5,8 @@ the newest capture."""
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import urllib.parse
 
 import pytest
@@ -14,7 +16,8 @@ from clusterharvest.errors import ConfigError, FetchError
 from clusterharvest.pipeline import backfill, open_context, run_harvest
 from clusterharvest.publish import list_versions, read_latest, read_manifest
 
-from .httpserver import Seen, start_server
+from .httpserver import LocalServer, Seen, start_server
+from .rawserver import RawServer, head
 from .test_faults_pipeline import first_entries
 
 LIVE_URL = "http://127.0.0.1:9/en/cluster-network"  # port 9 (discard): nothing listens, the live site is gone
@@ -145,3 +148,66 @@ def test_backfill_command(tmp_path, wayback):
     assert res.stdout.count("published") == 3
     res = run_cli("history", "amz-sachsen", "--out", str(tmp_path / "h"))
     assert res.stdout.splitlines()[0].endswith("added")
+
+
+def stand_in(captures: list[tuple[str, str, bytes]]) -> LocalServer:
+    """A Wayback stand-in holding these captures (timestamp, original URL, page), whatever URL it is asked
+    about: the CDX rows name each capture's own ``original``."""
+    rows = [["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]]
+    rows += [["key", stamp, original, "text/html", "200", f"D{stamp}", str(len(page))]
+             for stamp, original, page in captures]
+    pages = {stamp: page for stamp, _, page in captures}
+
+    def route(seen: Seen):
+        parsed = urllib.parse.urlsplit(seen.raw_path)
+        if parsed.path == "/cdx/search/cdx":
+            return 200, {"Content-Type": "application/json"}, json.dumps(rows).encode()
+        stamp = parsed.path.split("/")[2].removesuffix("id_")
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, pages[stamp]
+
+    return start_server({}, fallback=route)
+
+
+def registry_for(tmp_path, archive: LocalServer, url: str) -> str:
+    path = tmp_path / "sources.toml"
+    path.write_text(f'[fetch]\nmin_interval = 0\nmax_tries = 2\nbackoff = 0\nconnect_timeout = 2\nread_timeout = 2\n'
+                    f'deadline = 5\n\n[archive]\nwayback = "{archive.base}"\n\n[[source]]\nid = "directory"\n'
+                    f'url = "{url}"\nkind = "cluster-directory"\nlang = "en"\n', encoding="utf-8")
+    return str(path)
+
+
+# -- "gone" means gone: a live server that answers malformed is a failure of the run (issue 22, item 4) ------
+
+def too_many_headers(conn):
+    conn.sendall(head(Content_Type="text/html")[:-2] + b"".join(f"X-H{n}: v\r\n".encode() for n in range(101))
+                 + b"\r\n<p>x</p>")
+
+
+def header_line_of_64_kb(conn):
+    conn.sendall(head(Content_Type="text/html")[:-2] + b"X-Long: " + b"a" * 65_536 + b"\r\n\r\n<p>x</p>")
+
+
+def closed_after_connecting(conn):
+    pass  # the request is read, then the connection is closed without a word
+
+
+def reset_after_connecting(conn):
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close sends a reset
+
+
+@pytest.mark.parametrize("behaviour", [too_many_headers, header_line_of_64_kb, closed_after_connecting,
+                                       reset_after_connecting])
+def test_a_live_server_answering_malformed_is_not_gone(tmp_path, bundled_directory_html, behaviour):
+    live = RawServer({"/en/cluster-network": behaviour})
+    url = live.url("/en/cluster-network")
+    archive = stand_in([("20150301120000", url, bundled_directory_html)])
+    try:
+        with pytest.raises(FetchError, match="source directory: ") as err:
+            run_harvest(open_context(registry_for(tmp_path, archive, url), tmp_path / "out", tmp_path / "raw"))
+    finally:
+        live.stop()
+        archive.stop()
+    assert err.value.transient and not err.value.gone, err.value
+    assert "archive" not in err.value.message and "cannot connect" not in err.value.message, err.value
+    assert archive.seen == [], [s.raw_path for s in archive.seen]  # the archive was never asked
+    assert read_latest(tmp_path / "out") is None

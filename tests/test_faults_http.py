@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import gzip
 import logging
+import socket
 import time
 
 import pytest
+import requests
+import urllib3.exceptions
 
 from clusterharvest.config import FetchSettings, Source
 from clusterharvest.errors import FetchError
-from clusterharvest.fetch import Fetcher
+from clusterharvest.fetch import Fetcher, ResponseWatch, request_error
 from clusterharvest.store import RawStore
 
 from .httpserver import start_server, static
@@ -181,3 +184,18 @@ def test_a_robots_txt_trickled_a_byte_at_a_time_ends_at_the_deadline(tmp_path, c
     took = time.monotonic() - started
     assert took < QUICK.deadline + 2, took
     assert any("robots.txt not read" in m and "total deadline" in m for m in caplog.messages), caplog.messages
+
+
+@pytest.mark.parametrize(("reason", "unreachable"), [
+    (urllib3.exceptions.NameResolutionError("nowhere.invalid", None, socket.gaierror(-2, "Name or service not known")),
+     True),
+    (urllib3.exceptions.NewConnectionError(None, "Connection refused"), True),
+    (urllib3.exceptions.ProtocolError("Connection aborted.", ConnectionResetError(104, "reset")), False),
+])
+def test_only_a_connection_never_made_is_unreachable(reason, unreachable):
+    # requests wraps a failed connect (refused, DNS) in MaxRetryError, a failure after connecting as it is
+    cause = urllib3.exceptions.MaxRetryError(None, "http://h/", reason) \
+        if isinstance(reason, urllib3.exceptions.NewConnectionError) else reason
+    with ResponseWatch(60) as watch:
+        err = request_error(requests.exceptions.ConnectionError(cause), "http://h/", "s", watch)
+    assert (err.unreachable, err.transient) == (unreachable, True), err

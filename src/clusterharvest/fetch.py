@@ -263,14 +263,22 @@ class Transport:
 
 def request_error(exc: requests.exceptions.RequestException, url: str, source_id: str,
                   watch: ResponseWatch) -> FetchError:
-    """The FetchError of a request that got no status line and headers."""
+    """The FetchError of a request that got no status line and headers. Only a connection never made (refused,
+    DNS failure) is ``unreachable``, the sign of a server that may be gone; a server that accepted the connection
+    and then answered malformed (too many or too long headers) or broke it is a transient failure."""
     if watch.expired:
         return watch.error(url, source_id)
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return FetchError(f"timed out connecting to {url}", source_id, transient=True)
     if isinstance(exc, requests.exceptions.Timeout):
-        return FetchError(f"timed out connecting to {url} ({type(exc).__name__})", source_id, transient=True)
+        return FetchError(f"timed out waiting for the answer from {url}", source_id, transient=True)
     if isinstance(exc, requests.exceptions.ConnectionError):
-        return FetchError(f"cannot connect to {url}: {short_reason(exc)}", source_id, transient=True,
-                          unreachable=True)
+        reason = exc.args[0] if exc.args else None
+        if isinstance(getattr(reason, "reason", reason), urllib3.exceptions.NewConnectionError):
+            return FetchError(f"cannot connect to {url}: {short_reason(exc)}", source_id, transient=True,
+                              unreachable=True)
+        return FetchError(f"{url} answered with a broken or malformed response: {short_reason(exc)}", source_id,
+                          transient=True)
     return FetchError(f"request to {url} failed: {short_reason(exc)}", source_id)
 
 
