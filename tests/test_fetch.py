@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
+import os
+import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -11,7 +16,7 @@ import pytest
 
 from clusterharvest.config import FetchSettings, Source
 from clusterharvest.errors import FetchError
-from clusterharvest.fetch import Fetcher, HostLimiter, parse_retry_after
+from clusterharvest.fetch import Fetcher, HostLimiter, parse_retry_after, read_file_source
 from clusterharvest.parse.cluster_directory import parse_directory
 from clusterharvest.parse.clusters import build_clusters
 from clusterharvest.store import RawStore
@@ -198,3 +203,64 @@ def test_parse_retry_after(value, want):
 
 def test_parse_retry_after_http_date():
     assert parse_retry_after("Thu, 01 Jan 2099 00:00:00 GMT", now=4070908790.0) == pytest.approx(10.0)
+
+
+# -- file sources: regular files only, under the byte cap and the deadline (issue 22, item 2) -------------------
+
+READ_IN_CHILD = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # a read that never ends fails here, not the machine
+from clusterharvest.config import Source
+from clusterharvest.errors import FetchError
+from clusterharvest.fetch import read_file_source
+try:
+    snap = read_file_source(Source("flyer", sys.argv[1], "flyer", "en", sys.argv[1]), 1000)
+    print("read", snap.bytes)
+except FetchError as exc:
+    print(exc)
+"""
+
+
+def read_in_child(path: Path) -> subprocess.CompletedProcess[str]:
+    """``read_file_source`` of ``path`` in a child process under a time and memory limit, so a read that blocks
+    or never ends fails the test instead of hanging it."""
+    return subprocess.run([sys.executable, "-c", READ_IN_CHILD, str(path)], capture_output=True, text=True,
+                          timeout=20)
+
+
+def fifo(tmp_path: Path) -> Path:
+    os.mkfifo(tmp_path / "pipe")
+    return tmp_path / "pipe"
+
+
+def unix_socket(tmp_path: Path) -> Path:
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(tmp_path / "sock"))
+    return tmp_path / "sock"
+
+
+@pytest.mark.parametrize(("make", "kind"), [(lambda tmp: Path("/dev/zero"), "a character device"),
+                                            (fifo, "a FIFO"), (lambda tmp: tmp, "a folder"),
+                                            (unix_socket, "a socket")], ids=["dev-zero", "fifo", "folder", "socket"])
+def test_a_file_source_that_is_no_regular_file_is_one_error_naming_it(tmp_path, make, kind):
+    path = make(tmp_path)
+    try:
+        res = read_in_child(path)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"reading {path} did not end within 20 s")
+    want = f"source flyer: {path} is {kind}, not a regular file: only regular files are read\n"
+    assert res.stdout == want and res.returncode == 0, (res.stdout, res.stderr[-500:])
+
+
+@pytest.mark.parametrize("size", [1000, 1001])
+def test_a_file_source_is_read_up_to_exactly_the_cap(tmp_path, size):
+    path = tmp_path / "flyer.txt"
+    path.write_bytes(b"x" * size)
+    source = Source(id="flyer", url=str(path), kind="flyer", lang="en", location=str(path))
+    if size == 1000:
+        snap = read_file_source(source, 1000)
+        assert snap.bytes == 1000 and snap.sha256 == hashlib.sha256(b"x" * 1000).hexdigest(), snap
+    else:
+        with pytest.raises(FetchError) as err:
+            read_file_source(source, 1000)
+        assert str(err.value) == f"source flyer: {path} is 1001 bytes, over the cap of 1000", err.value

@@ -75,7 +75,7 @@ def open_context(sources: str | Path = "sources.toml", out_dir: str | Path = "no
 def obtain(ctx: Context, source: Source) -> Snapshot:
     """The source's bytes: read a file source; fetch an http(s) source, or offline replay its newest snapshot."""
     if source.is_file:
-        snap = read_file_source(source, ctx.registry.fetch.max_bytes)
+        snap = read_file_source(source, ctx.registry.fetch.max_bytes, ctx.registry.fetch.deadline)
         ctx.log.info("source %s: read %d bytes from %s", source.id, snap.bytes, snap.file)
         return snap
     if ctx.offline or ctx.fetcher is None:
