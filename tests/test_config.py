@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from clusterharvest.config import load_registry
+from clusterharvest.config import (
+    FETCH_MAXIMUM,
+    FETCH_MINIMUM,
+    GATE_MAXIMUM,
+    GATE_MINIMUM,
+    FetchSettings,
+    Gates,
+    field_types,
+    load_registry,
+)
 from clusterharvest.errors import ConfigError
 from clusterharvest.kinds import kind_names
 
@@ -134,3 +143,50 @@ def test_unreadable_registries_are_one_line_errors_on_the_command_line(tmp_path,
     assert res.returncode == 1
     [line] = res.stderr.splitlines()
     assert line.startswith(f"clusterharvest: error: {path}: ") and ("not UTF-8" in line or "is a folder" in line)
+
+
+# -- every number in sources.toml is finite and in range (issue 22, item 3) ------------------------------------
+
+# Each numeric key, where it is written, its largest allowed value and whether zero is allowed.
+NUMERIC = [
+    ("fetch", "connect_timeout", 600, False), ("fetch", "read_timeout", 3600, False),
+    ("fetch", "deadline", 3600, False), ("fetch", "max_bytes", 1_000_000_000, False),
+    ("fetch", "min_interval", 3600, True), ("fetch", "max_tries", 10, False), ("fetch", "backoff", 60, True),
+    ("fetch", "max_retry_after", 3600, True), ("fetch", "max_redirects", 20, True),
+    ("gate", "min_entries", 100_000, True), ("gate", "max_entries", 100_000, False),
+    ("gate", "max_growth", 1000, False), ("gate", "max_shrink", 1, True), ("gate", "max_quarantined", 1, True),
+    ("gate", "max_duplicates", 100_000, True), ("gate", "max_value_loss", 1, True),
+    ("gate", "max_new_issues", 1_000_000, True), ("gate", "round", 99, False),
+]
+
+
+def with_setting(table: str, key: str, value: str) -> str:
+    """A registry with one numeric setting written in TOML."""
+    return f"[fetch]\n{key} = {value}\n" + DIRECTORY if table == "fetch" else DIRECTORY + f"{key} = {value}\n"
+
+
+@pytest.mark.parametrize(("table", "key", "value"), [
+    (table, key, value) for table, key, maximum, zero_ok in NUMERIC
+    for value in ["nan", "inf", "-inf", "-1", *([] if zero_ok else ["0"]), str(maximum + 1), "1e30"]])
+def test_a_number_that_is_not_finite_or_out_of_range_is_an_error_naming_the_key(tmp_path, table, key, value):
+    (tmp_path / "s.toml").write_text(with_setting(table, key, value))
+    with pytest.raises(ConfigError, match=f": {key} must be ") as caught:
+        load_registry(tmp_path / "s.toml")
+    assert "\n" not in str(caught.value), caught.value
+
+
+@pytest.mark.parametrize(("table", "key", "maximum", "zero_ok"), NUMERIC)
+def test_every_number_takes_its_bounds(tmp_path, table, key, maximum, zero_ok):
+    for value in [maximum, 0 if zero_ok else 1]:
+        (tmp_path / "s.toml").write_text(with_setting(table, key, str(value)))
+        registry = load_registry(tmp_path / "s.toml")
+        settings = registry.fetch if table == "fetch" else registry.get("d") if key == "round" else \
+            registry.get("d").gates
+        assert getattr(settings, key) == value, (key, value)
+
+
+def test_every_numeric_setting_has_both_bounds():
+    for cls, minimum, maximum in ((FetchSettings, FETCH_MINIMUM, FETCH_MAXIMUM), (Gates, GATE_MINIMUM, GATE_MAXIMUM)):
+        numeric = {k for k, kind in field_types(cls).items() if kind in (int, float)}
+        assert numeric == set(minimum) == set(maximum), (cls.__name__, numeric ^ set(minimum), numeric ^ set(maximum))
+        assert all(minimum[k] < maximum[k] for k in numeric)

@@ -7,6 +7,7 @@ directory source has publish gates whether or not any are written down.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -49,10 +50,15 @@ class FetchSettings:
     obey_robots: bool = True
 
 
-# The smallest value each setting may take: timeouts and caps must be positive, counts at least one.
+# The range of each setting (README, "Sources"): timeouts and caps positive, counts at least one, and nothing
+# beyond what any real run could want, so a slip ('deadline = inf', 'max_bytes = 10**18') is an error. With the
+# largest values a fetch still ends: 10 tries, backoff doubling from 60 s, each response within an hour.
 FETCH_MINIMUM: dict[str, float] = {"connect_timeout": 0.001, "read_timeout": 0.001, "deadline": 0.001,
                                    "max_bytes": 1, "min_interval": 0, "max_tries": 1, "backoff": 0,
                                    "max_retry_after": 0, "max_redirects": 0}
+FETCH_MAXIMUM: dict[str, float] = {"connect_timeout": 600, "read_timeout": 3600, "deadline": 3600,
+                                   "max_bytes": 1_000_000_000, "min_interval": 3600, "max_tries": 10, "backoff": 60,
+                                   "max_retry_after": 3600, "max_redirects": 20}
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,10 @@ class Gates:
 GATE_MINIMUM: dict[str, float] = {"min_entries": 0, "max_entries": 1, "max_growth": 1, "max_shrink": 0,
                                   "max_quarantined": 0, "max_duplicates": 0, "max_value_loss": 0,
                                   "max_new_issues": 0}
-GATE_MAXIMUM: dict[str, float] = {"max_shrink": 1, "max_quarantined": 1, "max_value_loss": 1}
+# Shares are at most 1; counts of entries at most what a directory may have at all (``MAX_ENTRIES``, 100,000).
+GATE_MAXIMUM: dict[str, float] = {"min_entries": 100_000, "max_entries": 100_000, "max_growth": 1000,
+                                  "max_shrink": 1, "max_quarantined": 1, "max_duplicates": 100_000,
+                                  "max_value_loss": 1, "max_new_issues": 1_000_000}
 
 
 @dataclass(frozen=True)
@@ -145,6 +154,8 @@ def typed(where: str, key: str, value: Any, kind: type, minimum: float | None = 
     if not ok:
         name = {float: "a number", int: "a whole number", str: "a string", bool: "true or false"}[kind]
         raise ConfigError(f"{where}: {key} must be {name}, not {value!r}")
+    if kind is float and not math.isfinite(value):  # nan passes every comparison with a bound: refused first
+        raise ConfigError(f"{where}: {key} must be a finite number, not {value!r}")
     if minimum is not None and value < minimum:
         raise ConfigError(f"{where}: {key} must be at least {minimum:g}, not {value!r}")
     if maximum is not None and value > maximum:
@@ -237,7 +248,8 @@ def load_registry(path: str | Path) -> Registry:
     unknown = sorted(set(data) - {"fetch", "archive", "source"})
     if unknown:
         raise ConfigError(f"{path}: unknown tables or keys {unknown} (known: [fetch], [archive], [[source]])")
-    fetch = FetchSettings(**read_table(f"{path}: [fetch]", data.get("fetch", {}), FetchSettings, FETCH_MINIMUM))
+    fetch = FetchSettings(**read_table(f"{path}: [fetch]", data.get("fetch", {}), FetchSettings, FETCH_MINIMUM,
+                                       FETCH_MAXIMUM))
     if not PRODUCT_TOKEN.fullmatch(product_token(fetch.user_agent)):
         raise ConfigError(f"{path}: [fetch]: user_agent must start with a product token (letters, '_', '-'; RFC 9309) "
                           f"before its first '/', not {fetch.user_agent!r}")
