@@ -5,13 +5,14 @@ the newest capture."""
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import struct
 import urllib.parse
 
 import pytest
 
-from clusterharvest.archive import parse_cdx
+from clusterharvest.archive import parse_cdx, same_url
 from clusterharvest.errors import ConfigError, FetchError
 from clusterharvest.pipeline import backfill, open_context, run_harvest
 from clusterharvest.publish import list_versions, read_latest, read_manifest
@@ -211,3 +212,82 @@ def test_a_live_server_answering_malformed_is_not_gone(tmp_path, bundled_directo
     assert "archive" not in err.value.message and "cannot connect" not in err.value.message, err.value
     assert archive.seen == [], [s.raw_path for s in archive.seen]  # the archive was never asked
     assert read_latest(tmp_path / "out") is None
+
+
+# -- archive answers are checked: another site's capture, a capture from the future (issue 22, item 5) --------
+
+@pytest.mark.parametrize(("original", "same"), [
+    (LIVE_URL, True),
+    ("https://127.0.0.1:9/en/cluster-network/", True),  # scheme and trailing slash aside
+    ("HTTP://127.0.0.1:9/en/cluster-network", True),
+    ("http://127.0.0.1:9/en/cluster-network?", True),
+    ("http://127.0.0.1:9/en/cluster-network#top", True),
+    ("http://evil.example/en/cluster-network", False),
+    ("http://127.0.0.1:8080/en/cluster-network", False),
+    ("http://127.0.0.1:9/de/cluster-network", False),
+    ("http://127.0.0.1:9/en/cluster-network?page=2", False),
+    ("http://127.0.0.1:9.evil.example/en/cluster-network", False),
+    ("not a url", False),
+])
+def test_a_capture_is_of_the_source_url_scheme_and_trailing_slash_aside(original, same):
+    assert same_url(original, LIVE_URL) == same, original
+
+
+@pytest.mark.parametrize(("original", "source", "same"), [
+    ("http://www.interspin.de:80/en/cluster-network/", "https://interspin.de/en/cluster-network", True),
+    ("https://interspin.de:443/en/cluster-network", "http://www.interspin.de/en/cluster-network", True),
+    ("http://InterSpin.DE/en/cluster-network", "https://interspin.de/en/cluster-network", True),
+    ("https://interspin.de:8443/en/cluster-network", "https://interspin.de/en/cluster-network", False),
+    ("https://www.interspin.de.evil.example/en/cluster-network", "https://interspin.de/en/cluster-network", False),
+    ("https://wwwinterspin.de/en/cluster-network", "https://interspin.de/en/cluster-network", False),
+    ("https://interspin.de/EN/cluster-network", "https://interspin.de/en/cluster-network", False),
+])
+def test_www_and_the_default_port_aside(original, source, same):
+    assert same_url(original, source) == same, (original, source)
+
+
+def test_a_capture_of_another_sites_url_is_never_used(tmp_path, bundled_directory_html, caplog):
+    html = bundled_directory_html.decode("utf-8")
+    archive = stand_in([("20160301120000", LIVE_URL, first_entries(html, 10).encode()),
+                        ("20190101000000", "http://evil.example/en/cluster-network", first_entries(html, 3).encode())])
+    try:
+        with caplog.at_level(logging.WARNING, logger="clusterharvest"):
+            result = run_harvest(open_context(registry_for(tmp_path, archive, LIVE_URL), tmp_path / "out",
+                                              tmp_path / "raw"))
+    finally:
+        archive.stop()
+    [source] = read_manifest(tmp_path / "out", result.version)["sources"]
+    assert source["capture_timestamp"] == "20160301120000" and result.clusters == 10, source
+    assert not any("20190101000000" in s.raw_path for s in archive.seen), [s.raw_path for s in archive.seen]
+    assert any("http://evil.example/en/cluster-network" in m and "not used" in m for m in caplog.messages), \
+        caplog.messages
+
+
+def test_a_capture_dated_in_the_future_is_ignored_with_a_warning(tmp_path, bundled_directory_html, caplog):
+    html = bundled_directory_html.decode("utf-8")
+    captures = [("20160301120000", LIVE_URL, first_entries(html, 10).encode()),
+                ("20990101000000", LIVE_URL, first_entries(html, 3).encode())]
+    archive = stand_in(captures)
+    try:
+        with caplog.at_level(logging.WARNING, logger="clusterharvest"):
+            harvested = run_harvest(open_context(registry_for(tmp_path, archive, LIVE_URL), tmp_path / "out",
+                                                 tmp_path / "raw"))
+            steps = backfill(open_context(registry_for(tmp_path, archive, LIVE_URL), tmp_path / "history",
+                                          tmp_path / "raw"))
+    finally:
+        archive.stop()
+    assert harvested.clusters == 10 and [s.capture for s in steps] == ["20160301120000"], steps
+    assert any("20990101000000" in m and "future" in m for m in caplog.messages), caplog.messages
+    assert not any("20990101000000" in s.raw_path for s in archive.seen if "/web/" in s.raw_path)
+
+    # a real capture found later is backfilled: the future one did not move the history's LATEST past it
+    captures.insert(1, ("20170815093000", LIVE_URL, first_entries(html, 20).encode()))
+    archive = stand_in(captures)
+    try:
+        steps = backfill(open_context(registry_for(tmp_path, archive, LIVE_URL), tmp_path / "history",
+                                      tmp_path / "raw"))
+    finally:
+        archive.stop()
+    published = [s.capture for s in steps if s.result is not None and s.result.changed]
+    assert published == ["20170815093000"], steps
+    assert read_manifest(tmp_path / "history", read_latest(tmp_path / "history"))["counts"]["clusters"] == 20

@@ -14,16 +14,18 @@ capture already stored is never fetched again.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from .config import Source
 from .errors import FetchError
-from .fetch import Fetcher
+from .fetch import DEFAULT_PORTS, Fetcher
 from .store import Provenance, RawStore, Snapshot, atomic_write, iso_z, pretty_json
 
 INDEX = "captures.json"
+log = logging.getLogger("clusterharvest.archive")
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,29 @@ def valid_timestamp(text: str) -> bool:
     return len(text) == 14 and text.isdigit()
 
 
+def page_key(url: str) -> tuple[str, int | None, str, str] | None:
+    """What the URLs an archive records for one page share: the host in lower case without a leading 'www.', the
+    port unless it is the scheme's default, the path without trailing slashes, the query (the scheme and the
+    fragment left out); None for anything but an http(s) URL with a host."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    return (parts.hostname.lower().removeprefix("www."), None if port == DEFAULT_PORTS[scheme] else port,
+            parts.path.rstrip("/"), parts.query)
+
+
+def same_url(original: str, url: str) -> bool:
+    """Whether a capture's ``original`` is the page at ``url``: scheme, 'www.', the default port and a trailing
+    slash aside ('http://www.interspin.de:80/en/' is 'https://interspin.de/en')."""
+    key = page_key(original)
+    return key is not None and key == page_key(url)
+
+
 def parse_cdx(body: bytes, source_id: str) -> list[Capture]:
     """Captures from a CDX JSON answer, oldest first (an empty answer is no captures)."""
     if not body.strip():
@@ -89,6 +114,31 @@ def parse_cdx(body: bytes, source_id: str) -> list[Capture]:
     return sorted(out, key=lambda c: c.timestamp)
 
 
+def checked(captures: list[Capture], source: Source, now: datetime | None = None) -> list[Capture]:
+    """The captures an archive's answer may contribute: those of the source's own URL (``same_url``), taken up to
+    now. A capture of another site's URL would be published as the source's history; one dated in the future
+    would become the newest capture and make every later backfill skip the real ones. Each kind left out is a
+    warning."""
+    now = now or datetime.now(UTC)
+    kept: list[Capture] = []
+    foreign: list[Capture] = []
+    future: list[Capture] = []
+    for capture in captures:
+        if not same_url(capture.original, source.location):
+            foreign.append(capture)
+        elif capture.captured > now:
+            future.append(capture)
+        else:
+            kept.append(capture)
+    if foreign:
+        log.warning("source %s: %d archive capture(s) of another URL not used, e.g. %s of %s (the source is %s)",
+                    source.id, len(foreign), foreign[0].timestamp, foreign[0].original, source.location)
+    if future:
+        log.warning("source %s: %d archive capture(s) dated in the future ignored, e.g. %s (%s)", source.id,
+                    len(future), future[0].timestamp, future[0].as_of)
+    return kept
+
+
 class Archive:
     """A Wayback Machine at ``base``, reached through ``fetcher``, storing captures in ``store``."""
 
@@ -98,8 +148,8 @@ class Archive:
         self.store = store
 
     def captures(self, source: Source, year_from: int | None = None, year_to: int | None = None) -> list[Capture]:
-        """Distinct captures (by content digest) of the source's URL with status 200, oldest first; a
-        FetchError when there is none."""
+        """Distinct captures (by content digest) of the source's URL with status 200, oldest first, taken up to now
+        (``checked``); a FetchError when there is none."""
         query = {"url": source.location, "output": "json", "filter": "statuscode:200", "collapse": "digest"}
         if year_from:
             query["from"] = str(year_from)
@@ -108,7 +158,8 @@ class Archive:
         resp = self.fetcher.get(f"{self.base}/cdx/search/cdx?{urlencode(query)}", source.id)
         if resp.status != 200:
             raise FetchError(f"archive CDX query answered HTTP {resp.status}", source.id, status=resp.status)
-        found = [c for c in parse_cdx(resp.body, source.id) if (not year_from or int(c.timestamp[:4]) >= year_from)
+        found = [c for c in checked(parse_cdx(resp.body, source.id), source)
+                 if (not year_from or int(c.timestamp[:4]) >= year_from)
                  and (not year_to or int(c.timestamp[:4]) <= year_to)]
         if not found:
             raise FetchError(f"no archived capture of {source.location} in {self.base}", source.id)
