@@ -6,6 +6,7 @@ every request it saw, so tests can assert what was sent (headers, counts).
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ class LocalServer:
     @property
     def base(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -74,7 +75,10 @@ def start_server(routes: dict[str, Callable[[Seen], Reply]], host: str = "127.0.
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer((host, 0), Handler)
+    class Server(ThreadingHTTPServer):
+        address_family = socket.AF_INET6 if ":" in host else socket.AF_INET  # '::1': IPv6 loopback
+
+    server = Server((host, 0), Handler)
     server.daemon_threads = True
     srv = LocalServer(server=server, routes=routes, fallback=fallback)
     state["srv"] = srv

@@ -199,3 +199,38 @@ def test_only_a_connection_never_made_is_unreachable(reason, unreachable):
     with ResponseWatch(60) as watch:
         err = request_error(requests.exceptions.ConnectionError(cause), "http://h/", "s", watch)
     assert (err.unreachable, err.transient) == (unreachable, True), err
+
+
+# -- IPv6 literals: fetched, or refused for the true reason (issue 22, item 10) --------------------------------
+
+def ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as sock:
+            sock.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not ipv6_loopback(), reason="this machine has no IPv6 loopback (::1)")
+def test_a_source_at_an_ipv6_literal_is_fetched(tmp_path):
+    srv = start_server({"/page": static(b"<p>over IPv6</p>")}, host="::1")
+    try:
+        url = srv.url("/page")
+        assert url.startswith("http://[::1]:"), url
+        snap = fetch(tmp_path, url)
+    finally:
+        srv.stop()
+    assert snap.read() == b"<p>over IPv6</p>"
+    assert [s.path for s in srv.seen] == ["/robots.txt", "/page"], srv.seen
+
+
+def test_a_redirect_to_another_ipv6_host_is_refused_for_that_reason(tmp_path):
+    srv = start_server({"/page": lambda seen: (302, {"Location": "http://[::1]:9/x"}, b"")})
+    try:
+        with pytest.raises(FetchError) as err:
+            fetch(tmp_path, srv.url("/page"))
+    finally:
+        srv.stop()
+    assert err.value.message == "refused redirect to http://[::1]:9/x: host [::1]:9 is not a configured source", \
+        err.value.message

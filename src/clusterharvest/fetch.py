@@ -65,6 +65,11 @@ def origin(url: str) -> tuple[str, int]:
     return (parts.hostname or "").lower(), parts.port or DEFAULT_PORTS.get(parts.scheme, 0)
 
 
+def ip_literal(host: str) -> str:
+    """A host as urlsplit gives it: an IPv6 literal without its brackets ('[::1]' -> '::1')."""
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
 def allowed_origins(sources: tuple[Source, ...] | list[Source]) -> frozenset[tuple[str, int]]:
     """Origins the fetcher may contact; a default-port source allows both http and https."""
     out: set[tuple[str, int]] = set()
@@ -379,17 +384,20 @@ class HostPolicy:
         try:
             parts = urlsplit(url)
             scheme = parts.scheme.lower()
-            both_agree = urllib3.util.parse_url(url).host == parts.hostname
+            connected_host = urllib3.util.parse_url(url).host or ""
         except ValueError as exc:
             raise FetchError(f"refused {what} {url}: not a valid URL ({exc})", source_id) from None
         if scheme not in ("http", "https"):
             raise FetchError(f"refused {what} {url}: scheme {scheme or 'none'!r} not allowed", source_id)
-        if "\\" in url or "@" in parts.netloc or not both_agree:
+        if "\\" in url or "@" in parts.netloc:
             raise FetchError(f"refused {what} {url}: backslashes and user info are not allowed in URLs", source_id)
+        if ip_literal(connected_host).lower() != (parts.hostname or ""):  # urllib3 keeps an IPv6 literal's brackets
+            raise FetchError(f"refused {what} {url}: URL parsers read its host differently ({connected_host!r} or "
+                             f"{parts.hostname!r})", source_id)
         if origin(url) not in self.origins:
             host, port = origin(url)
-            raise FetchError(f"refused {what} {url}: host {host}:{port} is not a configured source",
-                             source_id)
+            raise FetchError(f"refused {what} {url}: host {f'[{host}]' if ':' in host else host}:{port} is not a "
+                             "configured source", source_id)
 
     def robots_allows(self, url: str, source_id: str) -> bool:
         """Whether the host's robots.txt lets our product token fetch ``url`` (read once per process)."""
