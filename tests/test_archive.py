@@ -9,6 +9,7 @@ import logging
 import socket
 import struct
 import urllib.parse
+from pathlib import Path
 
 import pytest
 
@@ -291,3 +292,26 @@ def test_a_capture_dated_in_the_future_is_ignored_with_a_warning(tmp_path, bundl
     published = [s.capture for s in steps if s.result is not None and s.result.changed]
     assert published == ["20170815093000"], steps
     assert read_manifest(tmp_path / "history", read_latest(tmp_path / "history"))["counts"]["clusters"] == 20
+
+
+# -- an error line is one line of at most about 300 characters, the whole message in a file (issue 22, item 10) --
+
+def test_an_overlong_location_makes_a_short_error_line(tmp_path):
+    far = "http://elsewhere.example/" + "a" * 60_000
+    archive = start_server({}, fallback=lambda seen: (302, {"Location": far}, b""))
+    try:
+        from .test_cli import run_cli
+
+        res = run_cli("backfill", "--sources", registry_for(tmp_path, archive, LIVE_URL), "--out",
+                      str(tmp_path / "h"), "--raw", str(tmp_path / "raw"))
+    finally:
+        archive.stop()
+    assert res.returncode == 1, res.stderr[-300:]
+    [line] = res.stderr.splitlines()
+    assert len(line) <= 300, len(line)
+    assert line.startswith("clusterharvest: error: source directory: refused redirect to "
+                           "http://elsewhere.example/aaa"), line
+    where = line.rsplit("the whole message is in ", 1)[1].removesuffix(")")
+    whole = Path(where).read_text(encoding="utf-8")
+    Path(where).unlink()
+    assert f"refused redirect to {far}: host elsewhere.example:80 is not a configured source" in whole, whole[-200:]

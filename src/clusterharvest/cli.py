@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -21,11 +22,33 @@ from .controls import escape_controls, escape_controls_utf8
 from .errors import HarvestError
 
 PROG = "clusterharvest"
+MAX_LINE = 300  # characters of an error line; a longer message is cut there and written whole to a file
+# What would break the one line or act on a terminal: C0 and C1 controls, DEL, the bidi overrides and isolates.
+CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def error_line(message: str, log_file: Path | None = None) -> str:
+    """The one error line for a message: runs of whitespace (line breaks too) as one space, other control
+    characters escaped ('\\x1b'), and at most ``MAX_LINE`` characters. A longer message is cut, and written whole
+    to ``log_file`` (the run's log) or else to a new temporary file, which the line names."""
+    text = CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                        " ".join(message.split()))
+    line = f"{PROG}: error: {text}"
+    if len(line) <= MAX_LINE:
+        return line
+    if log_file is None:
+        fd, name = tempfile.mkstemp(prefix=f"{PROG}-error-", suffix=".log")
+        os.close(fd)
+        log_file = Path(name)
+    with log_file.open("a", encoding="utf-8", errors="replace") as log:
+        log.write(f"{PROG}: error: {message}\n")
+    tail = f"... (cut; the whole message is in {log_file})"
+    return line[:max(MAX_LINE - len(tail), len(PROG) + 9)] + tail
 
 
 def fail(message: str, code: int = 1) -> int:
-    """Print one error line to stderr and return the exit code."""
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    """Print one error line (``error_line``) to stderr and return the exit code."""
+    print(error_line(message), file=sys.stderr)
     return code
 
 
@@ -83,14 +106,17 @@ def run_flow(args: argparse.Namespace, call: Callable[[], Any]) -> tuple[Any, in
     try:
         return call(), None, own
     except HarvestError as exc:
-        print(f"{PROG}: error: {exc}", file=own)
+        line = error_line(str(exc), log_file)
+        print(line, file=own)
+        if log_file is not None and str(log_file) in line:
+            log_file = None  # it holds the whole message: kept for the user
         return None, 1, own
     except KeyboardInterrupt:
         print(f"{PROG}: error: interrupted; nothing more will be published", file=own)
         return None, 130, own
     except Exception as exc:  # noqa: BLE001 - a bug or a Prefect failure: one line, the details kept
         kept = f"; the full log is in {log_file}" if log_file else ""
-        print(f"{PROG}: error: unexpected {type(exc).__name__}: {' '.join(str(exc).split())[:300]}{kept}", file=own)
+        print(error_line(f"unexpected {type(exc).__name__}: {' '.join(str(exc).split())[:200]}{kept}"), file=own)
         log_file = None  # kept for the user
         return None, 1, own
     finally:
@@ -264,7 +290,7 @@ def cmd_versions(args: argparse.Namespace) -> int:
         say(f"{row['version']}  {row['clusters']} clusters  {summary}{'  (LATEST)' if row['latest'] else ''}")
     broken = [row for row in rows if row["problem"]]
     for row in broken:
-        say(f"{PROG}: error: {row['problem']}", file=sys.stderr)
+        print(error_line(row["problem"]), file=sys.stderr)
     return 1 if broken else 0
 
 
