@@ -190,3 +190,18 @@ def test_every_numeric_setting_has_both_bounds():
         numeric = {k for k, kind in field_types(cls).items() if kind in (int, float)}
         assert numeric == set(minimum) == set(maximum), (cls.__name__, numeric ^ set(minimum), numeric ^ set(maximum))
         assert all(minimum[k] < maximum[k] for k in numeric)
+
+
+# -- a registry has at most MAX_SOURCES sources (issue 22, item 9) --------------------------------------------
+
+@pytest.mark.parametrize("count", [200, 201])
+def test_a_registry_over_the_source_limit_is_an_error(tmp_path, count):
+    (tmp_path / "s.toml").write_text("".join(f'[[source]]\nid = "s{n}"\nurl = "https://example.org/{n}"\n'
+                                             'kind = "announcement"\nlang = "en"\n' for n in range(count)))
+    if count == 200:
+        assert len(load_registry(tmp_path / "s.toml").sources) == 200
+    else:
+        with pytest.raises(ConfigError) as err:
+            load_registry(tmp_path / "s.toml")
+        assert str(err.value) == f"{tmp_path / 's.toml'}: 201 [[source]] tables, more than the 200 a registry may " \
+            "have", err.value

@@ -18,6 +18,9 @@ from urllib.parse import urlsplit
 from .errors import ConfigError
 
 LANGS = ("en", "de")
+# Sources a registry may have: the programme has five, and a few dozen renderings would still be far below. A
+# thousand ran into the temporary Prefect server's limits; a registry that long is a mistake, not a need.
+MAX_SOURCES = 200
 # Source ids name folders of the raw store: slugs only, never a path.
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 DEFAULT_USER_AGENT = (
@@ -256,6 +259,8 @@ def load_registry(path: str | Path) -> Registry:
     tables = data.get("source", [])
     if not isinstance(tables, list):
         raise ConfigError(f"{path}: sources are [[source]] tables (an array of tables), not [source]")
+    if len(tables) > MAX_SOURCES:
+        raise ConfigError(f"{path}: {len(tables)} [[source]] tables, more than the {MAX_SOURCES} a registry may have")
     sources: list[Source] = []
     for n, table in enumerate(tables, 1):
         sources.append(read_source(path, n, table, {s.id for s in sources}))
