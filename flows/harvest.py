@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -275,6 +276,20 @@ def prefect_api() -> tuple[str | None, str | None]:
     except httpx.HTTPError as exc:
         return url, f"the Prefect server at {url} does not answer ({type(exc).__name__})"
     return url, None
+
+
+def shutdown(timeout: float) -> None:
+    """What Prefect does at interpreter exit, within ``timeout`` seconds: its log and event workers send what they
+    hold (at exit they wait without a limit, and retry a Prefect server that has gone for minutes), then the
+    temporary server, if this process started one, is stopped."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    from prefect.server.api.server import SubprocessASGIServer
+
+    deadline = time.monotonic() + timeout
+    for service in (APILogWorker, EventsWorker):
+        service.drain_all(timeout=max(0.0, deadline - time.monotonic()))
+    SubprocessASGIServer().stop()  # the temporary server's instance (a no-op for a configured server)
 
 
 def serve(**kwargs: Any) -> None:

@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -131,3 +133,129 @@ def test_failed_source_fails_the_command_with_one_line_and_publishes_nothing(tmp
     assert len(lines) == 1 and lines[0].startswith("clusterharvest: error: source "), res.stderr
     assert "offline and no snapshot" in lines[0]
     assert read_latest(out) is None
+
+
+# -- a failed or terminated harvest ends within seconds of its error line (issue 22, item 9) -------------------
+
+class Stalling:
+    """A source that holds each request until released, then answers 404; ``asked`` is set on the first."""
+
+    def __init__(self) -> None:
+        from .rawserver import RawServer, head
+
+        self.asked, self.released = threading.Event(), threading.Event()
+
+        def hold(conn) -> None:
+            self.asked.set()
+            self.released.wait(120)
+            conn.sendall(head("404 Not Found", Content_Length="0"))
+
+        self.server = RawServer({"/dir": hold})
+        self.url = self.server.url("/dir")
+
+    def stop(self) -> None:
+        self.released.set()
+        self.server.stop()
+
+
+def registry_of(tmp_path: Path, url: str) -> Path:
+    path = tmp_path / "sources.toml"
+    path.write_text(f'[fetch]\nmin_interval = 0\nmax_tries = 1\nread_timeout = 120\ndeadline = 120\n\n[[source]]\n'
+                    f'id = "directory"\nurl = "{url}"\nkind = "cluster-directory"\nlang = "en"\n', encoding="utf-8")
+    return path
+
+
+def harvest_process(tmp_path: Path, sources: Path, env: dict[str, str]) -> tuple[subprocess.Popen[str], list]:
+    """A harvest in a child process, and the lines of its stderr as they come, each with its arrival time."""
+    proc = subprocess.Popen([sys.executable, "-m", "clusterharvest.cli", "harvest", "--sources", str(sources), "--out",
+                             str(tmp_path / "out"), "--raw", str(tmp_path / "raw")], cwd=ROOT,
+                            env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    lines: list[tuple[float, str]] = []
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            lines.append((time.monotonic(), line.rstrip("\n")))
+
+    threading.Thread(target=read, daemon=True).start()
+    return proc, lines
+
+
+def exit_time(proc: subprocess.Popen[str], limit: float) -> float:
+    """When the process ended (it is killed, and the test fails, if it lives ``limit`` seconds more)."""
+    try:
+        proc.wait(limit)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        pytest.fail(f"the harvest was still running {limit:g} s later")
+    return time.monotonic()
+
+
+def temporary_server(pid: int) -> set[int]:
+    """The processes of Prefect's temporary server below ``pid`` (not the watchdog)."""
+    from clusterharvest.watchdog import descendants
+
+    found = set()
+    for child in descendants(pid):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"watchdog" not in cmdline and (b"uvicorn" in cmdline or b"prefect" in cmdline and b"server" in cmdline):
+            found.add(child)
+    return found
+
+
+@pytest.mark.flow
+def test_a_harvest_whose_prefect_server_went_away_exits_within_seconds_of_its_error_line(tmp_path):
+    # The temporary server dies mid-run (as under a thousand sources), while nothing is being logged; then the
+    # source fails. The run's last logs and events wait for the gone server: at exit, Prefect's log and event
+    # workers would retry it without a limit (22 s here with 3 client retries; 11 minutes with a thousand sources).
+    import signal
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update({"PREFECT_HOME": str(tmp_path / "home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                "PREFECT_CLIENT_MAX_RETRIES": "3"})  # Prefect's default is 5: the run fails sooner, the test is shorter
+    source = Stalling()
+    proc, lines = harvest_process(tmp_path, registry_of(tmp_path, source.url), env)
+    try:
+        assert source.asked.wait(120), lines
+        time.sleep(4)  # the logs of the run so far are sent
+        for pid in temporary_server(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(4)
+        source.released.set()
+        ended = exit_time(proc, 240)
+    finally:
+        source.stop()
+        if proc.poll() is None:
+            proc.kill()
+    errors = [(at, line) for at, line in lines if line.startswith("clusterharvest: error: ")]
+    assert len(errors) == 1 and proc.returncode == 1, (proc.returncode, lines)
+    at, line = errors[0]
+    assert len(line) <= 300, line
+    assert ended - at < 10, (ended - at, line)
+
+
+@pytest.mark.flow
+def test_sigterm_during_a_harvest_ends_it_within_seconds_with_one_error_line(tmp_path, prefect_server):
+    import signal
+
+    source = Stalling()
+    proc, lines = harvest_process(tmp_path, registry_of(tmp_path, source.url), prefect_server.env)
+    try:
+        assert source.asked.wait(120), lines
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        ended = exit_time(proc, 120)
+    finally:
+        source.stop()
+        if proc.poll() is None:
+            proc.kill()
+    assert ended - sent < 10, ended - sent
+    errors = [line for _, line in lines if line.startswith("clusterharvest: error: ")]
+    assert errors == ["clusterharvest: error: terminated (SIGTERM); nothing more will be published"], lines
+    assert proc.returncode == 143, proc.returncode
+    assert read_latest(tmp_path / "out") is None

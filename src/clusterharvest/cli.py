@@ -7,21 +7,25 @@ source and the reason), 2 a usage error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import re
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from .controls import escape_controls, escape_controls_utf8
 from .errors import HarvestError
 
 PROG = "clusterharvest"
+SHUTDOWN_SECONDS = 5.0  # what Prefect's log and event workers get to send what they hold when a harvest ends
 MAX_LINE = 300  # characters of an error line; a longer message is cut there and written whole to a file
 # What would break the one line or act on a terminal: C0 and C1 controls, DEL, the bidi overrides and isolates.
 CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -95,16 +99,50 @@ def progress_handler(stream: TextIO) -> logging.Handler:
     return handler
 
 
+class Terminated(Exception):
+    """SIGTERM reached the command."""
+
+
+def raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+def run_in_thread(call: Callable[[], Any]) -> Any:
+    """``call()`` run on a thread of its own while the main thread waits, which SIGTERM (``Terminated``) and
+    Ctrl-C (``KeyboardInterrupt``) interrupt at once. Off the main thread Prefect installs no SIGTERM handler of
+    its own, which would wait for the run's tasks (a fetch stalled for minutes) before letting the process end."""
+    done: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            done["result"] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread as it is
+            done["error"] = exc
+
+    thread = threading.Thread(target=target, name=f"{PROG}-run", daemon=True)
+    previous = signal.signal(signal.SIGTERM, raise_terminated)
+    try:
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.5)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if "error" in done:
+        raise done["error"]
+    return done["result"]
+
+
 def run_flow(args: argparse.Namespace, call: Callable[[], Any]) -> tuple[Any, int | None, TextIO]:
-    """Run a Prefect call with stderr diverted and step progress shown: (result, None, stream for the
-    command's own lines), or (None, exit code, stream) after printing the one error line there."""
+    """Run a Prefect call (on its own thread: ``run_in_thread``) with stderr diverted and step progress shown:
+    (result, None, stream for the command's own lines), or (None, exit code, stream) after printing the one
+    error line there."""
     own, log_file = divert_stderr(args.verbose)
     steps = logging.getLogger("clusterharvest.steps")
     if not (args.quiet or args.verbose):
         steps.addHandler(progress_handler(own))
         steps.setLevel(logging.INFO)
     try:
-        return call(), None, own
+        return run_in_thread(call), None, own
     except HarvestError as exc:
         line = error_line(str(exc), log_file)
         print(line, file=own)
@@ -114,6 +152,9 @@ def run_flow(args: argparse.Namespace, call: Callable[[], Any]) -> tuple[Any, in
     except KeyboardInterrupt:
         print(f"{PROG}: error: interrupted; nothing more will be published", file=own)
         return None, 130, own
+    except Terminated:
+        print(f"{PROG}: error: terminated (SIGTERM); nothing more will be published", file=own)
+        return None, 128 + signal.SIGTERM, own
     except Exception as exc:  # noqa: BLE001 - a bug or a Prefect failure: one line, the details kept
         kept = f"; the full log is in {log_file}" if log_file else ""
         print(error_line(f"unexpected {type(exc).__name__}: {' '.join(str(exc).split())[:200]}{kept}"), file=own)
@@ -146,7 +187,7 @@ def cmd_harvest(args: argparse.Namespace) -> int:
         out_dir=str(args.out),
         raw_dir=str(args.raw), offline=args.offline, allow_shrink=args.allow_shrink))
     if code is not None:
-        return code
+        leave(code, own)
     for snap in result.archived:
         origin = snap.provenance
         say(f"{PROG}: note: source {snap.source_id} is gone live ({origin.live_error}); harvested from its "
@@ -155,7 +196,22 @@ def cmd_harvest(args: argparse.Namespace) -> int:
         say(f"published {result.version}: {result.clusters} clusters in {result.path}")
     else:
         say(f"no changes since {result.version}")
-    return 0
+    leave(0, own)
+
+
+def leave(code: int, own: TextIO) -> NoReturn:
+    """End a command that ran a flow within seconds of its last line, whatever became of Prefect's server:
+    Prefect's workers get ``SHUTDOWN_SECONDS`` to send the run's logs and events and its temporary server is
+    stopped (``shutdown``); then the process exits at once, without the interpreter's exit handlers, where
+    those workers would wait without a limit (a run whose server had gone lived on for 11 minutes)."""
+    from clusterharvest_flows.harvest import shutdown
+
+    with contextlib.suppress(Exception):  # the command's outcome is printed already: nothing more to say
+        shutdown(SHUTDOWN_SECONDS)
+    for stream in (sys.stdout, own, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
