@@ -280,11 +280,14 @@ def request_error(exc: requests.exceptions.RequestException, url: str, source_id
     if isinstance(exc, requests.exceptions.Timeout):
         return FetchError(f"timed out waiting for the answer from {url}", source_id, transient=True)
     if isinstance(exc, requests.exceptions.ConnectionError):
-        reason = exc.args[0] if exc.args else None
-        if isinstance(getattr(reason, "reason", reason), urllib3.exceptions.NewConnectionError):
-            return FetchError(f"cannot connect to {url}: {short_reason(exc)}", source_id, transient=True,
-                              unreachable=True)
-        return FetchError(f"{url} answered with a broken or malformed response: {short_reason(exc)}", source_id,
+        reason = exc.args[0] if exc.args else exc
+        reason = getattr(reason, "reason", None) or reason  # a MaxRetryError's
+        if isinstance(reason, urllib3.exceptions.NewConnectionError):  # refused, no route, DNS failure
+            return FetchError(f"cannot connect to {url}: {short_reason(reason.__cause__ or reason)}", source_id,
+                              transient=True, unreachable=True)
+        if isinstance(reason, urllib3.exceptions.ProtocolError) and len(reason.args) == 2:
+            reason = reason.args[1]  # ('Connection aborted.', what went wrong)
+        return FetchError(f"{url} answered with a broken or malformed response: {short_reason(reason)}", source_id,
                           transient=True)
     return FetchError(f"request to {url} failed: {short_reason(exc)}", source_id)
 
@@ -564,7 +567,7 @@ def redirect_target(resp: Response, seen: list[str], max_redirects: int, source_
 
 def short_reason(exc: BaseException) -> str:
     """The innermost useful message of a requests/urllib3 exception, on one line."""
-    text = str(exc.args[0] if exc.args else exc)
+    text = str(exc if isinstance(exc, OSError) else exc.args[0] if exc.args else exc)  # OSError: '[Errno 111] ...'
     return " ".join(text.split())[:300]
 
 
