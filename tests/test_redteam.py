@@ -369,13 +369,16 @@ def test_recurring_sentences_cost_linear_time():
                               f"Another sentence {i} tells about the cluster and its partners abroad.")]
                 for i in range(n)]
 
-    small, large = entries(2_000), entries(16_000)
-    start = time.process_time()
-    assert len(find_boilerplate(small)) == 1_000
-    small_cost = time.process_time() - start
-    start = time.process_time()
-    assert len(find_boilerplate(large)) == 8_000
-    large_cost = time.process_time() - start
+    def cost(paragraphs: list[list[Paragraph]], found: int) -> float:
+        """The least CPU time of three runs (one run's figure moves with the machine's other work)."""
+        times = []
+        for _ in range(3):
+            start = time.process_time()
+            assert len(find_boilerplate(paragraphs)) == found
+            times.append(time.process_time() - start)
+        return min(times)
+
+    small_cost, large_cost = cost(entries(2_000), 1_000), cost(entries(16_000), 8_000)
     assert large_cost < 8 * small_cost * 3, (small_cost, large_cost)  # linear, with room for noise
 
 

@@ -11,7 +11,6 @@ import contextlib
 import json
 import logging
 import os
-import re
 import signal
 import sys
 import tempfile
@@ -27,16 +26,14 @@ from .errors import HarvestError
 PROG = "clusterharvest"
 SHUTDOWN_SECONDS = 5.0  # what Prefect's log and event workers get to send what they hold when a harvest ends
 MAX_LINE = 300  # characters of an error line; a longer message is cut there and written whole to a file
-# What would break the one line or act on a terminal: C0 and C1 controls, DEL, the bidi overrides and isolates.
-CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def error_line(message: str, log_file: Path | None = None) -> str:
     """The one error line for a message: runs of whitespace (line breaks too) as one space, other control
-    characters escaped ('\\x1b'), and at most ``MAX_LINE`` characters. A longer message is cut, and written whole
-    to ``log_file`` (the run's log) or else to a new temporary file, which the line names."""
-    text = CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
-                        " ".join(message.split()))
+    characters escaped (``controls.escape_controls``: '\\u001b'), and at most ``MAX_LINE`` characters. A longer
+    message is cut, and written whole to ``log_file`` (the run's log) or else to a new temporary file, which the
+    line names."""
+    text = escape_controls(" ".join(message.split()))
     line = f"{PROG}: error: {text}"
     if len(line) <= MAX_LINE:
         return line
