@@ -55,7 +55,9 @@ HEADING_NAME = re.compile(r"^(Internationali[sz]ation of [^.!?“”\"„]{10,20
                           r"(?:\s+[A-Z]\w*)?$")
 DESIGNATION = re.compile(r"\b(?:programme|program|initiative|funding measure)\s+(?:to develop|called|named|"
                          r"entitled)\s+[“\"„]([^”\"“]{10,200}?)[”\"“]", re.I)
-FUNDER = re.compile(r"\b(Federal Ministry (?:of|for) [A-Z][a-z]+(?:(?:,| and) [A-Z][a-z]+){0,3})"
+# A ministry's name: one field, or a list of them ending in 'and' ("of Education and Research", "of Education,
+# Science, Research and Technology"); a comma not followed by such an ending leaves the name ("..., Bonn").
+FUNDER = re.compile(r"\b(Federal Ministry (?:of|for) [A-Z][a-z]+(?:(?:, [A-Z][a-z]+){0,2} and [A-Z][a-z]+)?)"
                     r"(?:\s*\(([A-Z]{2,6})\))?")
 CONTACT_LABEL = re.compile(r"^(?:contact|kontakt|ansprechpartner)\b[^:]{0,80}$", re.I)
 
