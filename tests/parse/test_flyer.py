@@ -107,6 +107,60 @@ CONTROL = {
 }
 
 
+# The control flyer's sentences (tests/fixtures/cases/README.md), to be set in other ways.
+CONTROL_TEXT = [
+    "The funding measure \u201cInternationalisation of Leading-Edge Clusters, Forward-Looking Projects and "
+    "Comparable Networks\u201d of the Federal Ministry of Education and Research supports German clusters and "
+    "networks in their research and development work with partners abroad, for a period of up to five years.",
+    "Funding per cluster or network: up to four million Euros, in two phases:",
+    "Concept development phase (up to two years).", "Implementation phase (up to three years).",
+    "Three rounds of funding: 2015, 2016 and 2017.",
+    "In the first round eleven clusters and networks were selected for funding.",
+]
+FOOTER = "Federal Ministry of Education and Research, Heinemannstrasse 2, 53175 Bonn, Germany, www.bmbf.de"
+
+
+def column_pdf(column: float, footer: str | None = None, breaks: dict[str, str] | None = None) -> bytes:
+    """The control flyer's text set by reportlab's paragraph engine: justified in a column ``column`` points
+    wide, with ``footer`` as one line across the page under it, and ``breaks`` (a phrase -> the same phrase
+    with a line break in it, as set by hand) applied first."""
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen import canvas
+    from reportlab.platypus import Frame, Paragraph
+
+    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13, alignment=TA_JUSTIFY,
+                          spaceAfter=6)
+    texts = list(CONTROL_TEXT)
+    for phrase, broken in (breaks or {}).items():
+        texts = [t.replace(phrase, broken) for t in texts]
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4)
+    Frame(40, 200, column, 600).addFromList(
+        [Paragraph("Enhancing Global Cooperation", ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=14))]
+        + [Paragraph(t, body) for t in texts] + [Paragraph("Oktober 2016", body)], pdf)
+    if footer:
+        pdf.setFont("Helvetica", 8)
+        pdf.drawString(40, 60, footer)
+    pdf.save()
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(("column", "footer", "breaks"), [
+    (190, FOOTER, None),  # a narrow column, and a footer line across the page: the column's lines look short
+    (480, FOOTER, None),
+    (480, None, {"up to four million": "up to four<br/>million", "round eleven": "round<br/>eleven",  # by hand
+                 "2016 and 2017": "2016<br/>and 2017", "(up to two years)": "(up to<br/>two years)"}),
+], ids=["narrow-column-and-footer", "wide-column-and-footer", "lines-broken-short-by-hand"])
+def test_the_control_flyer_set_in_a_column_of_any_width_gives_its_facts(column, footer, breaks):
+    pdf = column_pdf(column, footer, breaks)
+    facts, edition = parse_flyer(pdf)
+    got = {k: v for k, v in values(facts).items() if k != "funder_abbreviation"}  # the footer's 'BMBF'
+    assert got == CONTROL, got
+    assert edition is not None and edition.date == "2016-10", edition
+
+
 @pytest.mark.parametrize("name", ["00-control-flyer.pdf", "10-flyer-hyphenation.pdf"])
 def test_words_broken_at_line_ends_give_the_control_facts(name):
     facts, edition = parse_flyer((CASES / name).read_bytes())

@@ -56,23 +56,51 @@ def join_lines(lines: list[str]) -> list[str]:
     return out
 
 
+OUTLIER = 2  # a line more than twice as long as most of a page's lines, and as its neighbours, stands alone
+
+
+def full_width(lines: list[str]) -> int:
+    """The length of a page's full lines: its longest line, leaving out a line that stands alone, more than
+    ``OUTLIER`` times as long as 80% of the page's lines and as its neighbours (a footer or a title set across
+    a narrow column: it would make every line of the column look short). A long line inside a paragraph of
+    long lines counts."""
+    text = [line for line in lines if line]
+    lengths = sorted(len(line) for line in text)
+    if not lengths:
+        return 0
+    most = lengths[int(0.8 * (len(lengths) - 1))]
+
+    def alone(n: int) -> bool:
+        size = len(text[n])
+        neighbours = [len(text[i]) for i in (n - 1, n + 1) if 0 <= i < len(text)]
+        return size > OUTLIER * most and all(OUTLIER * other < size for other in neighbours)
+
+    return max((len(line) for n, line in enumerate(text) if not alone(n)), default=0)
+
+
 def flyer_paragraphs(pages: list[str]) -> str:
     """PDF page text as paragraphs separated by blank lines, words broken at line ends joined.
 
-    PDF text has no paragraphs, only wrapped lines: a bullet glyph on its own line starts a new one,
-    and a line clearly shorter than the page's full lines (a heading, a paragraph's last line) ends one
-    unless it ends in a comma, a hyphen or a dash.
+    PDF text has no paragraphs, only wrapped lines: a bullet glyph on its own line starts a new one, and a line
+    clearly shorter than the page's full lines (``full_width``: a heading, a paragraph's last line) ends one,
+    unless it ends in a comma, a hyphen or a dash, or it is a line of text whose sentence the next line carries
+    on (three words or more, no full stop at its end, and the next starts with a lower-case letter or a digit;
+    a few words standing alone, as a logo's or a cover's, still end one). So a footer set across a narrow
+    column, a column set narrower than the page, or lines broken short by hand change no paragraph and no fact.
     """
     out: list[str] = []
     for page in pages:
         lines = [" ".join(line.split()) for line in page.splitlines()]
-        width = max((len(line) for line in lines), default=0)
-        for line in lines:
+        width = full_width(lines)
+        for n, line in enumerate(lines):
             if not line or BULLET_ONLY.match(line):
                 out.append("")
                 continue
             out.append(line)
-            if len(line) < 0.6 * width and not line.endswith((",", "–", *HYPHENS)):
+            following = lines[n + 1] if n + 1 < len(lines) else ""
+            carries_on = (len(line.split()) >= 3 and not line.endswith((".", "!", "?"))
+                          and (following[:1].islower() or following[:1].isdigit()))
+            if len(line) < 0.6 * width and not line.endswith((",", "–", *HYPHENS)) and not carries_on:
                 out.append("")
         out.append("")
     return "\n".join(join_lines(out))
