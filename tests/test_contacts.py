@@ -240,3 +240,16 @@ def test_the_two_readings_hold_for_any_names():
     plain = parse_contact_block(["Erika Muster", "Clustermanagerin", "Contact Data:", "Beispiel e.V.",
                                  "Musterweg 1 | 12345 Musterstadt", "Tel.: +49 711 123456"])
     assert plain.issues == [], plain.issues
+
+
+# A number line holding two complete numbers gives both, the second with an issue; a short group after a complete
+# number (an alternative extension) is not glued on, and the issue says what was not read. Written by hand.
+def test_a_line_with_two_numbers_or_an_alternative_extension():
+    block = parse_contact_block(["Dr. Erika Muster", "Contact data:", "Tel.: +49 30 1234567, +49 30 7654321",
+                                 "Fax: +49 (0)3641 12345-0 / -67"])
+    [who] = block.contacts
+    assert (who.phone, who.fax) == (["+49301234567", "+49307654321"], ["+493641123450"]), who
+    assert [(i.field, i.value, i.message) for i in block.issues] == [
+        ("contacts[0].phone", "+49 30 1234567, +49 30 7654321", "a further number on the line, read as +49307654321"),
+        ("contacts[0].fax", "+49 (0)3641 12345-0 / -67",
+         "not read after the number: '-67' (an alternative extension or ending after '/')")], block.issues

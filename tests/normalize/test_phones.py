@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clusterharvest.normalize.phones import normalize_phone, read_phone
+from clusterharvest.normalize.phones import e164, normalize_phone, read_phone
 
 
 @pytest.mark.parametrize(("raw", "want"), [
@@ -107,3 +107,83 @@ def test_never_raises_and_is_idempotent(text):
     if got is not None:
         assert got.startswith("+") and normalize_phone(got) == got
         assert read_phone(got).notes == (), read_phone(got)
+
+
+# After a number that is already complete and valid, a '/' (or ',') followed by one short group is an alternative
+# extension or a second ending ('12345-0 / -67': -0 or -67), not more digits of the number: gluing it on gives a
+# longer number that still looks valid, as German numbers vary in length. The number before it is read and the
+# note says what was not. A '/' between the area code and the subscriber number, as German writing has it, is
+# part of the number: what stands before it is no valid number on its own.
+@pytest.mark.parametrize(("raw", "want", "not_read"), [
+    ("+49 (0)3641 12345-0 / -67", "+493641123450", "'-67'"),
+    ("+49 3641 123456 / -457", "+493641123456", "'-457'"),
+    ("+49 3641 1234 56 / 57", "+493641123456", "'57'"),
+    ("+49 30 1234567, -89", "+49301234567", "'-89'"),
+    ("0711 892385-19 / -49", "+4971189238519", "'-49'"),
+    # '/' after the area code: one number, nothing to say
+    ("+49 (0) 371 / 531 30498", "+4937153130498", None),
+    ("0711 / 892385 19", "+4971189238519", None),
+    ("+49 (0) 89 / 89 96 79-29", "+498989967929", None),
+    ("+49 (0) 6221 / 5419169", "+4962215419169", None),
+    ("0 36 41 / 12 34 56", "+493641123456", None),
+    ("+49/3641/123456", "+493641123456", None),
+])
+def test_a_short_group_after_a_complete_number_is_not_glued_on(raw, want, not_read):
+    got = read_phone(raw)
+    assert (normalize_phone(raw), got.others) == (want, ()), got
+    if not_read is None:
+        assert got.notes == (), got.notes
+    else:
+        [note] = got.notes
+        assert note.startswith("not read after the number: " + not_read), note
+
+
+# Two complete numbers on one line, each valid on its own: both are read, the second as a further number, with a
+# note; a second number that is not complete on its own is not glued to the first.
+@pytest.mark.parametrize(("raw", "want"), [
+    ("+49 30 1234567, +49 30 7654321", ["+49301234567", "+49307654321"]),
+    ("+49 30 1234567 / +49 30 7654321", ["+49301234567", "+49307654321"]),
+    ("+49 30 1234567; 030 7654321", ["+49301234567", "+49307654321"]),
+    ("+49 3641 123456, +49 3641 123457", ["+493641123456", "+493641123457"]),
+    ("0711 / 892385 19, 0711 / 892385 49", ["+4971189238519", "+4971189238549"]),
+    ("+49 30 1234567, +49 (0) 89 / 89 96 79-29, 030 7654321", ["+49301234567", "+498989967929", "+49307654321"]),
+])
+def test_two_complete_numbers_on_one_line_are_both_read(raw, want):
+    got = read_phone(raw)
+    assert [e164(n) for n in got.numbers] == want, got
+    assert normalize_phone(raw) == want[0], raw
+    assert [n for n in got.notes if n.startswith("a further number on the line")] == [
+        f"a further number on the line, read as {w}" for w in want[1:]], got.notes
+
+
+# Where the country has no trunk prefix, a written '(0)' is the number's own 0 if that gives a valid number
+# ('+39 (0)6 ...'); before the number's own 0 ('+39 (0) 06 ...') it is a trunk prefix written out of habit, and is
+# dropped with a note.
+@pytest.mark.parametrize(("raw", "want", "note"), [
+    ("+39 (0) 06 1234 5678", "+390612345678", "'(0)' dropped: numbers of +39 have no trunk prefix"),
+    ("+39 (0)06 6981 2345", "+390669812345", "'(0)' dropped: numbers of +39 have no trunk prefix"),
+    ("+378 (0) 0549 886377", "+3780549886377", "'(0)' dropped: numbers of +378 have no trunk prefix"),
+    ("+39 (0)6 1234 5678", "+390612345678", "'(0)' read as a digit: numbers of +39 keep their leading 0"),
+])
+def test_a_zero_in_brackets_before_the_own_zero_is_dropped_where_there_is_no_trunk_prefix(raw, want, note):
+    got = read_phone(raw)
+    assert normalize_phone(raw) == want, got
+    assert [n for n in got.notes if n.startswith(note)] == list(got.notes) and len(got.notes) == 1, got.notes
+
+
+# Full-width digits, plus and brackets (East Asian input methods) are the same characters in another width: read
+# as such (Unicode NFKC of those characters only), with nothing to say.
+@pytest.mark.parametrize(("raw", "want"), [
+    ("＋４９ ３６４１ １２３４５６", "+493641123456"),
+    ("＋４９ （０） ３６４１ １２３４５６", "+493641123456"),
+    ("（０３６４１）　１２３４５６", "+493641123456"),
+    ("+49 ３６４１ 123456", "+493641123456"),
+])
+def test_full_width_digits_plus_and_brackets(raw, want):
+    got = read_phone(raw)
+    assert (normalize_phone(raw), got.notes) == (want, ()), got
+
+
+def test_a_superscript_after_a_number_is_no_digit_of_it():
+    got = read_phone("+49 30 1234567²")
+    assert (normalize_phone("+49 30 1234567²"), got.notes) == ("+49301234567", ("text around the number dropped",)), got

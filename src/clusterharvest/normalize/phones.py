@@ -6,13 +6,23 @@ Any other number is a German national number, which begins with the trunk prefix
 ('49 345 279580') are not read as a number at all, since taking them for a country code or for a number whose '0'
 was left out would both be guesses. A trunk prefix after the country code ('(0)', '+49 0711') is dropped only where that
 country's numbers have one, by phonenumbers' metadata (national prefix '0' in Germany and Britain; none in
-Italy and San Marino, whose numbers keep their leading 0). Every reading beyond the plain form comes back as a
+Italy and San Marino, whose numbers keep their leading 0); there a '(0)' is read as the number's own 0, or, where only
+the number without it is valid ('+39 (0) 06 ...'), dropped. Every reading beyond the plain form comes back as a
 note, for the caller's issues.
+
+One line may hold more than one number. After a number that is complete and valid on its own, a separator ('/',
+',', ';') followed by another complete number starts a further number ('+49 30 1234567, +49 30 7654321'); followed
+by one short group ('12345-0 / -67', '1234 56 / 57') it is an alternative extension or ending, which is not read
+(gluing it on would give a longer number that still looks valid, as German numbers vary in length). Where the text
+before a '/' is no valid number (an area code: '0711 / 892385 19'), the '/' is part of the number's writing.
+Full-width digits, plus and brackets ('＋４９') are read as their Unicode NFKC forms (the same characters in
+another width; nothing to say).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
@@ -23,13 +33,17 @@ DEFAULT_REGION = "DE"
 LEADING_TEXT = re.compile(r"^[^\d+(]+")
 FROM_A_LETTER = re.compile(r"[^\W\d_].*$", re.S)
 TRAILING_JUNK = re.compile(r"[^\d)]+$")
-NOT_NUMBER_TEXT = re.compile(r"[^\d\s()+/.\-–]")
+NOT_NUMBER_TEXT = re.compile(r"[^\d\s()+/.,;\-–]")
 BRACKETED_CODE = re.compile(r"^\(\s*(\+|00)\s*(\d{1,3})\s*\)")  # '(+49) 711', '(0049) 711'
 SPACED_PLUS = re.compile(r"^\+\s+")
 INTERNATIONAL_PREFIX = re.compile(r"^\+?\s*00\s*(?=[1-9])")  # ITU-T E.164's recommended international prefix
 BARE_CODE = re.compile(r"^(\d{1,3})\s*(?=\(\s*0\s*\))")  # '49 (0) 345 ...'
 TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
 NON_DIGITS = re.compile(r"\D")
+NUMBER_CHARACTERS = frozenset("0123456789+()")  # what NFKC may give a number's character (full-width '＋４９')
+WIDTH_VARIANTS = ("<wide>", "<narrow>", "<small>")  # Unicode decomposition tags of the full-width and small forms
+SEPARATOR = re.compile(r"(\s*[/,;]\s*)")  # between numbers, or ('/') inside one's writing
+SHORT_GROUP = re.compile(r"^[-–]?\s*\d{1,4}$")  # an alternative extension or ending ('-67', '57')
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,12 @@ class PhoneReading:
 
     number: phonenumbers.PhoneNumber | None
     notes: tuple[str, ...] = ()
+    others: tuple[phonenumbers.PhoneNumber, ...] = ()  # further complete numbers on the same line
+
+    @property
+    def numbers(self) -> tuple[phonenumbers.PhoneNumber, ...]:
+        """The number and the further numbers, in the order written; () if none was read."""
+        return (self.number, *self.others) if self.number is not None else ()
 
 
 def country_code(digits: str) -> int | None:
@@ -66,29 +86,79 @@ def international_form(text: str) -> tuple[str, list[str]]:
     return text, []
 
 
+def number_characters(text: str) -> str:
+    """The text with the width variants of digits, '+' and brackets ('＋', '４', '（') in their NFKC form; other
+    compatibility characters stay (a superscript '²' is a footnote mark, not a digit)."""
+    return "".join(n if (n := unicodedata.normalize("NFKC", c)) in NUMBER_CHARACTERS
+                   and unicodedata.decomposition(c).startswith(WIDTH_VARIANTS) else c for c in text)
+
+
 def read_phone(raw: str, region: str = DEFAULT_REGION) -> PhoneReading:
-    """Read one written number.
+    """Read one written number, or the numbers of one line.
 
     Args:
-        raw: the number as written, e.g. '+49 (0) 711 / 892385 19', '49 (0) 345 279580', '+39 06 1234 5678'.
+        raw: the number as written, e.g. '+49 (0) 711 / 892385 19', '49 (0) 345 279580', '+39 06 1234 5678',
+            '+49 30 1234567, +49 30 7654321'.
         region: the ISO 3166-1 alpha-2 region of numbers written without a country code.
 
     Returns:
-        The number if phonenumbers validates it (else None, with no notes), with notes such as "international
-        prefix '00' written for '+'; read as +49" or "trunk zero written twice ('(0) 0'); read without it".
+        The number if phonenumbers validates it (else None, with no notes), further complete numbers of the line in
+        ``others``, with notes such as "international prefix '00' written for '+'; read as +49", "trunk zero
+        written twice ('(0) 0'); read without it", "a further number on the line, read as +49307654321" or "not read
+        after the number: '-67' (an alternative extension or ending after '/')".
     """
-    text = TRAILING_JUNK.sub("", FROM_A_LETTER.sub("", LEADING_TEXT.sub("", (raw or "").strip())))
-    notes = ["text around the number dropped"] if NOT_NUMBER_TEXT.search(raw or "") else []
-    text, read = international_form(text)
-    notes += read
+    text = number_characters((raw or "").strip())
+    notes = ["text around the number dropped"] if NOT_NUMBER_TEXT.search(text) else []
+    text = TRAILING_JUNK.sub("", FROM_A_LETTER.sub("", LEADING_TEXT.sub("", text)))
+    reading = read_numbers(text, region)
+    if reading.number is None:
+        return reading
+    return PhoneReading(reading.number, (*notes, *reading.notes), reading.others)
+
+
+def read_numbers(text: str, region: str) -> PhoneReading:
+    """The numbers of a line's number text: at the first separator after which what came before is a complete
+    number, and what follows is another number or one short group, the line is cut (see the module docstring)."""
+    pieces = SEPARATOR.split(text)
+    for cut in range(1, len(pieces), 2):
+        head = read_number("".join(pieces[:cut]), region)
+        if head.number is None:
+            continue
+        separator, tail = pieces[cut].strip(), "".join(pieces[cut + 1:])
+        rest = read_numbers(tail, region)
+        if rest.number is not None:
+            further = [f"a further number on the line, read as {e164(n)}" for n in rest.numbers]
+            return PhoneReading(head.number, (*head.notes, *further, *(n for n in rest.notes if n not in further)),
+                                rest.numbers)
+        if SHORT_GROUP.match(tail):
+            return PhoneReading(head.number, (*head.notes, f"not read after the number: {tail!r} (an alternative "
+                                                           f"extension or ending after {separator!r})"))
+    return read_number(text, region)
+
+
+def read_number(text: str, region: str) -> PhoneReading:
+    """One number's text (leading and trailing text removed) read; PhoneReading(None) if it is no valid number."""
+    text, notes = international_form(text)
     code = country_code(NON_DIGITS.sub("", text)) if text.startswith("+") else None
-    trunk_zero_removed = False
-    if code is not None and TRUNK_ZERO.search(text):
-        if trunk_prefix(code) == "0":
-            text, trunk_zero_removed = TRUNK_ZERO.sub("", text), True
-        else:  # no trunk prefix: a written '(0)' can only be the number's own 0
-            text = TRUNK_ZERO.sub("0", text)
-            notes.append(f"'(0)' read as a digit: numbers of +{code} keep their leading 0 (no trunk prefix)")
+    if code is not None and TRUNK_ZERO.search(text) and trunk_prefix(code) != "0":
+        # No trunk prefix: a written '(0)' is the number's own 0, or a trunk prefix written out of habit before it.
+        as_digit = read_digits(TRUNK_ZERO.sub("0", text), code, region)
+        if as_digit.number is not None:
+            return PhoneReading(as_digit.number, (*notes, f"'(0)' read as a digit: numbers of +{code} keep their "
+                                                          "leading 0 (no trunk prefix)", *as_digit.notes))
+        dropped = read_digits(TRUNK_ZERO.sub("", text), code, region)
+        if dropped.number is not None:
+            return PhoneReading(dropped.number, (*notes, f"'(0)' dropped: numbers of +{code} have no trunk prefix, "
+                                                         "and the number is valid only without it", *dropped.notes))
+        return PhoneReading(None)
+    trunk_zero_removed = code is not None and bool(TRUNK_ZERO.search(text))
+    reading = read_digits(TRUNK_ZERO.sub("", text), code, region, trunk_zero_removed)
+    return PhoneReading(reading.number, (*notes, *reading.notes)) if reading.number is not None else reading
+
+
+def read_digits(text: str, code: int | None, region: str, trunk_zero_removed: bool = False) -> PhoneReading:
+    """A number's digits validated (``code``: the country code it is written with, None for a national number);
+    a trunk prefix written after the country code is dropped with a note."""
     digits = NON_DIGITS.sub("", text)
     if len(digits) < 5:
         return PhoneReading(None)
@@ -102,6 +172,7 @@ def read_phone(raw: str, region: str = DEFAULT_REGION) -> PhoneReading:
         return PhoneReading(None)
     if not phonenumbers.is_valid_number(number):
         return PhoneReading(None)
+    notes = []
     if code is not None:
         written, national = digits[len(str(code)):], phonenumbers.national_significant_number(number)
         if written != national and written.endswith(national):

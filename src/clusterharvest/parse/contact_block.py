@@ -141,11 +141,10 @@ class ContactReader:
         index, who = self.contact()
         path = f"contacts[{index}].{kind}"
         reading = read_phone(value)
-        parsed = reading.number
-        if parsed is not None:
-            getattr(who, kind).append(e164(parsed))
+        if reading.number is not None:
+            getattr(who, kind).extend(e164(parsed) for parsed in reading.numbers)
             self.block.issues += [issue(path, note, value) for note in reading.notes]
-            if kind == "phone" and is_mobile(parsed):
+            if kind == "phone" and any(is_mobile(parsed) for parsed in reading.numbers):
                 self.block.issues.append(issue(path, "a mobile number (by its range) under a phone label; kept as "
                                                      "a phone number, as labelled", value))
         else:
