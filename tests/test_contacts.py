@@ -253,3 +253,14 @@ def test_a_line_with_two_numbers_or_an_alternative_extension():
         ("contacts[0].phone", "+49 30 1234567, +49 30 7654321", "a further number on the line, read as +49307654321"),
         ("contacts[0].fax", "+49 (0)3641 12345-0 / -67",
          "not read after the number: '-67' (an alternative extension or ending after '/')")], block.issues
+
+
+# An e-mail line holding two addresses gives the contact the first; the second is the record's "second e-mail
+# address" issue, as when it stands on a line of its own. Written by hand.
+@pytest.mark.parametrize("line", ["E-Mail: k.probe@example.org; info@example.org",
+                                  "E-Mail: k.probe@example.org, info@example.org"])
+def test_a_line_with_two_addresses(line):
+    block = parse_contact_block(["Dr. Erika Muster", "Contact data:", "Tel.: +49 30 1234567", line])
+    assert block.contacts[0].email == "k.probe@example.org", block.contacts
+    assert [(i.field, i.value, i.message) for i in block.issues] == [
+        ("contacts[0].email", "info@example.org", "second e-mail address")], block.issues

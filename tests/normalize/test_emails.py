@@ -38,6 +38,9 @@ def test_normalize_email(raw, want):
     ("info(@)cluster-beispiel(.)de", "info@cluster-beispiel.de", ["'(@)' for '@'", "'(.)' for '.'"]),
     ("info(a)cluster-beispiel.de", "info@cluster-beispiel.de", ["'(a)' for '@'"]),
     ("j.muster [at] example [dot] co [dot] uk", "j.muster@example.co.uk", ["'[at]' for '@'", "'[dot]' for '.'"]),
+    # '(ät)': the German spelling of the sound of 'at' ('Carsten.Knoll (ät) tu-dresden.de' in public READMEs)
+    ("k.probe(ät)example.org", "k.probe@example.org", ["'(ät)' for '@'"]),
+    ("k.probe (ÄT) example.org", "k.probe@example.org", ["'(ÄT)' for '@'"]),
 ])
 def test_obfuscated_addresses_are_read_with_a_note(raw, want, forms):
     got = read_email(raw)
@@ -68,7 +71,8 @@ def test_cloudflare_protected_addresses_are_decoded_with_a_note(raw, want):
     ("k.probe@example-", "truncated"),
     ("a@b", "invalid"),
     ("a..b@x.de", "invalid"),
-    ("k.probe@example.org.", "invalid"),   # a full stop after a complete address: not cut short
+    ("k.probe@example.", "truncated"),     # a full stop after a domain with no dot left: cut short
+    ("k.probe@example.org..", "invalid"),
     ("k.probe at the office", "invalid"),
     ("cfemail:42", "invalid"),             # no encoded address after the key
     ("cfemail:4229zz", "invalid"),         # not hex
@@ -94,3 +98,49 @@ def test_never_raises_and_is_idempotent(text):
     read = read_email(text)
     if read.address is not None:
         assert normalize_email(read.address) == read.address and read_email(read.address).note is None, read
+
+
+# An address with something beside it: a full stop ending the sentence, a second address after ';' or ',', a word
+# in brackets. The first valid address is read; the note says what was dropped, and a further valid address is
+# given in ``others`` (the caller's "second e-mail address" issue). Written by hand.
+@pytest.mark.parametrize(("raw", "want", "others", "note"), [
+    ("k.probe@example.org.", "k.probe@example.org", (), "full stop after the e-mail address dropped"),
+    ("mailto:k.probe@example.org.", "k.probe@example.org", (), "full stop after the e-mail address dropped"),
+    ("k.probe@example.org; info@example.org", "k.probe@example.org", ("info@example.org",), None),
+    ("k.probe@example.org, Info@Example.ORG", "k.probe@example.org", ("Info@example.org",), None),
+    ("k.probe@example.org (Sekretariat)", "k.probe@example.org", (),
+     "text beside the e-mail address not read: '(Sekretariat)'"),
+    ("k.probe@example.org (Sekretariat).", "k.probe@example.org", (),
+     "text beside the e-mail address not read: '(Sekretariat).'"),
+    ("k.probe@example, info@example.org", "info@example.org", (),
+     "text beside the e-mail address not read: 'k.probe@example'"),
+    # an obfuscated form beside an address is read as part of it, not dropped as text beside it
+    ("e [dot] musterfrau@example.org", "e.musterfrau@example.org", (),
+     "obfuscated e-mail read as e.musterfrau@example.org: '[dot]' for '.'"),
+    ("k.probe(at)example.org (Sekretariat)", "k.probe@example.org", (),
+     "obfuscated e-mail read as k.probe@example.org: '(at)' for '@'; text beside the e-mail address not read: "
+     "'(Sekretariat)'"),
+])
+def test_an_address_with_text_beside_it(raw, want, others, note):
+    got = read_email(raw)
+    assert (got.address, got.others, got.note) == (want, others, note), got
+
+
+# Internationalised addresses (RFC 6531: UTF-8 in the local part and the domain; the domain's labels as IDNA2008
+# allows them). Published in Unicode, as written, the domain in its IDNA2008 U-label form (lower case, NFC); an
+# A-label domain ('xn--...') as written. A domain IDNA2008 does not allow (a symbol) is invalid.
+@pytest.mark.parametrize(("raw", "want"), [
+    ("k.probe@müller.de", "k.probe@müller.de"),
+    ("k.probe@MÜLLER.de", "k.probe@müller.de"),
+    ("jörg.müller@bioökonomie.example", "jörg.müller@bioökonomie.example"),
+    ("k.probe@xn--mller-kva.de", "k.probe@xn--mller-kva.de"),
+    ("k.probe@straße.de", "k.probe@straße.de"),       # IDNA2008 keeps 'ß' (IDNA2003 mapped it to 'ss')
+    ("k.probe@☃.de", None),                            # a symbol: not allowed by IDNA2008
+    ("k.probe@xn--zz.de", None),                       # an A-label that decodes to nothing
+    ("k.probe@müller..de", None),
+    ("k.probe@müller", None),
+])
+def test_internationalised_addresses(raw, want):
+    assert normalize_email(raw) == want, raw
+    got = read_email(raw)
+    assert (got.address, got.note is None) == (want, want is not None), got

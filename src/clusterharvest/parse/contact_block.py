@@ -163,6 +163,7 @@ class ContactReader:
             who.email = reading.address or who.email
             if reading.note:  # how an obfuscated address was read, or why none was
                 self.block.issues.append(issue(path, reading.note, value))
+            self.block.issues += [issue(path, "second e-mail address", other) for other in reading.others]
         self.place(line, path)
 
     def address(self, line: str, parts: AddressParts) -> None:
