@@ -161,3 +161,68 @@ def test_german_directory_names_keep_their_codes_and_say_so():
 def test_names_holding_a_separator_are_one_target(raw, codes, issues):
     got = parse_targets(raw, "target_countries.concept")
     assert (got.countries, [i.value for i in got.issues]) == (codes, issues), got
+
+
+# '/' separates targets like ',' ('USA / Canada'); a name that holds a '/' stays one ('England/United Kingdom' in
+# countrynames), and so does a slash between single letters ('n/a'), which abbreviates and separates no names.
+@pytest.mark.parametrize(("raw", "codes", "issues"), [
+    ("USA / Canada", ["US", "CA"], []),
+    ("Finland/Japan", ["FI", "JP"], []),
+    ("China / Japan / South Korea", ["CN", "JP", "KR"], []),
+    ("Finland/Atlantis", ["FI"], ["Atlantis"]),
+    ("England/United Kingdom", ["GB"], ["England/United Kingdom"]),
+    ("n/a", [], ["n/a"]),
+])
+def test_a_slash_separates_targets(raw, codes, issues):
+    got = parse_targets(raw, "target_countries.concept")
+    assert (got.countries, [i.value for i in got.issues]) == (codes, issues), got
+
+
+# Text beside a target that names no country (a bracket, 'e.g.', 'z. B.', 'etc.', 'and others') is dropped and the
+# target read, with an issue naming what was dropped; a name whose brackets are its own (ISO's 'Holy See (Vatican
+# City State)', countrynames' 'Korea (South)') is read whole. Written by hand.
+@pytest.mark.parametrize(("raw", "codes", "regions", "issues"), [
+    ("Japan (tbd)", ["JP"], [], [("Japan (tbd)", "text beside the country not read: '(tbd)'")]),
+    ("e.g. Finland", ["FI"], [], [("e.g. Finland", "text beside the country not read: 'e.g.'")]),
+    ("z. B. Finnland", ["FI"], [], [("z. B. Finnland", "text beside the country not read: 'z. B.'; 'Finnland' is "
+                                                       "the German ISO 3166-1 name")]),
+    ("Finland (Helsinki), Japan (Tokyo)", ["FI", "JP"], [],
+     [("Finland (Helsinki)", "text beside the country not read: '(Helsinki)'"),
+      ("Japan (Tokyo)", "text beside the country not read: '(Tokyo)'")]),
+    ("China (PRC)", ["CN"], [], [("China (PRC)", "text beside the country not read: '(PRC)'")]),
+    ("Japan etc.", ["JP"], [], [("Japan etc.", "text beside the country not read: 'etc.'")]),
+    ("Finland, Japan, etc.", ["FI", "JP"], [], [("etc.", "the list is not complete ('etc.'); names no country")]),
+    ("Finland, Japan, and others", ["FI", "JP"], [],
+     [("and others", "the list is not complete ('and others'); names no country")]),
+    ("Asia (tbd)", [], ["Asia"], [("Asia (tbd)", "text beside the region not read: '(tbd)'")]),
+    ("Atlantis (tbd)", [], [], [("Atlantis (tbd)", "not a known country or region (concept phase)")]),
+    ("Holy See (Vatican City State)", ["VA"], [], []),
+    ("Korea (South)", ["KR"], [], [("Korea (South)", "'Korea (South)' is not an ISO 3166-1 name")]),
+])
+def test_text_beside_a_target_is_dropped_with_an_issue(raw, codes, regions, issues):
+    got = parse_targets(raw, "target_countries.concept")
+    assert (got.countries, got.regions) == (codes, regions), got
+    assert [i.value for i in got.issues] == [value for value, _ in issues], got.issues
+    for found, (_, says) in zip(got.issues, issues, strict=True):
+        assert found.message.startswith(says), found.message
+
+
+# The rule for issues, name by name (pycountry 26.2.16's ISO 3166-1 data, read by hand): a name is read with nothing
+# to say only when it is the country's alpha-2 or alpha-3 code, or its English short name, official name or common
+# name in that data; anything else gets an issue.
+@pytest.mark.parametrize(("name", "code", "issue"), [
+    ("US", "US", False), ("USA", "US", False),                     # alpha-2, alpha-3
+    ("United States", "US", False),                                # short name
+    ("United States of America", "US", False),                     # official name
+    ("Viet Nam", "VN", False), ("Vietnam", "VN", False),           # short name, common name
+    ("South Korea", "KR", False), ("Korea, Republic of", "KR", False),
+    ("Iran", "IR", False), ("Taiwan", "TW", False), ("Laos", "LA", False), ("Bolivia", "BO", False),  # common names
+    ("Czech Republic", "CZ", False), ("Czechia", "CZ", False),    # official name, short name
+    ("Russian Federation", "RU", False), ("Türkiye", "TR", False), ("Eswatini", "SZ", False),
+    ("Swaziland", "SZ", True), ("Russia", "RU", True), ("Turkey", "TR", True),  # in none of those fields
+    ("U.S.A.", "US", True), ("Republic of Korea", "KR", True), ("Holland", "NL", True),
+    ("Burma", "MM", True), ("Macau", "MO", True), ("Vatican", "VA", True), ("Korea", "KR", True),
+])
+def test_which_names_need_an_issue(name, code, issue):
+    got = read_country(name)
+    assert (got.code, got.note is not None) == (code, issue), got

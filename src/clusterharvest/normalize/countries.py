@@ -9,13 +9,22 @@ ones, so a pycountry release that renames a country (Turkey -> Türkiye, Swazila
 Czechia) changes no code. A code that is not a current ISO 3166-1 alpha-2 code in pycountry (countrynames' 'ZR'
 for Zaire, 'XK' for Kosovo, 'EU', 'GB-SCT') is not published as a country: the name gets an issue instead.
 
-Issues. A name is standard, and read with nothing to say, when it is the code itself (alpha-2 or alpha-3) or one of
-the English names ISO 3166-1 gives that country (short, official or common name, as in pycountry). Every other
-name was read by interpretation and gets an issue with the raw text saying how ('Finnland' is the German ISO
-3166-1 name; 'Swaziland' is not an ISO 3166-1 name; read as SZ (Eswatini)). We chose the current English ISO names
-as the standard because a former name is exactly what an analyst should be told about; so when a pycountry release
-renames a country, the old name's code stays and the old name gains the same issue every former name has, and an
-issue's message names the country by its current ISO name. Nothing else depends on the release.
+Issues. A name is standard, and read with nothing to say, when it is the country's alpha-2 or alpha-3 code, or one
+of its English names in the current pycountry data: the ISO 3166-1 short name ('Viet Nam'), the official name
+('Czech Republic', still CZ's official name) or the common name pycountry's data (Debian's iso-codes) adds
+('Vietnam', 'South Korea', 'Iran', 'Taiwan'). Every other name was read by interpretation and gets an issue with the
+raw text saying how ('Finnland' is the German ISO 3166-1 name; 'Swaziland' is not an ISO 3166-1 name; read as SZ
+(Eswatini)): former names ('Swaziland', 'Turkey'), names in no field of the data ('Russia', 'Holland'),
+abbreviations ('U.S.A.', 'UAE'). We chose the current ISO names as the standard because a former name is exactly
+what an analyst should be told about; so when a pycountry release renames a country, the old name's code stays and
+the old name gains the same issue every former name has, and an issue's message names the country by its current ISO
+name. Nothing else depends on the release.
+
+Lists. Targets are separated by ',', ';', '/', 'and', 'und' and '&', except inside a name that holds one ('Bosnia
+and Herzegovina', 'Korea, Republic of', countrynames' 'England/United Kingdom'; a slash between single letters,
+'n/a', abbreviates). Text beside a target that names no country, a bracket ('Japan (tbd)', 'Finland (Helsinki)') or
+a hedge from ``countries.yml`` ('e.g.', 'z. B.', 'etc.'), is dropped and the target read, with an issue naming what
+was dropped; a name whose brackets are its own ('Holy See (Vatican City State)') is read whole first.
 """
 
 from __future__ import annotations
@@ -34,9 +43,11 @@ import pycountry
 from ..lookups import Lookup, lookup
 from ..models import Issue, issue
 
-SEPARATORS = re.compile(r"(\s*(?:[,;]|\s(?:and|und|&)\s)\s*)", re.I)  # kept, to rejoin names holding one
+SEPARATORS = re.compile(r"(\s*(?:[,;/]|\s(?:and|und|&)\s)\s*)", re.I)  # kept, to rejoin names holding one
 MAX_PIECES = 4  # pieces of one name between separators ('Saint Helena, Ascension and Tristan da Cunha')
 COUNTRYNAMES_NOT_A_COUNTRY = "FAIL"  # countrynames' code for names it knows are none ('Asia', 'abroad')
+BRACKETED = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")  # '(tbd)', '[Helsinki]' beside a target
+LETTER = re.compile(r"[^\W\d_]")
 
 
 def country_key(text: str) -> str:
@@ -224,8 +235,69 @@ def one_name(names: list[str], separators: list[str]) -> bool:
     key = country_key("".join(n + sep for n, sep in zip(names, [*separators, ""], strict=True)))
     if any(sep.strip() in (",", ";") for sep in separators):
         return key in iso_names()
+    if any(sep.strip() == "/" for sep in separators) and any(len(LETTER.findall(n)) < 2 for n in names):
+        return True  # 'n/a': a slash between single letters abbreviates; no country's name is one letter
     code = lookup_code(key)
     return code is not None and is_current(code)
+
+
+@cache
+def hedges() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Patterns of a hedge (``countries.yml``) at the start and at the end of a target."""
+    spellings = sorted(table("hedges").matches(), key=len, reverse=True)
+    words = "|".join(r"\s+".join(map(re.escape, hedge.split())) for hedge in spellings)
+    return re.compile(rf"^(?:{words})(?:\s+|$)", re.I), re.compile(rf"(?:^|\s+)(?:{words})$", re.I)
+
+
+def trimmed(part: str) -> tuple[str, list[str]]:
+    """A target without the text beside it that names no country (brackets, hedges), and that text as written."""
+    dropped = [found.group().strip() for found in BRACKETED.finditer(part)]
+    core = BRACKETED.sub(" ", part).strip()
+    start, end = hedges()
+    if found := start.match(core):
+        dropped.insert(0, found.group().strip())
+        core = core[found.end():]
+    if core and (found := end.search(core)):
+        dropped.append(found.group().strip())
+        core = core[:found.start()]
+    for hedge in dropped:
+        table("hedges").mark(hedge)
+    return core.strip(), dropped
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target read: a country code or a region (or neither), and the note for its issue (None if none)."""
+
+    code: str | None = None
+    region: str | None = None
+    note: str | None = None
+
+
+def read_target(part: str) -> Target:
+    """A target as a country, else as a region, with what its reading needs said."""
+    reading = read_country(part)
+    if reading.code:
+        return Target(code=reading.code, note=reading.note)
+    region = normalize_region(part)
+    if region:
+        same = country_key(part) == country_key(region)
+        return Target(region=region, note=None if same else f"{part.strip()!r} read as the region {region!r}")
+    return Target(note=reading.note)
+
+
+def read_beside(part: str) -> Target:
+    """A target read after dropping the text beside it (see ``trimmed``); a hedge alone gives a note, no target."""
+    core, dropped = trimmed(part)
+    if not dropped:
+        return Target()
+    if not core:
+        return Target(note=f"the list is not complete ({part.strip()!r}); names no country")
+    found = read_target(core)
+    if not (found.code or found.region):
+        return Target(note=found.note)
+    said = f"text beside the {'country' if found.code else 'region'} not read: {', '.join(map(repr, dropped))}"
+    return Target(found.code, found.region, "; ".join(filter(None, [said, found.note])))
 
 
 def parse_targets(raw: str, field_path: str) -> Targets:
@@ -241,19 +313,13 @@ def parse_targets(raw: str, field_path: str) -> Targets:
     out = Targets()
     phase = field_path.rsplit(".", 1)[-1]
     for part in split_targets(raw):
-        reading = read_country(part)
-        if reading.code:
-            if reading.code not in out.countries:
-                out.countries.append(reading.code)
-            if reading.note:  # read by interpretation: say so, one rule for all
-                out.issues.append(issue(field_path, reading.note, part))
-            continue
-        region = normalize_region(part)
-        if region:
-            if region not in out.regions:
-                out.regions.append(region)
-            if country_key(part) != country_key(region):
-                out.issues.append(issue(field_path, f"{part.strip()!r} read as the region {region!r}", part))
-            continue
-        out.issues.append(issue(field_path, reading.note or f"not a known country or region ({phase} phase)", part))
+        found = read_target(part)
+        if not (found.code or found.region or found.note):
+            found = read_beside(part)
+        if found.code and found.code not in out.countries:
+            out.countries.append(found.code)
+        if found.region and found.region not in out.regions:
+            out.regions.append(found.region)
+        if found.note or not (found.code or found.region):  # read by interpretation, or not read: say so
+            out.issues.append(issue(field_path, found.note or f"not a known country or region ({phase} phase)", part))
     return out
