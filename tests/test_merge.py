@@ -77,3 +77,10 @@ def test_facts_that_disagree_are_issues_with_the_other_value(tmp_path, bundled_d
     assert mm["contacts"][0]["phone"] == ["+4974619697211"]
     contact_issues = [i for i in mm["issues"] if i["field"] == "contacts"]
     assert len(contact_issues) == 1 and "+4974619697299" in contact_issues[0]["value"]
+
+
+def test_the_registry_language_reaches_the_country_readings(merged):
+    """directory-de is registered with lang = "de": its German ISO names ('Niederlande') give no issue."""
+    wig = merged["wigratec"]
+    assert wig["target_countries"] == {"concept": ["NL"], "implementation": ["NL"]}
+    assert [i for i in wig["issues"] if i["value"] == "Niederlande"] == [], wig["issues"]

@@ -266,7 +266,7 @@ def normalise(parsed: Parsed) -> Batch:
     """Records from a parsed directory (none for other kinds); invalid entries quarantined."""
     batch = Batch(parsed.source.id, parsed.source.lang, entries=len(parsed.entries))
     if parsed.kind.gives_records:
-        batch.records = build_clusters(parsed.entries, parsed.source.id, batch.quarantined)
+        batch.records = build_clusters(parsed.entries, parsed.source.id, batch.quarantined, lang=parsed.source.lang)
         if parsed.dated is not None:  # the directory's own "(As of ...)": the date its entries describe
             batch.records = [r.model_copy(update={"as_of": parsed.dated.date}) for r in batch.records]
     return batch

@@ -226,3 +226,18 @@ def test_text_beside_a_target_is_dropped_with_an_issue(raw, codes, regions, issu
 def test_which_names_need_an_issue(name, code, issue):
     got = read_country(name)
     assert (got.code, got.note is not None) == (code, issue), got
+
+
+# On a German source (the registry's lang = "de") a German name of pycountry's ISO 3166-1 catalogue is the page's
+# own standard name, not an interpretation: no issue. Other names get theirs as on any page.
+@pytest.mark.parametrize(("raw", "lang", "codes", "issues"), [
+    ("Niederlande, Finnland, Vereinigte Staaten", "de", ["NL", "FI", "US"], []),
+    ("Niederlande, Finnland, Vereinigte Staaten", "en", ["NL", "FI", "US"],
+     ["Niederlande", "Finnland", "Vereinigte Staaten"]),
+    ("Südkorea und Tschechien", "de", ["KR", "CZ"], []),
+    ("Finland, USA", "de", ["FI", "US"], []),
+    ("Holland, Russland, Korea", "de", ["NL", "RU", "KR"], ["Holland", "Russland", "Korea"]),
+])
+def test_german_names_on_a_german_source(raw, lang, codes, issues):
+    got = parse_targets(raw, "target_countries.concept", lang=lang)
+    assert (got.countries, [i.value for i in got.issues]) == (codes, issues), got

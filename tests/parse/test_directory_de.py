@@ -29,3 +29,13 @@ def test_german_chrome_stays_out():
         text = " ".join(entry.lines)
         for chrome in ("Startseite", "Impressum", "Datenschutz", "Cookies", "Alle"):
             assert chrome not in text, chrome
+
+
+def test_german_iso_names_need_no_issue_on_a_german_source():
+    """The page writes 'Vereinigte Staaten', 'Finnland', 'Niederlande': its own standard names, not readings."""
+    german = build_clusters(parse_directory(PAGE, "de"), "interspin-directory-de", lang="de")
+    assert [(r.id, i.value) for r in german for i in r.issues if i.field.startswith("target_countries")
+            and i.value] == [], [r.issues for r in german]
+    english = build_clusters(parse_directory(PAGE, "de"), "interspin-directory-de")  # the language not given
+    assert sorted(i.value for r in english for i in r.issues if i.field.startswith("target_countries") and i.value) \
+        == ["Finnland", "Niederlande", "Niederlande", "Vereinigte Staaten"]

@@ -12,13 +12,14 @@ for Zaire, 'XK' for Kosovo, 'EU', 'GB-SCT') is not published as a country: the n
 Issues. A name is standard, and read with nothing to say, when it is the country's alpha-2 or alpha-3 code, or one
 of its English names in the current pycountry data: the ISO 3166-1 short name ('Viet Nam'), the official name
 ('Czech Republic', still CZ's official name) or the common name pycountry's data (Debian's iso-codes) adds
-('Vietnam', 'South Korea', 'Iran', 'Taiwan'). Every other name was read by interpretation and gets an issue with the
-raw text saying how ('Finnland' is the German ISO 3166-1 name; 'Swaziland' is not an ISO 3166-1 name; read as SZ
-(Eswatini)): former names ('Swaziland', 'Turkey'), names in no field of the data ('Russia', 'Holland'),
-abbreviations ('U.S.A.', 'UAE'). We chose the current ISO names as the standard because a former name is exactly
-what an analyst should be told about; so when a pycountry release renames a country, the old name's code stays and
-the old name gains the same issue every former name has, and an issue's message names the country by its current ISO
-name. Nothing else depends on the release.
+('Vietnam', 'South Korea', 'Iran', 'Taiwan'). On a German source (``lang='de'``), the German names of pycountry's
+iso3166-1 catalogue ('Niederlande', 'Südkorea') are standard too: they are that page's own standard names. Every
+other name was read by interpretation and gets an issue with the raw text saying how ('Finnland' is the German ISO
+3166-1 name; 'Swaziland' is not an ISO 3166-1 name; read as SZ (Eswatini)): former names ('Swaziland', 'Turkey'),
+names in no field of the data ('Russia', 'Holland'), abbreviations ('U.S.A.', 'UAE'). We chose the current ISO names
+as the standard because a former name is exactly what an analyst should be told about; so when a pycountry release
+renames a country, the old name's code stays and the old name gains the same issue every former name has, and an
+issue's message names the country by its current ISO name. Nothing else depends on the release.
 
 Lists. Targets are separated by ',', ';', '/', 'and', 'und' and '&', except inside a name that holds one ('Bosnia
 and Herzegovina', 'Korea, Republic of', countrynames' 'England/United Kingdom'; a slash between single letters,
@@ -137,8 +138,9 @@ class CountryReading:
     note: str | None = None
 
 
-def read_country(name: str) -> CountryReading:
-    """Read a country name or code (see the module docstring for the order and for what counts as standard)."""
+def read_country(name: str, lang: str = "en") -> CountryReading:
+    """Read a country name or code (see the module docstring for the order and for what counts as standard; ``lang``
+    is the source's language, 'en' or 'de')."""
     key = country_key(name)
     if not key:
         return CountryReading(None)
@@ -152,7 +154,7 @@ def read_country(name: str) -> CountryReading:
     if not is_current(code):
         return CountryReading(None, f"{written!r} names {code}, not a current ISO 3166-1 alpha-2 code"
                                     f"{former_code(code)}; not read as a country")
-    if iso_names().get(key) == code:
+    if iso_names().get(key) == code or (lang == "de" and iso_names(german=True).get(key) == code):
         return CountryReading(code)
     return CountryReading(code, reading_note(written, key, code))
 
@@ -274,9 +276,9 @@ class Target:
     note: str | None = None
 
 
-def read_target(part: str) -> Target:
+def read_target(part: str, lang: str) -> Target:
     """A target as a country, else as a region, with what its reading needs said."""
-    reading = read_country(part)
+    reading = read_country(part, lang)
     if reading.code:
         return Target(code=reading.code, note=reading.note)
     region = normalize_region(part)
@@ -286,26 +288,27 @@ def read_target(part: str) -> Target:
     return Target(note=reading.note)
 
 
-def read_beside(part: str) -> Target:
+def read_beside(part: str, lang: str) -> Target:
     """A target read after dropping the text beside it (see ``trimmed``); a hedge alone gives a note, no target."""
     core, dropped = trimmed(part)
     if not dropped:
         return Target()
     if not core:
         return Target(note=f"the list is not complete ({part.strip()!r}); names no country")
-    found = read_target(core)
+    found = read_target(core, lang)
     if not (found.code or found.region):
         return Target(note=found.note)
     said = f"text beside the {'country' if found.code else 'region'} not read: {', '.join(map(repr, dropped))}"
     return Target(found.code, found.region, "; ".join(filter(None, [said, found.note])))
 
 
-def parse_targets(raw: str, field_path: str) -> Targets:
+def parse_targets(raw: str, field_path: str, lang: str = "en") -> Targets:
     """Read a target line into codes and regions; unknown names and interpretations become issues.
 
     Args:
         raw: the text after the label, e.g. "China, England, Finnland".
         field_path: the phase's field path for issues, e.g. "target_countries.concept".
+        lang: the source's language ('en' or 'de'): on a German source, German ISO 3166-1 names need no issue.
 
     Returns:
         Codes and regions in the order written, each once.
@@ -313,9 +316,9 @@ def parse_targets(raw: str, field_path: str) -> Targets:
     out = Targets()
     phase = field_path.rsplit(".", 1)[-1]
     for part in split_targets(raw):
-        found = read_target(part)
+        found = read_target(part, lang)
         if not (found.code or found.region or found.note):
-            found = read_beside(part)
+            found = read_beside(part, lang)
         if found.code and found.code not in out.countries:
             out.countries.append(found.code)
         if found.region and found.region not in out.regions:

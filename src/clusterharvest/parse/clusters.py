@@ -77,11 +77,11 @@ def reading_issues(entry: DirectoryEntry, placed: Placed) -> list[Issue]:
 
 def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] | None = None,
                   body: tuple[list[Line], list[Line]] | None = None,
-                  paragraphs: list[Paragraph] | None = None) -> tuple[Cluster, Placed]:
+                  paragraphs: list[Paragraph] | None = None, lang: str = "en") -> tuple[Cluster, Placed]:
     """One entry as a record (ids made unique by ``build_clusters``), with where each line went.
 
     ``body`` is the entry's ``split_body`` result and ``paragraphs`` its grouped description, when the
-    caller already has them.
+    caller already has them; ``lang`` is the source's language ('en' or 'de'), for the country readings.
     """
     placed: Placed = []
     name, issues = entry_name(entry)
@@ -89,14 +89,14 @@ def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] |
         name = f"Unnamed entry {entry.position}"
         issues.append(issue("name", "entry has no heading, organisation or self-name; named by position"))
     placed += [(line, "name") for line in (entry.heading, entry.organisation) if line]
-    concept = parse_targets(entry.concept, "target_countries.concept")
+    concept = parse_targets(entry.concept, "target_countries.concept", lang)
     issues += concept.issues
     countries = Phases(concept=concept.countries)
     regions = Phases(concept=concept.regions)
     if entry.implementation is None:
         issues.append(issue("target_countries.implementation", "entry has no implementation-phase line"))
     else:
-        impl = parse_targets(entry.implementation, "target_countries.implementation")
+        impl = parse_targets(entry.implementation, "target_countries.implementation", lang)
         issues += impl.issues
         countries.implementation = impl.countries
         regions.implementation = impl.regions
@@ -192,9 +192,11 @@ TIME_LIMIT = 300.0  # seconds to build one source's records; a real directory ta
 
 
 def build_clusters(entries: list[DirectoryEntry], source_id: str,
-                   quarantine: list[Quarantined] | None = None, time_limit: float = TIME_LIMIT) -> list[Cluster]:
+                   quarantine: list[Quarantined] | None = None, time_limit: float = TIME_LIMIT,
+                   lang: str = "en") -> list[Cluster]:
     """All entries as records: boilerplate found across entries, ids unique (a clash gets the page position
-    appended, as an issue), and any line that reached no field kept as an issue.
+    appended, as an issue), and any line that reached no field kept as an issue. ``lang`` is the source's language
+    ('en' or 'de'; the registry's ``lang``): on a German source, German ISO 3166-1 country names need no issue.
 
     An entry that cannot become a valid record raises, unless ``quarantine`` is given: then it is left out
     and described there (source, position, first line, reason, its lines), for the manifest.
@@ -210,7 +212,7 @@ def build_clusters(entries: list[DirectoryEntry], source_id: str,
             raise ParseError(f"building records took longer than {time_limit:g} s ({len(clusters)} of "
                              f"{len(entries)} entries done)", source_id)
         try:
-            record, placed = build_cluster(entry, source_id, boilerplate, body, paragraphs)
+            record, placed = build_cluster(entry, source_id, boilerplate, body, paragraphs, lang)
             reason = invalid_reason(record)
         except Exception as exc:  # noqa: BLE001 - one bad entry must not sink the others
             record, placed, reason = None, [], f"{type(exc).__name__}: {exc}"
