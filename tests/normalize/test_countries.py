@@ -195,6 +195,11 @@ def test_a_slash_separates_targets(raw, codes, issues):
     ("Finland, Japan, and others", ["FI", "JP"], [],
      [("and others", "the list is not complete ('and others'); names no country")]),
     ("Asia (tbd)", [], ["Asia"], [("Asia (tbd)", "text beside the region not read: '(tbd)'")]),
+    # a separator inside brackets separates no targets
+    ("Finland (Helsinki, Espoo), Japan", ["FI", "JP"], [],
+     [("Finland (Helsinki, Espoo)", "text beside the country not read: '(Helsinki, Espoo)'")]),
+    ("Japan (Tokyo and Osaka)", ["JP"], [],
+     [("Japan (Tokyo and Osaka)", "text beside the country not read: '(Tokyo and Osaka)'")]),
     ("Atlantis (tbd)", [], [], [("Atlantis (tbd)", "not a known country or region (concept phase)")]),
     ("Holy See (Vatican City State)", ["VA"], [], []),
     ("Korea (South)", ["KR"], [], [("Korea (South)", "'Korea (South)' is not an ISO 3166-1 name")]),

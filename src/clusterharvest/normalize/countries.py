@@ -217,9 +217,16 @@ class Targets:
 
 def split_targets(raw: str) -> list[str]:
     """'China, England and France' -> ['China', 'England', 'France']; a name holding a separator stays one
-    ('Bosnia and Herzegovina', 'Korea, Republic of': see ``one_name``)."""
+    ('Bosnia and Herzegovina', 'Korea, Republic of': see ``one_name``), and a separator inside brackets
+    separates nothing ('Finland (Helsinki, Espoo)')."""
     pieces = SEPARATORS.split(raw or "")
-    names, separators = pieces[0::2], pieces[1::2]
+    names, separators = [pieces[0]], []
+    for separator, name in zip(pieces[1::2], pieces[2::2], strict=True):
+        if names[-1].count("(") > names[-1].count(")"):
+            names[-1] += separator + name
+        else:
+            names.append(name)
+            separators.append(separator)
     out, start = [], 0
     while start < len(names):
         end = next((end for end in range(min(len(names), start + MAX_PIECES) - 1, start, -1)
