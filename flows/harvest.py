@@ -130,9 +130,9 @@ def parse_task(source: Source, snapshot: Snapshot) -> pipeline.Parsed:
 
 
 @task(name="gates", task_run_name="gates", cache_policy=NO_CACHE)
-def gates_task(ctx: pipeline.Context, parsed: list[pipeline.Parsed]) -> None:
-    """Stop the run when a directory's entry count breaks its publish gates."""
-    pipeline.check_gates(ctx, parsed)
+def gates_task(ctx: pipeline.Context, parsed: list[pipeline.Parsed]) -> list[pipeline.Parsed]:
+    """Stop the run when a source's figures break its publish gates; pass the checked sources on."""
+    return pipeline.check_gates(ctx, parsed)
 
 
 @task(name="normalise", task_run_name="normalise[{parsed.source.id}]", cache_policy=NO_CACHE)

@@ -197,6 +197,41 @@ def test_the_figures_each_version_is_compared_by_are_in_its_manifest(tmp_path, s
                                                  or c["description"]["de"])
 
 
+def entry_gate(gate: str, metric: str, now: int, of: int | None = None, limit: float = 1,
+               before: int | None = None, version: str | None = None, overridden: str | None = None) -> dict:
+    """A row of the manifest's ``entry_gates`` for the source "directory", as written by hand below."""
+    return {"gate": gate, "source": "directory", "metric": metric, "passed": overridden is None,
+            "now": {"count": now, "of": of}, "before": None if before is None else {"count": before, "of": None},
+            "version": version, "limit": limit, "overridden": overridden}
+
+
+def test_the_entry_gates_are_in_the_manifest_with_figure_limit_and_version_compared_with(tmp_path, site):
+    """Entry gates are data like the value gates: each check with its figure, its limit (the defaults: 1
+    entry at least, 3 times the previous at most, no repeated entry, 10% fewer at most, 10% quarantined at
+    most) and the version it compared with, in the order they stop a run."""
+    from .test_faults_pipeline import first_entries
+
+    srv, page = site
+    html = page["body"].decode("utf-8")
+    first = harvest(tmp_path, srv).version
+    assert read_manifest(tmp_path / OUT, first)["entry_gates"] == [
+        entry_gate("max_duplicates", "repeated", 0, of=32, limit=0),
+        entry_gate("min_entries", "entries", 32),
+        entry_gate("max_quarantined", "quarantined", 0, of=32, limit=0.1),
+        entry_gate("min_entries", "records", 32),
+    ]
+    page["body"] = first_entries(html, 28).encode("utf-8")  # 4 of 32 entries gone: 12% fewer
+    shrunk = harvest(tmp_path, srv, allow_shrink=True).version
+    assert read_manifest(tmp_path / OUT, shrunk)["entry_gates"] == [
+        entry_gate("max_growth", "entries", 28, limit=3.0, before=32, version=first),
+        entry_gate("max_duplicates", "repeated", 0, of=28, limit=0),
+        entry_gate("min_entries", "entries", 28),
+        entry_gate("max_shrink", "entries", 28, limit=0.1, before=32, version=first, overridden="--allow-shrink"),
+        entry_gate("max_quarantined", "quarantined", 0, of=28, limit=0.1),
+        entry_gate("min_entries", "records", 28),
+    ]
+
+
 # -- the issues gate ---------------------------------------------------------------------------------------
 
 def unknown_targets(html: str, n: int) -> str:

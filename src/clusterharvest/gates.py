@@ -8,7 +8,8 @@ the next run compares its own with them.
 
 Gates as data, after zavod's ``meta/assertion.py``: a ``Measure`` is one figure (a count, of how many
 records), a ``GateCheck`` one gate applied to it, with its baseline (the figure in the version compared
-against), its limit and whether it passed; the checks go into the manifest (``value_gates``).
+against), its limit and whether it passed. The entry gates (``pipeline.check_gates``) are recorded the same
+way; the checks go into the manifest (``entry_gates``, ``value_gates``) and the run's artifact.
 """
 
 from __future__ import annotations
@@ -141,22 +142,25 @@ class Measure:
 class GateCheck:
     """One gate applied to one figure of a source: now, in the version compared with, the limit, the verdict.
 
-    ``overridden`` names what let a failed check through (``--allow-shrink``), else None.
+    ``before`` and ``version`` are None for a gate with a fixed limit (``min_entries``, ``max_entries``,
+    ``max_duplicates``, ``max_quarantined``, ``min_facts``). ``overridden`` names what let a failed check
+    through (``--allow-shrink``), else None.
     """
 
-    gate: str  # the key in sources.toml: 'max_value_loss', 'max_new_issues'
+    gate: str  # the key in sources.toml: 'max_value_loss', 'max_shrink', ...; 'min_facts' (fixed at 1)
     source: str
-    metric: str  # a name of VALUE_FIELDS, or 'issues'
+    metric: str  # a name of VALUE_FIELDS, 'issues', 'entries', 'records', 'facts', 'quarantined', 'repeated'
     now: Measure
-    before: Measure
-    version: str
+    before: Measure | None
+    version: str | None
     limit: float
     passed: bool
     overridden: str | None = None
 
     def message(self, hint: bool = True) -> str:
-        """The error line's text (after 'source ID: '): the gate, the figure, both values, the version compared
-        with and the limit; with ``hint``, how to publish anyway."""
+        """A value gate's error line (after 'source ID: '): the gate, the figure, both values, the version
+        compared with and the limit; with ``hint``, how to publish anyway."""
+        assert self.before is not None, "message() is for the value gates, which compare with a version"
         if self.gate == "max_new_issues":
             new = self.now.count - self.before.count
             return (f"gate max_new_issues: {self.now.count} issues in the records, up from {self.before.count} in "
@@ -171,8 +175,8 @@ class GateCheck:
     def to_json(self) -> dict[str, Any]:
         """The manifest's row for this check."""
         return {"gate": self.gate, "source": self.source, "metric": self.metric, "passed": self.passed,
-                "now": self.now.to_json(), "before": self.before.to_json(), "version": self.version,
-                "limit": self.limit, "overridden": self.overridden}
+                "now": self.now.to_json(), "before": self.before.to_json() if self.before else None,
+                "version": self.version, "limit": self.limit, "overridden": self.overridden}
 
 
 def value_checks(source: Source, figures: ValueFigures, base: Baseline) -> list[GateCheck]:

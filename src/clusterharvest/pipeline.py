@@ -24,7 +24,7 @@ from .config import Registry, Source, load_registry
 from .diff import CHANGE_KINDS, change_counts
 from .errors import ConfigError, FetchError, GateError, LockedError, ParseError, PublishError, ValidationFailed
 from .fetch import Fetcher, read_file_source
-from .gates import GateCheck, baseline, source_entry, value_checks, value_figures
+from .gates import GateCheck, Measure, baseline, source_entry, value_checks, value_figures
 from .kinds import SourceKind, kind_of
 from .link import LinkEntry, LinkProblem, apply_links
 from .merge import merge_by_id
@@ -115,6 +115,7 @@ class Parsed:
     announcement: Announcement | None = None
     truncated: str | None = None  # why the page looks cut off (a source whose facts may be incomplete)
     dated: Dated | None = None  # the date the document states for itself
+    gates: list[GateCheck] = field(default_factory=list)  # the entry gates it passed (``check_gates``)
 
     @property
     def kind(self) -> SourceKind:
@@ -192,18 +193,33 @@ def earlier_figures(ctx: Context, source_id: str, what: str) -> tuple[Figure | N
     return previous, largest
 
 
-def shrink_gate(ctx: Context, source: Source, what: str, n: int) -> None:
+def settle(ctx: Context, check: GateCheck, message: str, overridable: bool = False) -> GateCheck:
+    """A gate check as the manifest keeps it: a failed one raises ``GateError(message)`` naming the source,
+    unless it guards against loss (``overridable``) and the run has ``allow_shrink`` (then it is marked so)."""
+    if check.passed:
+        return check
+    if overridable and ctx.allow_shrink:
+        return replace(check, overridden="--allow-shrink")
+    raise GateError(message, check.source)
+
+
+def shrink_gate(ctx: Context, source: Source, what: str, n: int) -> list[GateCheck]:
     """``max_shrink`` against the previous version and against the largest recent one (so a directory cannot
     lose a little in each of many runs)."""
-    if ctx.allow_shrink:
-        return
     allowed = source.gates.max_shrink
     previous, largest = earlier_figures(ctx, source.id, what)
-    for figure, which in ((previous, "the"), (largest, "the largest recent figure,")):
-        if figure and figure.count and (figure.count - n) / figure.count > allowed:
-            raise GateError(f"gate max_shrink: {n} {what}, {(figure.count - n) / figure.count:.0%} fewer than "
-                            f"{which} {figure.count} in {figure.version} (allowed: {allowed:.0%}; --allow-shrink "
-                            "to publish anyway)", source.id)
+    against = [(previous, "the")] + ([(largest, "the largest recent figure,")] if largest != previous else [])
+    checks = []
+    for figure, which in against:
+        if not figure or not figure.count:
+            continue
+        lost = (figure.count - n) / figure.count
+        check = GateCheck("max_shrink", source.id, what, Measure(n), Measure(figure.count), figure.version, allowed,
+                          lost <= allowed)
+        checks.append(settle(ctx, check, f"gate max_shrink: {n} {what}, {lost:.0%} fewer than {which} {figure.count} "
+                                         f"in {figure.version} (allowed: {allowed:.0%}; --allow-shrink to publish "
+                                         "anyway)", overridable=True))
+    return checks
 
 
 def duplicated_entries(entries: list[DirectoryEntry]) -> int:
@@ -217,38 +233,61 @@ def duplicated_entries(entries: list[DirectoryEntry]) -> int:
     return repeats
 
 
-def check_gates(ctx: Context, parsed: list[Parsed]) -> None:
+def directory_gates(ctx: Context, p: Parsed) -> list[GateCheck]:
+    """A directory's entry gates, in the order they stop a run (see ``check_gates``)."""
+    sid, gates, n = p.source.id, p.source.gates, len(p.entries)
+    checks = []
+    if gates.max_entries is not None:
+        checks.append(settle(ctx, GateCheck("max_entries", sid, "entries", Measure(n), None, None, gates.max_entries,
+                                            n <= gates.max_entries),
+                             f"gate max_entries: {n} entries, more than the allowed {gates.max_entries}"))
+    previous, _ = earlier_figures(ctx, sid, "entries")
+    if previous and previous.count:
+        checks.append(settle(ctx, GateCheck("max_growth", sid, "entries", Measure(n), Measure(previous.count),
+                                            previous.version, gates.max_growth, n <= gates.max_growth * previous.count),
+                             f"gate max_growth: {n} entries, {n / previous.count:.1f} times the {previous.count} in "
+                             f"{previous.version} (allowed: {gates.max_growth:g} times)"))
+    repeats = duplicated_entries(p.entries)
+    checks.append(settle(ctx, GateCheck("max_duplicates", sid, "repeated", Measure(repeats, n), None, None,
+                                        gates.max_duplicates, repeats <= gates.max_duplicates),
+                         f"gate max_duplicates: {repeats} of {n} entries repeat an earlier entry line for line "
+                         f"(allowed: {gates.max_duplicates}): the page looks rendered twice"))
+    checks.append(settle(ctx, GateCheck("min_entries", sid, "entries", Measure(n), None, None, gates.min_entries,
+                                        n >= gates.min_entries),
+                         f"gate min_entries: {n} entries, fewer than the required {gates.min_entries} "
+                         "(--allow-shrink to publish anyway)", overridable=True))
+    return checks + shrink_gate(ctx, p.source, "entries", n)
+
+
+def facts_gates(ctx: Context, p: Parsed) -> list[GateCheck]:
+    """A programme page's, flyer's or announcement's gates: it states facts, and not many fewer than before."""
+    stated = settle(ctx, GateCheck("min_facts", p.source.id, "facts", Measure(len(p.facts)), None, None, 1,
+                                   bool(p.facts)),
+                    "no programme facts found: the page does not say what this kind of source says (a login, error "
+                    "or moved page?)")
+    return [stated, *shrink_gate(ctx, p.source, "facts", len(p.facts))]
+
+
+def check_gates(ctx: Context, parsed: list[Parsed]) -> list[Parsed]:
     """Stop the run when a source's figures are implausible. Every directory source has gates, configured or
     not (``Gates``' defaults): at least ``min_entries``, at most ``max_entries`` and ``max_growth`` times the
     previous version, no entry repeated line for line beyond ``max_duplicates``, and at most ``max_shrink``
     fewer than the previous version or the largest recent one. A programme page, flyer or announcement must
     state facts, and may not lose more than ``max_shrink`` of the facts it stated before. ``allow_shrink``
-    lets smaller figures through (the minimum and the shrink gates), never growth or repeats."""
-    for p in parsed:
-        sid, gates = p.source.id, p.source.gates
-        if not p.kind.gives_records:
-            if not p.facts:
-                raise GateError("no programme facts found: the page does not say what this kind of source says "
-                                "(a login, error or moved page?)", sid)
-            shrink_gate(ctx, p.source, "facts", len(p.facts))
-            continue
-        n = len(p.entries)
-        if gates.max_entries is not None and n > gates.max_entries:
-            raise GateError(f"gate max_entries: {n} entries, more than the allowed {gates.max_entries}", sid)
-        previous, _ = earlier_figures(ctx, sid, "entries")
-        if previous and previous.count and n > gates.max_growth * previous.count:
-            raise GateError(f"gate max_growth: {n} entries, {n / previous.count:.1f} times the {previous.count} in "
-                            f"{previous.version} (allowed: {gates.max_growth:g} times)", sid)
-        repeats = duplicated_entries(p.entries)
-        if repeats > gates.max_duplicates:
-            raise GateError(f"gate max_duplicates: {repeats} of {n} entries repeat an earlier entry line for line "
-                            f"(allowed: {gates.max_duplicates}): the page looks rendered twice", sid)
-        if not ctx.allow_shrink and n < gates.min_entries:
-            raise GateError(f"gate min_entries: {n} entries, fewer than the required {gates.min_entries} "
-                            "(--allow-shrink to publish anyway)", sid)
-        shrink_gate(ctx, p.source, "entries", n)
+    lets smaller figures through (the minimum and the shrink gates), never growth or repeats.
+
+    Returns:
+        the parsed sources, each with the checks of its gates (``Parsed.gates``: figure, limit, the version
+        compared with), for the manifest and the run's artifact.
+
+    Raises:
+        GateError: naming the source, the gate, the figures and the version compared with.
+    """
+    checked = [replace(p, gates=directory_gates(ctx, p) if p.kind.gives_records else facts_gates(ctx, p))
+               for p in parsed]
     directories = [f"{p.source.id} ({len(p.entries)} entries)" for p in parsed if p.kind.gives_records]
     steps_log.info("gates passed: %s", ", ".join(directories) or "no directory source")
+    return checked
 
 
 @dataclass
@@ -278,34 +317,41 @@ class Validated:
 
     clusters: list[Cluster]
     quarantined: list[Quarantined] = field(default_factory=list)
+    gates: list[GateCheck] = field(default_factory=list)  # the gates on the records (``check_records``)
 
 
-def check_records(ctx: Context, batch: Batch) -> None:
+def check_records(ctx: Context, batch: Batch) -> list[GateCheck]:
     """The gates again on what would be published: the records a directory gave (entries minus those
-    quarantined), and the quarantined share (``max_quarantined``)."""
+    quarantined), and the quarantined share (``max_quarantined``); returns their checks."""
     source = ctx.registry.get(batch.source_id)
     if not kind_of(source.kind).gives_records:
-        return
-    gates = source.gates
+        return []
+    gates, sid = source.gates, batch.source_id
     share = len(batch.quarantined) / batch.entries if batch.entries else 0.0
-    if share > gates.max_quarantined:
-        raise GateError(f"gate max_quarantined: {len(batch.quarantined)} of {batch.entries} entries could not become "
-                        f"records ({share:.0%}; allowed: {gates.max_quarantined:.0%})", batch.source_id)
-    if not ctx.allow_shrink and len(batch.records) < gates.min_entries:
-        raise GateError(f"gate min_entries: {len(batch.records)} records, fewer than the required "
-                        f"{gates.min_entries} (--allow-shrink to publish anyway)", batch.source_id)
+    n = len(batch.records)
+    return [
+        settle(ctx, GateCheck("max_quarantined", sid, "quarantined", Measure(len(batch.quarantined), batch.entries),
+                              None, None, gates.max_quarantined, share <= gates.max_quarantined),
+               f"gate max_quarantined: {len(batch.quarantined)} of {batch.entries} entries could not become records "
+               f"({share:.0%}; allowed: {gates.max_quarantined:.0%})"),
+        settle(ctx, GateCheck("min_entries", sid, "records", Measure(n), None, None, gates.min_entries,
+                              n >= gates.min_entries),
+               f"gate min_entries: {n} records, fewer than the required {gates.min_entries} (--allow-shrink to "
+               "publish anyway)", overridable=True),
+    ]
 
 
 def validate(ctx: Context, batches: list[Batch]) -> Validated:
     """Combine the sources' records (in registry order), merging a cluster that several directory sources
     describe (e.g. a German and an English page) into one record, and check them: no directory whose
     entries were all invalid, at least one record, unique ids."""
+    checks = []
     for batch in batches:
         if batch.entries and not batch.records:
             reasons = sorted({q.reason for q in batch.quarantined})
             raise ValidationFailed(f"all {batch.entries} entries are invalid ({'; '.join(reasons)[:200]})",
                                    batch.source_id)
-        check_records(ctx, batch)
+        checks += check_records(ctx, batch)
     clusters = merge_by_id([(b.source_id, b.lang, b.records) for b in batches if b.records])
     if not clusters:
         raise ValidationFailed("no cluster records from any directory source")
@@ -318,7 +364,7 @@ def validate(ctx: Context, batches: list[Batch]) -> Validated:
     quarantined = [q for b in batches for q in b.quarantined]
     for q in quarantined:
         ctx.log.warning("source %s: entry %s quarantined: %s", q.source, q.position, q.reason)
-    return Validated(clusters, quarantined)
+    return Validated(clusters, quarantined, checks)
 
 
 def provenance(parsed: list[Parsed], clusters: list[Cluster] | None = None) -> list[dict[str, Any]]:
@@ -354,13 +400,15 @@ class Combined:
     link_issues: list[LinkProblem]
     checks: list[Check]
     quarantined: list[Quarantined]
+    entry_gates: list[GateCheck] = field(default_factory=list)  # the sources' and the records' (``check_gates``)
     value_gates: list[GateCheck] = field(default_factory=list)  # set by ``check_values``
 
     def manifest_entries(self) -> dict[str, Any]:
-        """What the manifest records of linking, checks, quarantine and value gates, as JSON."""
+        """What the manifest records of linking, checks, quarantine and gates, as JSON."""
         return {"links": [asdict(link) for link in self.links],
                 "link_issues": [problem.to_json() for problem in self.link_issues],
                 "checks": [c.to_json() for c in self.checks], "quarantined": quarantine_json(self.quarantined),
+                "entry_gates": [g.to_json() for g in self.entry_gates],
                 "value_gates": [g.to_json() for g in self.value_gates]}
 
 
@@ -398,7 +446,8 @@ def combine(ctx: Context, validated: Validated, parsed: list[Parsed]) -> Combine
     checks = cross_checks(programme, len(clusters) if directories else None, announced)
     for failed in (c for c in checks if not c.passed):
         ctx.log.warning("check failed: %s", failed.name)
-    return Combined(clusters, programme, links, problems, checks, validated.quarantined)
+    return Combined(clusters, programme, links, problems, checks, validated.quarantined,
+                    [g for p in parsed for g in p.gates] + validated.gates)
 
 
 def check_values(ctx: Context, combined: Combined) -> Combined:
@@ -524,6 +573,7 @@ class HarvestOutcome:
     clusters: int  # records in the version
     parsed: int  # snapshots parsed (none when every snapshot was the one LATEST was made from)
     snapshots: tuple[Snapshot, ...]
+    gates: tuple[GateCheck, ...] = ()  # the entry and value gates checked (none when nothing was parsed)
 
     @property
     def archived(self) -> list[Snapshot]:
@@ -556,8 +606,9 @@ class InProcess:
 
 def harvest_sequence(ctx: Context, steps: Steps) -> HarvestOutcome:
     """The harvest, the one place that says its order: fetch -> (unchanged? stop) -> parse -> gates ->
-    normalise -> validate -> combine -> value gates -> publish. ``steps`` decides how each step runs; the caller
-    holds the dataset lock."""
+    normalise -> validate -> combine -> value gates -> publish. Each step is given what earlier steps returned
+    and nothing else besides the context (the gates pass the parsed sources on), so the steps' arguments are
+    the run's data flow. ``steps`` decides how each step runs; the caller holds the dataset lock."""
     sources = list(ctx.registry.sources)
     snapshots = steps.each("fetch", obtain, [(ctx, s) for s in sources])
     log_obtained(ctx, snapshots)
@@ -567,14 +618,14 @@ def harvest_sequence(ctx: Context, steps: Steps) -> HarvestOutcome:
         return HarvestOutcome(unchanged, False, unchanged, None, clusters, 0, tuple(snapshots))
     parsed = steps.each("parse", parse_snapshot, list(zip(sources, snapshots, strict=True)))
     log_parsed(parsed)
-    steps.one("gates", check_gates, ctx, parsed)
+    parsed = steps.one("gates", check_gates, ctx, parsed)
     batches = steps.each("normalise", normalise, [(p,) for p in parsed if p.kind.gives_records])
     validated = steps.one("validate", validate, ctx, batches)
     combined = steps.one("combine", combine, ctx, validated, parsed)
     combined = steps.one("value-gates", check_values, ctx, combined)
     result = steps.one("publish", publish, ctx, combined, parsed)
     return HarvestOutcome(result.version, result.changed, result.previous, result.path, len(combined.clusters),
-                          len(parsed), tuple(snapshots))
+                          len(parsed), tuple(snapshots), (*combined.entry_gates, *combined.value_gates))
 
 
 def run_harvest(ctx: Context) -> HarvestOutcome:
@@ -584,10 +635,12 @@ def run_harvest(ctx: Context) -> HarvestOutcome:
 
 
 def run_counts(ctx: Context, outcome: HarvestOutcome, changes: dict[str, Any] | None) -> dict[str, int]:
-    """What a run obtained, parsed and changed, for the run's counts table (a first version: all added)."""
+    """What a run obtained, parsed and changed, for the run's counts table (a first version: all added), and
+    what the version it ends with reports: entries quarantined, link issues, failed cross-source checks."""
     changed = change_counts(changes) if changes is not None else dict.fromkeys(CHANGE_KINDS, 0)
     if changes is None and outcome.changed:
         changed["added"] = outcome.clusters
+    manifest = read_manifest(ctx.out_dir, outcome.version)
     how = [how_obtained(ctx, s) for s in outcome.snapshots]
     return {
         "sources": len(how),
@@ -599,6 +652,9 @@ def run_counts(ctx: Context, outcome: HarvestOutcome, changes: dict[str, Any] | 
         "records": outcome.clusters,
         **{k: v for k, v in changed.items() if k != "programme"},
         "programme_fields_changed": changed["programme"],
+        "quarantined": len(manifest.get("quarantined") or []),
+        "link_issues": len(manifest.get("link_issues") or []),
+        "failed_checks": sum(1 for c in manifest.get("checks") or [] if isinstance(c, dict) and not c.get("passed")),
     }
 
 
