@@ -1,8 +1,9 @@
 """The harvest as a Prefect flow: thin tasks over ``clusterharvest.pipeline``.
 
-fetch (per source, concurrently) -> parse -> gates -> normalise -> validate -> combine -> publish, then
-the run's artifacts. Every future is waited on, so a failed task always fails the flow, and the flow's exception is the
-task's own (a ``HarvestError`` naming the source).
+fetch (per source, concurrently) -> parse -> gates -> normalise -> validate -> combine -> value-gates ->
+publish, then the run's artifacts. Every future is waited on, so a failed task always fails
+the flow, and the flow's exception is the task's own (a ``HarvestError`` naming the source). The tasks'
+inputs are the data flow and nothing else (``TaskSteps``).
 
 Retries live in one layer: the fetcher's (``max_tries`` in ``sources.toml``, honouring ``Retry-After``
 and the total deadline); the Prefect tasks do not retry on top of it. The library's log records (logger
@@ -14,6 +15,7 @@ from __future__ import annotations
 import logging
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +30,7 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.futures import wait
 from prefect.logging.handlers import APILogHandler
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import BaseAnnotation, opaque, quote
 
 from clusterharvest import pipeline
 from clusterharvest.config import Source
@@ -115,15 +118,28 @@ def check_dask_scheduler(address: str, connect_timeout: float = DASK_CONNECT_TIM
         raise ConfigError(f"cannot use the Dask scheduler at {address}: {exc}") from None
 
 
+def source_run_name(step: str) -> Callable[..., str]:
+    """The task run's name, ``step[<source id>]``, from its ``source`` or ``parsed`` argument. A callable, not
+    a template: a task run on Dask is named before Prefect unwraps its arguments' annotations (``TaskSteps``)."""
+
+    def name(parameters: dict[Any, Any]) -> str:
+        given = [v.unwrap() if isinstance(v, BaseAnnotation) else v for v in parameters.values()]
+        source = next(v if isinstance(v, Source) else v.source for v in given
+                      if isinstance(v, Source) or isinstance(getattr(v, "source", None), Source))
+        return f"{step}[{source.id}]"
+
+    return name
+
+
 # The context holds a live HTTP session: not hashable, so no task caching (NO_CACHE). No retries here: the
 # fetcher retries transient failures itself (max_tries, Retry-After), and a second layer would multiply them.
-@task(name="fetch", task_run_name="fetch[{source.id}]", cache_policy=NO_CACHE)
+@task(name="fetch", task_run_name=source_run_name("fetch"), cache_policy=NO_CACHE)
 def fetch_task(ctx: pipeline.Context, source: Source) -> Snapshot:
     """Obtain one source's snapshot."""
     return pipeline.obtain(ctx, source)
 
 
-@task(name="parse", task_run_name="parse[{source.id}]", cache_policy=NO_CACHE)
+@task(name="parse", task_run_name=source_run_name("parse"), cache_policy=NO_CACHE)
 def parse_task(source: Source, snapshot: Snapshot) -> pipeline.Parsed:
     """Parse one snapshot."""
     return pipeline.parse_snapshot(source, snapshot)
@@ -135,7 +151,7 @@ def gates_task(ctx: pipeline.Context, parsed: list[pipeline.Parsed]) -> list[pip
     return pipeline.check_gates(ctx, parsed)
 
 
-@task(name="normalise", task_run_name="normalise[{parsed.source.id}]", cache_policy=NO_CACHE)
+@task(name="normalise", task_run_name=source_run_name("normalise"), cache_policy=NO_CACHE)
 def normalise_task(parsed: pipeline.Parsed) -> pipeline.Batch:
     """Records from one parsed source."""
     return pipeline.normalise(parsed)
@@ -167,19 +183,65 @@ def publish_task(ctx: pipeline.Context, combined: pipeline.Combined,
     return pipeline.publish(ctx, combined, parsed)
 
 
+class Quoted(quote):
+    """Prefect's ``quote``, kept when pickled for a Dask worker (Prefect's annotations are tuples that come back
+    wrapping a tuple of their value)."""
+
+    __slots__ = ()
+
+    def __getnewargs__(self) -> tuple[Any]:
+        return (self.unwrap(),)
+
+
+class Opaque(opaque):
+    """Prefect's ``opaque``, kept when pickled for a Dask worker (see ``Quoted``)."""
+
+    __slots__ = ()
+
+    def __getnewargs__(self) -> tuple[Any]:
+        return (self.unwrap(),)
+
+
 class TaskSteps:
     """The harvest's steps as Prefect tasks: per-source steps submitted to the task runner and every future
-    waited on (so a failed task fails the flow run), the others run as tasks in the flow."""
+    waited on (so a failed task fails the flow run), the others run as tasks in the flow's process.
+
+    The task graph is the data flow. An argument that an earlier step returned is passed as that step's
+    future (a per-source step, whose result may come from another process) or ``opaque`` (a step run here,
+    whose results Prefect tracks itself), so a task's inputs name the tasks its data came from, never what
+    that data holds; everything else (the context, a source's configuration) is quoted: no input at all.
+    """
 
     TASKS: dict[str, Any] = {"fetch": fetch_task, "parse": parse_task, "gates": gates_task,
                              "normalise": normalise_task, "validate": validate_task, "combine": combine_task,
                              "value-gates": value_gates_task, "publish": publish_task}
 
+    def __init__(self) -> None:
+        # id of a value a step returned -> (the value, kept so its id stays its own; its future, if submitted)
+        self.returned: dict[int, tuple[Any, Any]] = {}
+
     def each(self, name: str, step: Any, calls: list[tuple[Any, ...]]) -> list[Any]:
-        return results([self.TASKS[name].submit(*args) for args in calls])
+        futures = [self.TASKS[name].submit(*self.inputs(args)) for args in calls]
+        values = results(futures)
+        self.returned.update((id(v), (v, f)) for v, f in zip(values, futures, strict=True))
+        return values
 
     def one(self, name: str, step: Any, *args: Any) -> Any:
-        return self.TASKS[name](*args)
+        value = self.TASKS[name](*self.inputs(args))
+        for item in [value, *(value if isinstance(value, list) else [])]:
+            self.returned[id(item)] = (item, None)
+        return value
+
+    def inputs(self, args: tuple[Any, ...]) -> list[Any]:
+        return [self.input(arg) for arg in args]
+
+    def input(self, value: Any) -> Any:
+        if isinstance(value, list) and id(value) not in self.returned:
+            return [self.input(item) for item in value]
+        if id(value) not in self.returned:
+            return Quoted(value)
+        future = self.returned[id(value)][1]
+        return future if future is not None else Opaque(value)
 
 
 def results(futures: list[Any]) -> list[Any]:

@@ -52,10 +52,56 @@ def messages(server: PrefectServer, run: dict) -> list[str]:
     return [f"{entry['name']}: {entry['message']}" for entry in server.logs(run["id"])]
 
 
-def test_a_harvest_shows_on_the_server_with_the_library_logs_named_tasks_and_artifacts(prefect_server, tmp_path):
-    out = tmp_path / "normalized"
-    first = cli(prefect_server, "harvest", "--offline", "--out", str(out))
-    assert first.returncode == 0, first.stderr
+SOURCES = ("bmbf-programme-page-en", "bmbf-flyer-2016", "announcement-round-2-2016", "announcement-round-3-2017",
+           "interspin-directory-en")  # sources.toml's, in its order
+DIRECTORY = "interspin-directory-en"
+
+
+@pytest.fixture(scope="module")
+def first_run(prefect_server, tmp_path_factory) -> tuple[subprocess.CompletedProcess[str], Path, dict]:
+    """One command-line harvest of the bundled snapshot on the session's server, a first version: the command's
+    result, the dataset root and the flow run as the server has it."""
+    out = tmp_path_factory.mktemp("first-run") / "normalized"
+    result = cli(prefect_server, "harvest", "--offline", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return result, out, newest_run(prefect_server)
+
+
+def task_graph(server: PrefectServer, run: dict) -> dict[str, dict[str, list[str]]]:
+    """Each task run of a flow run by name, with its inputs that name an upstream task run: {parameter: names}."""
+    tasks = server.post("/task_runs/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}})
+    names = {t["id"]: t["name"] for t in tasks}
+    return {t["name"]: {param: sorted(names[i["id"]] for i in inputs)
+                        for param, inputs in t["task_inputs"].items() if inputs}
+            for t in tasks}
+
+
+def data_flow() -> dict[str, dict[str, list[str]]]:
+    """The harvest's data flow, written from pipeline.harvest_sequence: per source fetch -> parse, all parsed ->
+    gates, the checked directory -> normalise -> validate -> combine -> value-gates -> publish; combine reads the
+    programme sources' facts and announcements, and publish every source's provenance, from the gates."""
+    graph: dict[str, dict[str, list[str]]] = {f"fetch[{s}]": {} for s in SOURCES}
+    graph |= {f"parse[{s}]": {"snapshot": [f"fetch[{s}]"]} for s in SOURCES}
+    graph |= {
+        "gates": {"parsed": sorted(f"parse[{s}]" for s in SOURCES)},
+        f"normalise[{DIRECTORY}]": {"parsed": ["gates"]},
+        "validate": {"records": [f"normalise[{DIRECTORY}]"]},
+        "combine": {"validated": ["validate"], "parsed": ["gates"]},
+        "value-gates": {"combined": ["combine"]},
+        "publish": {"combined": ["value-gates"], "parsed": ["gates"]},
+    }
+    return graph
+
+
+def test_the_task_graph_is_the_data_flow(prefect_server, first_run):
+    """No task is an input of another unless its result is (the context and the sources' configuration are
+    not task inputs): the graph the UI draws from ``task_inputs``."""
+    _, _, run = first_run
+    assert task_graph(prefect_server, run) == data_flow(), task_graph(prefect_server, run)
+
+
+def test_a_harvest_shows_on_the_server_with_the_library_logs_named_tasks_and_artifacts(prefect_server, first_run):
+    first, out, run = first_run
     version = read_latest(out)
     assert version and first.stdout == f"published {version}: 32 clusters in {out / version}\n"
     # stderr: one progress line per step, nothing of Prefect's
@@ -63,7 +109,6 @@ def test_a_harvest_shows_on_the_server_with_the_library_logs_named_tasks_and_art
     assert [line.split(":")[1].split()[0] for line in progress] == ["obtained", "parsed", "gates", "published"], \
         progress
     assert all(line.startswith("clusterharvest: ") for line in progress), progress
-    run = newest_run(prefect_server)
     assert run["state_type"] == "COMPLETED"
     wait_for(lambda: any(f"published {version}" in m for m in messages(prefect_server, run)), 30,
              "the run's logs to reach the server")  # logs are sent in batches, the last at the command's exit
@@ -248,6 +293,7 @@ def test_the_harvest_runs_on_dask_worker_processes_with_identical_output(prefect
     address, client = dask_cluster
     on_dask = cli(prefect_server, "harvest", "--offline", "--out", str(tmp_path / "dask"), "--dask-address", address)
     assert on_dask.returncode == 0, on_dask.stderr
+    on_workers = newest_run(prefect_server)
     ran = client.run(lambda dask_worker: sorted({str(entry[0]).rsplit("-", 1)[0] for entry in dask_worker.state.log}))
     assert len(ran) == 2
     everywhere = set().union(*ran.values())
@@ -258,6 +304,7 @@ def test_the_harvest_runs_on_dask_worker_processes_with_identical_output(prefect
     assert a and b
     for name in ("clusters.json", "programme.json"):
         assert (tmp_path / "dask" / a / name).read_bytes() == (tmp_path / "threads" / b / name).read_bytes(), name
+    assert task_graph(prefect_server, on_workers) == data_flow()  # the same graph from tasks run on the workers
 
 
 def test_an_unreachable_dask_scheduler_fails_at_once_with_one_line(prefect_server, tmp_path):
