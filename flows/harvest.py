@@ -3,7 +3,8 @@
 fetch (per source, concurrently) -> parse -> gates -> normalise -> validate -> combine -> value-gates ->
 publish, then the run's artifacts. Every future is waited on, so a failed task always fails
 the flow, and the flow's exception is the task's own (a ``HarvestError`` naming the source). The tasks'
-inputs are the data flow and nothing else (``TaskSteps``).
+inputs are the data flow and nothing else (``TaskSteps``); a run is named by when it was due and its mode,
+and tagged with the source ids.
 
 Retries live in one layer: the fetcher's (``max_tries`` in ``sources.toml``, honouring ``Retry-After``
 and the total deadline); the Prefect tasks do not retry on top of it. The library's log records (logger
@@ -16,11 +17,12 @@ import logging
 import socket
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from prefect import flow, task
+from prefect import flow, tags, task
 from prefect import serve as prefect_serve
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -33,7 +35,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import BaseAnnotation, opaque, quote
 
 from clusterharvest import pipeline
-from clusterharvest.config import Source
+from clusterharvest.config import Registry, Source, load_registry
 from clusterharvest.diff import to_markdown
 from clusterharvest.errors import ConfigError
 from clusterharvest.publish import PublishResult, read_changes
@@ -43,6 +45,7 @@ MAX_WORKERS = 4
 LIBRARY_LOGGER = "clusterharvest"
 SERVE_DEPLOYMENT = "served-harvest"  # `clusterharvest serve`; prefect.yaml's deployment is "pool-harvest"
 DEFAULT_CRON = "0 6 * * 1"  # weekly, Mondays 06:00 (UTC)
+TAG = "clusterharvest"  # every harvest run's tag, besides its sources' ids
 DASK_CONNECT_TIMEOUT = 5.0  # seconds to reach a Dask scheduler
 DASK_WORKER_WAIT = 30.0  # seconds to wait for a Dask scheduler to have a worker
 
@@ -269,7 +272,32 @@ def leave_artifacts(ctx: pipeline.Context, outcome: pipeline.HarvestOutcome) -> 
     return counts
 
 
-@flow(name="clusterharvest", task_runner=make_task_runner(), log_prints=False)
+def run_name() -> str:
+    """The flow run's name, ``harvest-2026-11-30T0600-offline``: when it was due to start (UTC, to the
+    minute: a scheduled run is named by its schedule, whenever it got to run) and whether it is offline."""
+    context = FlowRunContext.get()
+    assert context is not None and context.flow_run is not None
+    due = (context.flow_run.expected_start_time or datetime.now(UTC)).astimezone(UTC)
+    return f"harvest-{due:%Y-%m-%dT%H%M}-{'offline' if (context.parameters or {}).get('offline') else 'online'}"
+
+
+def run_tags(registry: Registry) -> list[str]:
+    """The tags an operator filters a harvest's runs by: ``clusterharvest`` and each source's id."""
+    return [TAG, *(source.id for source in registry.sources)]
+
+
+def tag_run(ctx: pipeline.Context) -> None:
+    """Give the flow run its tags where it lacks them (a deployment that names no sources: ``prefect.yaml``'s);
+    the command line and ``serve`` create their runs with them."""
+    context = FlowRunContext.get()
+    if context is None or context.flow_run is None or context.client is None:
+        return
+    missing = [t for t in run_tags(ctx.registry) if t not in context.flow_run.tags]
+    if missing:
+        context.client.update_flow_run(context.flow_run.id, tags=[*context.flow_run.tags, *missing])
+
+
+@flow(name="clusterharvest", flow_run_name=run_name, task_runner=make_task_runner(), log_prints=False)
 def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir: str = "raw",
             offline: bool = False, allow_shrink: bool = False) -> pipeline.HarvestOutcome:
     """Harvest every registered source and publish a version if anything changed: the library's one
@@ -287,6 +315,7 @@ def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir:
     """
     ctx = pipeline.open_context(Path(sources), Path(out_dir), Path(raw_dir), offline=offline,
                                 allow_shrink=allow_shrink)
+    tag_run(ctx)
     with pipeline.dataset_lock(ctx.out_dir):
         outcome = pipeline.harvest_sequence(ctx, TaskSteps())
         leave_artifacts(ctx, outcome)
@@ -295,27 +324,30 @@ def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir:
 
 def run(runner: str = "threads", dask_address: str | None = None, verbose: bool = False,
         **params: Any) -> pipeline.HarvestOutcome:
-    """Run the harvest flow on the chosen task runner (same parameters as ``harvest``). An existing Dask
-    scheduler is checked first: unreachable or without workers fails in seconds with one line."""
-    if runner == "threads" and not dask_address:
-        return harvest(**params)
-    if dask_address:
-        check_dask_scheduler(dask_address)
-    flow_with_runner = harvest.with_options(task_runner=make_task_runner(runner, dask_address, verbose=verbose))
-    return flow_with_runner(**params)
+    """Run the harvest flow on the chosen task runner (same parameters as ``harvest``), its run tagged
+    ``clusterharvest`` and with the source ids. An existing Dask scheduler is checked first: unreachable or
+    without workers fails in seconds with one line."""
+    flow_to_run = harvest
+    if runner != "threads" or dask_address:
+        if dask_address:
+            check_dask_scheduler(dask_address)
+        flow_to_run = harvest.with_options(task_runner=make_task_runner(runner, dask_address, verbose=verbose))
+    with tags(*run_tags(load_registry(params.get("sources", "sources.toml")))):
+        return flow_to_run(**params)
 
 
 def deployment(cron: str = DEFAULT_CRON, sources: str = "sources.toml", out_dir: str = "normalized",
                raw_dir: str = "raw", offline: bool = False, allow_shrink: bool = False,
                name: str = SERVE_DEPLOYMENT) -> RunnerDeployment:
-    """The scheduled deployment: a cron schedule, one run at a time (a run due while one is running waits)."""
+    """The scheduled deployment: a cron schedule, one run at a time (a run due while one is running waits), its
+    runs tagged ``clusterharvest`` and with the source ids."""
     return harvest.to_deployment(  # type: ignore[return-value]  # sync call: a RunnerDeployment, not a coroutine
         name=name, cron=cron,
         concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE),
         parameters={"sources": str(Path(sources).resolve()), "out_dir": str(Path(out_dir).resolve()),
                     "raw_dir": str(Path(raw_dir).resolve()), "offline": offline, "allow_shrink": allow_shrink},
         description="Harvest the BMBF cluster internationalisation sources and publish what changed.",
-        tags=["clusterharvest"])
+        tags=run_tags(load_registry(sources)))
 
 
 def validate_cron(cron: str) -> None:

@@ -30,6 +30,8 @@ def test_scheduled_deployment_is_weekly_and_runs_one_at_a_time(tmp_path):
     assert d.concurrency_limit == 1 and str(d.concurrency_options.collision_strategy).endswith("ENQUEUE")
     assert d.parameters["out_dir"] == str(tmp_path / "out")
     assert d.entrypoint.endswith("harvest.py:harvest")
+    assert d.tags == ["clusterharvest", "bmbf-programme-page-en", "bmbf-flyer-2016", "announcement-round-2-2016",
+                      "announcement-round-3-2017", "interspin-directory-en"], d.tags  # its runs' tags
 
 
 def test_prefect_yaml_matches_the_served_deployment():

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -98,6 +98,16 @@ def test_the_task_graph_is_the_data_flow(prefect_server, first_run):
     not task inputs): the graph the UI draws from ``task_inputs``."""
     _, _, run = first_run
     assert task_graph(prefect_server, run) == data_flow(), task_graph(prefect_server, run)
+
+
+def test_a_run_is_named_by_its_start_and_mode_and_tagged_with_its_sources(prefect_server, first_run):
+    _, _, run = first_run
+    due = datetime.fromisoformat(run["expected_start_time"]).astimezone(UTC)
+    assert run["name"] == f"harvest-{due:%Y-%m-%dT%H%M}-offline", run["name"]
+    assert sorted(run["tags"]) == sorted(["clusterharvest", *SOURCES]), run["tags"]
+    found = prefect_server.post("/flow_runs/filter", {"flow_runs": {"tags": {"all_": ["clusterharvest", DIRECTORY]},
+                                                                    "name": {"any_": [run["name"]]}}})
+    assert run["id"] in [r["id"] for r in found]
 
 
 def test_a_harvest_shows_on_the_server_with_the_library_logs_named_tasks_and_artifacts(prefect_server, first_run):
