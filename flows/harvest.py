@@ -1,7 +1,7 @@
 """The harvest as a Prefect flow: thin tasks over ``clusterharvest.pipeline``.
 
 fetch (per source, concurrently) -> parse -> gates -> normalise -> validate -> combine -> value-gates ->
-publish, then the run's artifacts. Every future is waited on, so a failed task always fails
+publish, then the run's artifacts (``artifacts.py``). Every future is waited on, so a failed task always fails
 the flow, and the flow's exception is the task's own (a ``HarvestError`` naming the source). The tasks'
 inputs are the data flow and nothing else (``TaskSteps``); a run is named by when it was due and its mode,
 and tagged with the source ids.
@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 
 from prefect import flow, tags, task
 from prefect import serve as prefect_serve
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.context import FlowRunContext, TaskRunContext
@@ -36,10 +35,10 @@ from prefect.utilities.annotations import BaseAnnotation, opaque, quote
 
 from clusterharvest import pipeline
 from clusterharvest.config import Registry, Source, load_registry
-from clusterharvest.diff import to_markdown
 from clusterharvest.errors import ConfigError
-from clusterharvest.publish import PublishResult, read_changes
+from clusterharvest.publish import PublishResult
 from clusterharvest.store import Snapshot
+from clusterharvest_flows.artifacts import leave_artifacts
 
 MAX_WORKERS = 4
 LIBRARY_LOGGER = "clusterharvest"
@@ -251,25 +250,6 @@ def results(futures: list[Any]) -> list[Any]:
     """Wait for every future, then return their results; the first failure raises."""
     wait(futures)
     return [f.result() for f in futures]
-
-
-def leave_artifacts(ctx: pipeline.Context, outcome: pipeline.HarvestOutcome) -> dict[str, int]:
-    """Leave the run's changelog (Markdown) and counts (table) as artifacts of the flow run; return the counts."""
-    changes = read_changes(ctx.out_dir, outcome.version) if outcome.changed else None
-    if not outcome.changed:
-        markdown = f"# No changes\n\nNothing changed since {outcome.version}; no version was written.\n"
-        description = f"No changes since {outcome.version}"
-    elif changes is not None:
-        markdown = to_markdown(changes)
-        description = f"Changes published as {outcome.version}"
-    else:
-        markdown = f"# First version {outcome.version}\n\n{outcome.clusters} clusters published, all of them new.\n"
-        description = f"First version {outcome.version}: {outcome.clusters} clusters added"
-    counts = pipeline.run_counts(ctx, outcome, changes)
-    create_markdown_artifact(key="clusterharvest-changelog", markdown=markdown, description=description)
-    create_table_artifact(key="clusterharvest-counts", table=[{"measure": k, "value": v} for k, v in counts.items()],
-                          description=f"What this harvest run did ({description[0].lower()}{description[1:]})")
-    return counts
 
 
 def run_name() -> str:

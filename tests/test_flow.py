@@ -121,3 +121,76 @@ def test_unknown_runner_is_refused():
 
     with pytest.raises(ValueError, match="unknown task runner"):
         make_task_runner("spark")
+
+
+def artifacts_of(server, flow_run_id) -> dict[str, dict]:
+    """A flow run's artifacts on the server, by key."""
+    return {a["key"]: a for a in server.post("/artifacts/filter", {"flow_runs": {"id": {"any_": [str(flow_run_id)]}}})}
+
+
+@pytest.mark.flow
+def test_the_artifacts_show_the_version_its_folder_and_report_the_counts_and_every_gate(tmp_path, site, on_server):
+    """The second run over the served directory (one entry changed, one new entry that cannot become a record)
+    leaves: the version with its folder, report and what needs a look; each gate with its figure, its limit and
+    the version it compared with. Entry-gate figures written by hand: 33 entries (32 and the quarantined one),
+    32 records, against the first version's 32; the gates' defaults (sources.toml sets none here)."""
+    import json
+
+    from clusterharvest.publish import read_manifest
+    from clusterharvest_flows.harvest import harvest
+
+    srv, page = site
+    (tmp_path / "sources.toml").write_text(
+        f'[fetch]\nmin_interval = 0\nmax_tries = 1\n\n[[source]]\nid = "directory"\nurl = "{srv.url("/dir")}"\n'
+        'kind = "cluster-directory"\nlang = "en"\n', encoding="utf-8")
+    out = tmp_path / "out"
+
+    def run():
+        state = harvest(sources=str(tmp_path / "sources.toml"), out_dir=str(out), raw_dir=str(tmp_path / "raw"),
+                        return_state=True)
+        assert state.is_completed(), state.message
+        return state.result().version, artifacts_of(on_server, state.state_details.flow_run_id)
+
+    first, _ = run()
+    bad = "<h3>★★★</h3>\n<p>Target countries concept phase: France</p>\n"  # gives no id: quarantined
+    html = page["body"].decode("utf-8").replace("Projektleiter TADA", "Projektleiter TADA II")
+    page["body"] = html.replace("<h3>Cool Silicon</h3>", bad + "<h3>Cool Silicon</h3>").encode("utf-8")
+    second, artifacts = run()
+    assert set(artifacts) == {"clusterharvest-version", "clusterharvest-changelog", "clusterharvest-counts",
+                              "clusterharvest-gates"}, set(artifacts)
+    value_gates = read_manifest(out, second)["value_gates"]
+    assert artifacts["clusterharvest-version"]["data"] == (
+        f"# Published {second}\n\n| | |\n|---|---|\n"
+        f"| version | `{second}` |\n"
+        f"| previous | `{first}` |\n"
+        f"| folder | `{out / second}` |\n"
+        f"| report | [report.html]({(out / second / 'report.html').as_uri()}) |\n"
+        "| records | 32 clusters: 0 added, 0 removed, 1 modified |\n"
+        "| quarantined entries | 1 |\n"
+        "| link issues | 0 |\n"
+        "| failed checks | 0 |\n"
+        "| gates | 12 gates checked: all passed (artifact clusterharvest-gates) |\n")
+    counts = {row["measure"]: row["value"] for row in json.loads(artifacts["clusterharvest-counts"]["data"])}
+    assert {k: counts[k] for k in ("added", "removed", "modified", "quarantined", "link_issues", "failed_checks")} \
+        == {"added": 0, "removed": 0, "modified": 1, "quarantined": 1, "link_issues": 0, "failed_checks": 0}, counts
+
+    def row(gate, metric, figure, limit, of=None, then=None, version=None, of_then=None):
+        return {"source": "directory", "gate": gate, "metric": metric, "figure": figure, "of": of, "limit": limit,
+                "compared_with": version, "figure_then": then, "of_then": of_then, "passed": True, "overridden": None}
+
+    rows = json.loads(artifacts["clusterharvest-gates"]["data"])
+    assert rows[:6] == [
+        row("max_growth", "entries", 33, 3.0, then=32, version=first),
+        row("max_duplicates", "repeated", 0, 0, of=33),
+        row("min_entries", "entries", 33, 1),
+        row("max_shrink", "entries", 33, 0.1, then=32, version=first),
+        row("max_quarantined", "quarantined", 1, 0.1, of=33),
+        row("min_entries", "records", 32, 1),
+    ], rows[:6]
+    # the value gates, as the manifest records them: five values and the issues, all against the first version
+    assert [(r["gate"], r["metric"], r["compared_with"]) for r in rows[6:]] == \
+        [("max_value_loss", m, first) for m in ("target_countries", "contact_person", "phone", "address",
+                                                 "description")] + [("max_new_issues", "issues", first)], rows[6:]
+    assert [(r["figure"], r["of"], r["figure_then"], r["of_then"], r["limit"]) for r in rows[6:]] == \
+        [(g["now"]["count"], g["now"]["of"], g["before"]["count"], g["before"]["of"], g["limit"]) for g in value_gates]
+    assert artifacts["clusterharvest-gates"]["description"] == "12 gates checked: all passed"

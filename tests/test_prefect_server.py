@@ -135,10 +135,12 @@ def test_a_harvest_shows_on_the_server_with_the_library_logs_named_tasks_and_art
             "normalise[interspin-directory-en]", "gates", "publish"} <= names, names
     artifacts = {a["key"]: a for a in prefect_server.post("/artifacts/filter",
                                                            {"flow_runs": {"id": {"any_": [run["id"]]}}})}
-    assert set(artifacts) == {"clusterharvest-changelog", "clusterharvest-counts"}
+    assert set(artifacts) == {"clusterharvest-version", "clusterharvest-changelog", "clusterharvest-counts",
+                              "clusterharvest-gates"}, set(artifacts)
     counts = {row["measure"]: row["value"] for row in json.loads(artifacts["clusterharvest-counts"]["data"])}
     assert counts["added"] == 32 and counts["records"] == 32 and counts["replayed"] == 4, counts
     assert artifacts["clusterharvest-changelog"]["description"] == f"First version {version}: 32 clusters added"
+    assert f"# Published {version}\n" in artifacts["clusterharvest-version"]["data"]
 
     again = cli(prefect_server, "harvest", "--offline", "--out", str(out), "--quiet")
     assert again.returncode == 0 and again.stdout == f"no changes since {version}\n" and again.stderr == ""
@@ -149,6 +151,9 @@ def test_a_harvest_shows_on_the_server_with_the_library_logs_named_tasks_and_art
                                                            {"flow_runs": {"id": {"any_": [run["id"]]}}})}
     assert artifacts["clusterharvest-changelog"]["description"] == f"No changes since {version}"
     assert f"Nothing changed since {version}" in artifacts["clusterharvest-changelog"]["data"]
+    assert "clusterharvest-gates" not in artifacts  # nothing parsed, no gate applied: the version artifact says so
+    assert "| gates | none applied: every snapshot is the one this version was made from, so nothing was parsed |" \
+        in artifacts["clusterharvest-version"]["data"], artifacts["clusterharvest-version"]["data"]
 
     # The Prefect CLI the README names lists the runs and the artifacts
     runs = prefect(prefect_server, "flow-run", "ls")
