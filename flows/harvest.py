@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import logging
 import socket
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ from prefect.context import FlowRunContext, TaskRunContext
 from prefect.deployments.runner import RunnerDeployment
 from prefect.futures import wait
 from prefect.logging.handlers import APILogHandler
+from prefect.logging.loggers import flow_run_logger
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import BaseAnnotation, opaque, quote
 
@@ -221,9 +224,14 @@ class TaskSteps:
     def __init__(self) -> None:
         # id of a value a step returned -> (the value, kept so its id stays its own; its future, if submitted)
         self.returned: dict[int, tuple[Any, Any]] = {}
+        self.labels: dict[str, str] = {}  # Dask key -> the task run's name
 
     def each(self, name: str, step: Any, calls: list[tuple[Any, ...]]) -> list[Any]:
         futures = [self.TASKS[name].submit(*self.inputs(args)) for args in calls]
+        for args, future in zip(calls, futures, strict=True):
+            key = getattr(getattr(future, "wrapped_future", None), "key", None)  # a Dask future's
+            if key is not None:  # named, for a warning should its worker be lost
+                self.labels[str(key)] = source_run_name(name)(dict(enumerate(args)))
         values = results(futures)
         self.returned.update((id(v), (v, f)) for v, f in zip(values, futures, strict=True))
         return values
@@ -277,6 +285,35 @@ def tag_run(ctx: pipeline.Context) -> None:
         context.client.update_flow_run(context.flow_run.id, tags=[*context.flow_run.tags, *missing])
 
 
+@contextmanager
+def dask_worker_warnings(labels: dict[str, str]) -> Iterator[None]:
+    """While the run lasts on a Dask cluster, a worker lost with tasks on it (killed, out of memory, its
+    machine gone) is a warning in the run's log naming the worker and the tasks (``labels``: Dask key ->
+    task run name), which Dask then runs again on another worker."""
+    context = FlowRunContext.get()
+    dask = sys.modules.get("prefect_dask")  # imported only by a run on Dask
+    if context is None or context.flow_run is None or dask is None \
+            or not isinstance(context.task_runner, dask.DaskTaskRunner):
+        yield
+        return
+    logger = flow_run_logger(context.flow_run, context.flow)
+
+    def removed(event: tuple[float, dict[str, Any]]) -> None:
+        _, msg = event
+        keys = sorted({*(msg.get("processing-tasks") or ()), *(msg.get("lost-computed-tasks") or ())}, key=str)
+        if msg.get("action") == "remove-worker" and keys:
+            logger.warning("Dask worker %s was lost while it ran or held %s; Dask runs %s again on another worker",
+                           msg.get("worker"), ", ".join(labels.get(str(k), str(k)) for k in keys),
+                           "it" if len(keys) == 1 else "them")
+
+    client = context.task_runner.client
+    client.subscribe_topic("all", removed)
+    try:
+        yield
+    finally:
+        client.unsubscribe_topic("all")
+
+
 @flow(name="clusterharvest", flow_run_name=run_name, task_runner=make_task_runner(), log_prints=False)
 def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir: str = "raw",
             offline: bool = False, allow_shrink: bool = False) -> pipeline.HarvestOutcome:
@@ -296,8 +333,9 @@ def harvest(sources: str = "sources.toml", out_dir: str = "normalized", raw_dir:
     ctx = pipeline.open_context(Path(sources), Path(out_dir), Path(raw_dir), offline=offline,
                                 allow_shrink=allow_shrink)
     tag_run(ctx)
-    with pipeline.dataset_lock(ctx.out_dir):
-        outcome = pipeline.harvest_sequence(ctx, TaskSteps())
+    steps = TaskSteps()
+    with pipeline.dataset_lock(ctx.out_dir), dask_worker_warnings(steps.labels):
+        outcome = pipeline.harvest_sequence(ctx, steps)
         leave_artifacts(ctx, outcome)
     return outcome
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -285,27 +287,29 @@ def test_a_transient_failure_is_retried_by_one_layer_only(prefect_server, tmp_pa
 
 @pytest.fixture
 def dask_cluster(prefect_server, tmp_path):
-    """A real ``dask scheduler`` and two ``dask worker`` processes on 127.0.0.1, clients of the server."""
+    """A real ``dask scheduler`` and two ``dask worker`` processes on 127.0.0.1, clients of the server: the
+    scheduler's address, a client of it and the worker processes by name."""
     from distributed import Client
 
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    processes = [prefect_server.spawn([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                       "--no-dashboard"], tmp_path / "scheduler.log")]
-    processes += [prefect_server.spawn([str(BIN / "dask"), "worker", address, "--nworkers", "1", "--nthreads", "2",
-                                        "--host", "127.0.0.1", "--no-dashboard", "--name", f"worker-{n}"],
-                                       tmp_path / f"worker-{n}.log", cwd=tmp_path) for n in (1, 2)]
+    scheduler = prefect_server.spawn([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                      "--no-dashboard"], tmp_path / "scheduler.log")
+    workers = {f"worker-{n}": prefect_server.spawn([str(BIN / "dask"), "worker", address, "--nworkers", "1",
+                                                    "--nthreads", "2", "--host", "127.0.0.1", "--no-dashboard",
+                                                    "--name", f"worker-{n}"], tmp_path / f"worker-{n}.log",
+                                                   cwd=tmp_path) for n in (1, 2)}
     try:
         with Client(address, timeout=30, set_as_default=False) as client:
             client.wait_for_workers(2, timeout=60)
-            yield address, client
+            yield address, client, workers
     finally:
-        for process in reversed(processes):
+        for process in [*workers.values(), scheduler]:
             process.stop()
 
 
 def test_the_harvest_runs_on_dask_worker_processes_with_identical_output(prefect_server, dask_cluster, tmp_path):
-    address, client = dask_cluster
+    address, client, _ = dask_cluster
     on_dask = cli(prefect_server, "harvest", "--offline", "--out", str(tmp_path / "dask"), "--dask-address", address)
     assert on_dask.returncode == 0, on_dask.stderr
     on_workers = newest_run(prefect_server)
@@ -320,6 +324,58 @@ def test_the_harvest_runs_on_dask_worker_processes_with_identical_output(prefect
     for name in ("clusters.json", "programme.json"):
         assert (tmp_path / "dask" / a / name).read_bytes() == (tmp_path / "threads" / b / name).read_bytes(), name
     assert task_graph(prefect_server, on_workers) == data_flow()  # the same graph from tasks run on the workers
+
+
+def test_a_dask_worker_lost_during_a_task_is_a_warning_in_the_run_log(prefect_server, dask_cluster, tmp_path,
+                                                                      bundled_directory_html):
+    """A worker process killed while it fetches the directory (the page holds its answer until then): Dask
+    runs the fetch again on the other worker, the run publishes, and its log says which worker was lost with
+    which task."""
+    import threading
+
+    address, client, workers = dask_cluster
+    hold = threading.Event()
+
+    def directory(seen) -> tuple[int, dict[str, str], bytes]:
+        if len([s for s in page.seen if s.path == "/dir"]) == 1:
+            hold.wait(60)  # the first request: answered only after its worker is gone
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, bundled_directory_html
+
+    page = start_server({"/dir": directory})
+    try:
+        (tmp_path / "sources.toml").write_text(textwrap.dedent(f"""
+            [fetch]
+            min_interval = 0
+            max_tries = 1
+            [[source]]
+            id = "directory"
+            url = "{page.url('/dir')}"
+            kind = "cluster-directory"
+            lang = "en"
+            archive = false
+            """), encoding="utf-8")
+        harvest = subprocess.Popen([str(BIN / "clusterharvest"), "harvest", "--sources", str(tmp_path / "sources.toml"),
+                                    "--out", str(tmp_path / "out"), "--raw", str(tmp_path / "raw"), "--quiet",
+                                    "--dask-address", address], cwd=ROOT, env=prefect_server.env, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        wait_for(lambda: page.hits("/dir"), 120, "the directory to be fetched")
+        [(lost, _)] = wait_for(lambda: [(w, keys) for w, keys in client.processing().items() if keys], 30,
+                               "the fetch on a worker")
+        name = client.scheduler_info(n_workers=-1)["workers"][lost]["name"]
+        os.killpg(workers[name].popen.pid, signal.SIGKILL)
+        hold.set()
+        out, err = harvest.communicate(timeout=180)
+    finally:
+        hold.set()
+        page.stop()
+    assert harvest.returncode == 0, err
+    assert page.hits("/dir") == 2  # the fetch ran again, on the other worker
+    version = read_latest(tmp_path / "out")
+    assert version and len(json.loads((tmp_path / "out" / version / "clusters.json").read_text())) == 32
+    run = newest_run(prefect_server)
+    warning = f"Dask worker {lost} was lost while it ran or held fetch[directory]; Dask runs it again on another worker"
+    wait_for(lambda: [e for e in prefect_server.logs(run["id"]) if e["message"] == warning and e["level"] == 30], 30,
+             "the warning in the run's logs")
 
 
 def test_an_unreachable_dask_scheduler_fails_at_once_with_one_line(prefect_server, tmp_path):
