@@ -25,11 +25,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from prefect import flow, tags, task
-from prefect import serve as prefect_serve
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.context import FlowRunContext, TaskRunContext
-from prefect.deployments.runner import RunnerDeployment
 from prefect.futures import wait
 from prefect.logging.handlers import APILogHandler
 from prefect.logging.loggers import flow_run_logger
@@ -45,8 +42,6 @@ from clusterharvest_flows.artifacts import leave_artifacts
 
 MAX_WORKERS = 4
 LIBRARY_LOGGER = "clusterharvest"
-SERVE_DEPLOYMENT = "served-harvest"  # `clusterharvest serve`; prefect.yaml's deployment is "pool-harvest"
-DEFAULT_CRON = "0 6 * * 1"  # weekly, Mondays 06:00 (UTC)
 TAG = "clusterharvest"  # every harvest run's tag, besides its sources' ids
 DASK_CONNECT_TIMEOUT = 5.0  # seconds to reach a Dask scheduler
 DASK_WORKER_WAIT = 30.0  # seconds to wait for a Dask scheduler to have a worker
@@ -354,42 +349,6 @@ def run(runner: str = "threads", dask_address: str | None = None, verbose: bool 
         return flow_to_run(**params)
 
 
-def deployment(cron: str = DEFAULT_CRON, sources: str = "sources.toml", out_dir: str = "normalized",
-               raw_dir: str = "raw", offline: bool = False, allow_shrink: bool = False,
-               name: str = SERVE_DEPLOYMENT) -> RunnerDeployment:
-    """The scheduled deployment: a cron schedule, one run at a time (a run due while one is running waits), its
-    runs tagged ``clusterharvest`` and with the source ids."""
-    return harvest.to_deployment(  # type: ignore[return-value]  # sync call: a RunnerDeployment, not a coroutine
-        name=name, cron=cron,
-        concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE),
-        parameters={"sources": str(Path(sources).resolve()), "out_dir": str(Path(out_dir).resolve()),
-                    "raw_dir": str(Path(raw_dir).resolve()), "offline": offline, "allow_shrink": allow_shrink},
-        description="Harvest the BMBF cluster internationalisation sources and publish what changed.",
-        tags=run_tags(load_registry(sources)))
-
-
-def validate_cron(cron: str) -> None:
-    """A ValueError saying why ``cron`` is no schedule Prefect accepts."""
-    from prefect._internal.schemas.validators import validate_cron_string
-
-    validate_cron_string(cron)
-
-
-def prefect_api() -> tuple[str | None, str | None]:
-    """(the configured Prefect API URL, why it cannot be used): None for the URL when none is configured."""
-    import httpx
-    from prefect.settings import PREFECT_API_URL
-
-    url = PREFECT_API_URL.value()
-    if not url:
-        return None, "no Prefect server is configured (PREFECT_API_URL)"
-    try:
-        httpx.get(f"{url.rstrip('/')}/health", timeout=5.0).raise_for_status()
-    except httpx.HTTPError as exc:
-        return url, f"the Prefect server at {url} does not answer ({type(exc).__name__})"
-    return url, None
-
-
 def shutdown(timeout: float) -> None:
     """What Prefect does at interpreter exit, within ``timeout`` seconds: its log and event workers send what they
     hold (at exit they wait without a limit, and retry a Prefect server that has gone for minutes), then the
@@ -402,11 +361,6 @@ def shutdown(timeout: float) -> None:
     for service in (APILogWorker, EventsWorker):
         service.drain_all(timeout=max(0.0, deadline - time.monotonic()))
     SubprocessASGIServer().stop()  # the temporary server's instance (a no-op for a configured server)
-
-
-def serve(**kwargs: Any) -> None:
-    """Serve the scheduled deployment in this process until interrupted (one run at a time)."""
-    prefect_serve(deployment(**kwargs), limit=1)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ def on_server(prefect_server):
 
 
 def test_scheduled_deployment_is_weekly_and_runs_one_at_a_time(tmp_path):
-    from clusterharvest_flows.harvest import DEFAULT_CRON, SERVE_DEPLOYMENT, deployment
+    from clusterharvest_flows.serve import DEFAULT_CRON, SERVE_DEPLOYMENT, deployment
 
     d = deployment(out_dir=str(tmp_path / "out"))
     assert d.name == SERVE_DEPLOYMENT
@@ -34,10 +34,29 @@ def test_scheduled_deployment_is_weekly_and_runs_one_at_a_time(tmp_path):
                       "announcement-round-3-2017", "interspin-directory-en"], d.tags  # its runs' tags
 
 
+@pytest.mark.parametrize(("cron", "timezone", "now", "due"), [
+    ("0 6 * * 1", "UTC", "2026-11-30T07:00:00", "2026-11-30T06:00:00"),  # a Monday, an hour after
+    ("0 6 * * 1", "UTC", "2026-11-30T06:00:00", "2026-11-30T06:00:00"),  # the very second it falls due
+    ("0 6 * * 1", "UTC", "2026-11-30T05:59:59", "2026-11-23T06:00:00"),  # just before: the Monday before
+    ("0 6 * * 1", "UTC", "2026-12-06T23:00:00", "2026-11-30T06:00:00"),  # the Sunday after
+    ("0 6 * * 1", "Europe/Berlin", "2026-11-30T07:00:00", "2026-11-30T05:00:00"),  # 06:00 in Berlin (CET)
+    ("0 6 * * 1", "Europe/Berlin", "2026-07-06T07:00:00", "2026-07-06T04:00:00"),  # 06:00 in Berlin (CEST)
+    ("* * * * * */20", "UTC", "2026-11-30T06:00:59", "2026-11-30T06:00:40"),  # with seconds: every 20 s
+])
+def test_the_last_time_a_schedule_fell_due(cron, timezone, now, due):
+    from datetime import UTC, datetime
+
+    from clusterharvest_flows.serve import last_due
+
+    got = last_due(cron, timezone, datetime.fromisoformat(now).replace(tzinfo=UTC))
+    assert got == datetime.fromisoformat(due).replace(tzinfo=UTC), got
+
+
 def test_prefect_yaml_matches_the_served_deployment():
     import yaml
 
-    from clusterharvest_flows.harvest import DEFAULT_CRON, SERVE_DEPLOYMENT, harvest
+    from clusterharvest_flows.harvest import harvest
+    from clusterharvest_flows.serve import DEFAULT_CRON, SERVE_DEPLOYMENT
 
     [spec] = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))["deployments"]
     assert spec["name"] != SERVE_DEPLOYMENT  # the two never overwrite each other

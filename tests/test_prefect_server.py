@@ -14,9 +14,10 @@ import signal
 import subprocess
 import sys
 import textwrap
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from clusterharvest.publish import read_latest
@@ -165,9 +166,23 @@ def test_a_harvest_shows_on_the_server_with_the_library_logs_named_tasks_and_art
     assert "clusterharvest-changelog" in listed.stdout and "clusterharvest-counts" in listed.stdout, listed.stdout
 
 
+# Prefect's cron takes a sixth field, seconds: a schedule due every 20 s keeps the tests of `serve` short.
+EVERY_20_S = "* * * * * */20"
+
+
+def fresh_served_deployment(server: PrefectServer) -> None:
+    """No deployment clusterharvest/served-harvest (nor its runs) left by an earlier test."""
+    try:
+        deployment = server.deployment("clusterharvest", "served-harvest")
+    except httpx.HTTPStatusError:
+        return
+    httpx.delete(f"{server.url}/deployments/{deployment['id']}", timeout=30).raise_for_status()
+
+
 def test_serve_runs_the_runs_the_scheduler_creates_one_at_a_time(prefect_server, tmp_path):
     out = tmp_path / "normalized"
-    serve = prefect_server.spawn([str(BIN / "clusterharvest"), "serve", "--cron", "* * * * *", "--offline",
+    fresh_served_deployment(prefect_server)
+    serve = prefect_server.spawn([str(BIN / "clusterharvest"), "serve", "--cron", EVERY_20_S, "--offline",
                                   "--out", str(out)], tmp_path / "serve.log", cwd=ROOT)
     try:
         served(prefect_server, serve, out)
@@ -183,7 +198,7 @@ def served(prefect_server: PrefectServer, serve: Process, out: Path) -> None:
                           "the served deployment")
     assert deployment["global_concurrency_limit"]["limit"] == 1, deployment
     assert deployment["concurrency_options"]["collision_strategy"] == "ENQUEUE", deployment
-    assert deployment["schedules"][0]["schedule"]["cron"] == "* * * * *"
+    assert deployment["schedules"][0]["schedule"]["cron"] == EVERY_20_S
 
     def scheduled_run_done() -> dict | None:
         runs = [r for r in prefect_server.flow_runs(deployment["id"]) if r["auto_scheduled"]]
@@ -212,6 +227,97 @@ def served(prefect_server: PrefectServer, serve: Process, out: Path) -> None:
 
     listed = prefect(prefect_server, "deployment", "ls")
     assert listed.returncode == 0 and "clusterharvest/served-harvest" in listed.stdout, listed.stdout
+
+
+def next_due(after: datetime, every: int = 20) -> datetime:
+    """The first time after ``after`` that a schedule due every ``every`` seconds (from the minute) falls due."""
+    start = after.replace(microsecond=0)
+    return start + timedelta(seconds=every - start.second % every)
+
+
+def stop_cleanly(serve: Process, signum: signal.Signals) -> str:
+    """Stop `serve` with a signal as a service manager or Ctrl-C does; it exits 0, saying so, with no warning
+    and no traceback. Returns its output."""
+    os.kill(serve.popen.pid, signum)
+    assert serve.popen.wait(60) == 0, serve.output()[-3000:]
+    said = serve.output()
+    assert f"clusterharvest: {signum.name}: stopping" in said, said[-3000:]
+    for trouble in ("never awaited", "Traceback", "Warning"):
+        assert trouble not in said, said[-3000:]
+    return said
+
+
+def catch_ups(server: PrefectServer, deployment: dict) -> list[dict]:
+    return [r for r in server.flow_runs(deployment["id"]) if "catch-up" in r["tags"]]
+
+
+def test_serve_catches_up_a_run_missed_while_stopped_once_and_stops_cleanly(prefect_server, tmp_path):
+    """`serve` stopped (SIGTERM) pauses its deployment; a due time passes; started again it runs the harvest
+    once, saying so. Runs left due while nothing served it (the deployment resumed by hand, or a serve that was
+    killed) are cancelled for one catch-up run, so no missed run runs twice. SIGINT stops it cleanly too."""
+    out = tmp_path / "normalized"
+    fresh_served_deployment(prefect_server)
+    args = [str(BIN / "clusterharvest"), "serve", "--cron", EVERY_20_S, "--offline", "--out", str(out)]
+
+    first = prefect_server.spawn(args, tmp_path / "serve-1.log", cwd=ROOT)
+    # (a first start says "no run missed", or catches up a due time that passed while it started)
+    wait_for(lambda: re.search(r"^clusterharvest: (no run missed|catch-up)", first.output(), re.M), 60,
+             "serve to register its deployment")
+    stop_cleanly(first, signal.SIGTERM)
+    stopped = datetime.now(UTC)
+    deployment = prefect_server.deployment("clusterharvest", "served-harvest")
+    assert deployment["paused"] is True, deployment  # (the server deleted its scheduled runs, but for one the
+    # scheduler may have been inserting meanwhile: the catch-up cancels such a run once it is due)
+
+    # A due time passes while it is stopped; started again, it catches up once.
+    missed = next_due(stopped)
+    wait_for(lambda: datetime.now(UTC) > missed + timedelta(seconds=1), 30, "the schedule to fall due")
+    second = prefect_server.spawn(args, tmp_path / "serve-2.log", cwd=ROOT)
+    said = wait_for(lambda: re.search(r"clusterharvest: catch-up: the schedule '\* \* \* \* \* \*/20' fell due at "
+                                      r"(\S+ \S+) UTC and no run due since has completed \(.*?\): running the "
+                                      r"harvest once now, flow run \S+ \((\S+)\)(; .*)?$", second.output(), re.M),
+                    60, "the catch-up")
+    assert datetime.fromisoformat(said.group(1)).replace(tzinfo=UTC) >= missed, said.group(0)
+    [caught] = catch_ups(prefect_server, deployment)
+    assert caught["id"] == said.group(2)
+    caught = wait_for(lambda: next((r for r in catch_ups(prefect_server, deployment) if r["state_type"] in FINAL),
+                                   None), 90, "the catch-up run", interval=1)
+    assert caught["state_type"] == "COMPLETED", second.output()[-3000:]
+    due = datetime.fromisoformat(caught["expected_start_time"]).astimezone(UTC)
+    assert caught["name"] == f"harvest-{due:%Y-%m-%dT%H%M}-offline", caught["name"]
+    assert set(caught["tags"]) == {"catch-up", "clusterharvest", *SOURCES}, caught["tags"]
+    # the catch-up is the only run for the due time missed (one submitted early, before the stop, was cancelled)
+    assert all(r["state_type"] == "CANCELLED" for r in prefect_server.flow_runs(deployment["id"])
+               if stopped < datetime.fromisoformat(r["expected_start_time"]) <= missed + timedelta(seconds=1))
+    version = read_latest(out)
+    assert version and (out / version / "clusters.json").is_file()
+    stop_cleanly(second, signal.SIGTERM)
+
+    # Runs fall due while nothing serves the deployment (resumed by hand here): a restart cancels them and
+    # runs the harvest once.
+    prefect_server.post(f"/deployments/{deployment['id']}/resume_deployment")
+
+    def due_runs() -> list[dict]:
+        return [r for r in prefect_server.flow_runs(deployment["id"]) if r["state_type"] == "SCHEDULED"
+                and datetime.fromisoformat(r["expected_start_time"]) < datetime.now(UTC)]
+
+    wait_for(due_runs, 40, "a scheduled run to fall due with nothing serving it", interval=1)
+    third = prefect_server.spawn(args, tmp_path / "serve-3.log", cwd=ROOT)
+    said = wait_for(lambda: re.search(r"clusterharvest: catch-up: .*: running the harvest once now, flow run \S+ "
+                                      r"\((\S+)\); (\d+) missed scheduled run\(s\) cancelled \(due at [^)]+\)$",
+                                      third.output(), re.M), 60, "the second catch-up")
+    [_, again] = sorted(catch_ups(prefect_server, deployment), key=lambda r: r["expected_start_time"])
+    assert again["id"] == said.group(1)
+    cancelled = [r for r in prefect_server.flow_runs(deployment["id"]) if r["auto_scheduled"]
+                 and r["state"]["message"] == f"Missed while not served; the catch-up run {again['name']} "
+                                              f"({again['id']}) replaces it"]
+    assert len(cancelled) == int(said.group(2)) >= 1 and all(r["state_type"] == "CANCELLED" for r in cancelled)
+    again = wait_for(lambda: next((r for r in catch_ups(prefect_server, deployment)
+                                   if r["id"] == said.group(1) and r["state_type"] in FINAL), None), 90,
+                     "the catch-up run", interval=1)
+    assert again["state_type"] == "COMPLETED", third.output()[-3000:]
+    stop_cleanly(third, signal.SIGINT)
+    assert prefect_server.deployment("clusterharvest", "served-harvest")["paused"] is True
 
 
 def project_copy(tmp_path: Path) -> Path:
@@ -439,8 +545,6 @@ def test_a_missing_sources_file_fails_before_prefect_is_imported(tmp_path):
 def test_make_server_runs_a_background_server_that_later_harvests_use(tmp_path):
     """The README's long-lived local server: `make server` (on a free port, in a Prefect home of its own)
     starts it and points the profile at it; a harvest then runs there; `make server-stop` ends it."""
-    import httpx
-
     port = free_port()
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("PREFECT_")}
     env["PREFECT_HOME"] = str(tmp_path / "home")

@@ -244,7 +244,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except HarvestError as exc:
         return fail(str(exc))
     prefect_environment()
-    from clusterharvest_flows.harvest import SERVE_DEPLOYMENT, prefect_api, serve, validate_cron
+    from clusterharvest_flows.serve import SERVE_DEPLOYMENT, prefect_api, serve, validate_cron
 
     try:
         validate_cron(args.cron)
@@ -255,8 +255,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return fail(f"serve needs a running Prefect server to hold its schedule: {problem}; {START_SERVER}")
 
     say(f"serving deployment clusterharvest/{SERVE_DEPLOYMENT} on schedule {args.cron!r} (one run at a time) "
-        f"from the Prefect server at {url}; Ctrl-C stops")
+        f"from the Prefect server at {url}; Ctrl-C or SIGTERM stops")
     sys.stdout.flush()
+    decisions = logging.getLogger("clusterharvest.serve")  # the catch-up at start-up, and the stop
+    decisions.addHandler(progress_handler(sys.stderr))
+    decisions.setLevel(logging.INFO)
+    decisions.propagate = False
     try:  # Prefect's own console output stays: an operator watching the service wants to see its runs
         serve(cron=args.cron, sources=str(args.sources), out_dir=str(args.out), raw_dir=str(args.raw),
               offline=args.offline, allow_shrink=args.allow_shrink)
