@@ -1,7 +1,7 @@
 """A real HTTP server on 127.0.0.1 for fetch tests (standard library; no mocking of requests).
 
 Routes map a path to a handler ``(request) -> (status, headers, body)``; the server records
-every request it saw, so tests can assert what was sent (headers, counts).
+every request it saw, so tests can assert what was sent (method, headers, body, counts).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ class Seen:
     path: str
     headers: dict[str, str]
     raw_path: str = ""  # with the query string
+    method: str = "GET"
+    body: bytes = b""  # a POST's
 
 
 @dataclass
@@ -60,9 +62,14 @@ def start_server(routes: dict[str, Callable[[Seen], Reply]], host: str = "127.0.
         def log_message(self, *args: object) -> None:  # keep test output clean
             pass
 
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            self.do_GET()
+
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             path = self.path.split("?")[0]
-            seen = Seen(path=path, headers={k.lower(): v for k, v in self.headers.items()}, raw_path=self.path)
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) if self.command == "POST" else b""
+            seen = Seen(path=path, headers={k.lower(): v for k, v in self.headers.items()}, raw_path=self.path,
+                        method=self.command, body=body)
             srv = state["srv"]
             srv.seen.append(seen)
             handler = srv.routes.get(path) or (srv.fallback if path != "/robots.txt" else None)

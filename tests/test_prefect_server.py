@@ -320,6 +320,43 @@ def test_serve_catches_up_a_run_missed_while_stopped_once_and_stops_cleanly(pref
     assert prefect_server.deployment("clusterharvest", "served-harvest")["paused"] is True
 
 
+def test_a_failed_harvest_calls_the_webhook_of_the_automation_in_the_repository(prefect_server, tmp_path):
+    """README "Orchestration": `clusterharvest alerts --webhook URL` creates the automation of
+    automations/failed-harvest.yaml; a harvest run that fails then makes the server call the webhook (a
+    receiver on 127.0.0.1) with the run's id, name, state and message."""
+    receiver = start_server({"/hook": lambda seen: (204, {}, b"")})
+    automation = None
+    try:
+        created = cli(prefect_server, "alerts", "--webhook", receiver.url("/hook"))
+        assert created.returncode == 0, created.stderr
+        [automation] = prefect_server.post("/automations/filter", {})
+        assert automation["name"] == "clusterharvest-failed-harvest" and automation["enabled"], automation
+        listed = prefect(prefect_server, "automation", "ls")
+        assert listed.returncode == 0 and "clusterharvest-failed-harvest" in listed.stdout, listed.stdout
+
+        (tmp_path / "sources.toml").write_text(
+            '[[source]]\nid = "gone"\nurl = "missing.html"\nkind = "cluster-directory"\nlang = "en"\n',
+            encoding="utf-8")
+        failed = cli(prefect_server, "harvest", "--sources", str(tmp_path / "sources.toml"), "--out",
+                     str(tmp_path / "out"), "--raw", str(tmp_path / "raw"), "--quiet")
+        assert failed.returncode == 1, failed.stderr
+        run = newest_run(prefect_server)
+        assert run["state_type"] == "FAILED" and sorted(run["tags"]) == ["clusterharvest", "gone"], run
+        calls = wait_for(lambda: [s for s in receiver.seen if s.path == "/hook"], 60, "the webhook call")
+    finally:
+        receiver.stop()
+        if automation:  # the session's other failing runs call no receiver
+            httpx.delete(f"{prefect_server.url}/automations/{automation['id']}", timeout=30).raise_for_status()
+    [call] = calls
+    assert call.method == "POST"
+    message = f"Flow run encountered an exception: FetchError: source gone: cannot read {tmp_path / 'missing.html'}: " \
+              "No such file or directory"
+    said = json.loads(call.body)
+    assert sorted(said.pop("tags")) == ["clusterharvest", "gone"], call.body
+    assert said == {"flow_run_id": run["id"], "flow_run_name": run["name"], "state": "Failed", "message": message}
+    assert run["state"]["message"] == message
+
+
 def project_copy(tmp_path: Path) -> Path:
     """The files a worker needs to run the deployment, in a folder of their own (not the real checkout)."""
     project = tmp_path / "project"

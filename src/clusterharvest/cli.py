@@ -271,6 +271,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_alerts(args: argparse.Namespace) -> int:
+    """Create the failed-harvest alert (a Prefect automation that calls a webhook) on the configured server."""
+    prefect_environment()
+    from clusterharvest_flows.alerts import WEBHOOK_BLOCK, create_alert
+    from clusterharvest_flows.serve import prefect_api
+
+    url, problem = prefect_api()
+    if problem:
+        return fail(f"alerts needs a running Prefect server to hold the automation: {problem}; {START_SERVER}")
+    name, automation_id = create_alert(args.webhook, args.automation)
+    say(f"created automation {name} ({automation_id}) on the Prefect server at {url}: a harvest run that ends "
+        f"Failed or Crashed calls the webhook of the Webhook block {WEBHOOK_BLOCK}")
+    return 0
+
+
 def print_json(value: Any) -> None:
     """JSON on stdout, indented with sorted keys (orjson: the same bytes as the json module, several times
     faster, which matters for ``extract`` of a large directory).
@@ -493,6 +508,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="schedule (default: '0 6 * * 1', Mondays 06:00 UTC)")
     add_dataset_options(p)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("alerts", help="alert on failed harvests: a Prefect automation that calls a webhook")
+    p.add_argument("--webhook", required=True, metavar="URL", help="the URL to POST to when a harvest run fails")
+    p.add_argument("--automation", type=Path, default=Path("automations/failed-harvest.yaml"), metavar="FILE",
+                   help="the automation to create (default: automations/failed-harvest.yaml)")
+    p.set_defaults(func=cmd_alerts)
 
     p = sub.add_parser("versions", help="list the published versions")
     p.add_argument("--out", type=Path, default=Path("normalized"), metavar="DIR", help="dataset root")
