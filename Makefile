@@ -59,18 +59,25 @@ bench: $(STAMP)
 bench-wall: $(STAMP)
 	$(PY) -m bench.wall
 
-## server: a long-lived local Prefect server (127.0.0.1:4200) for scheduled and repeated runs; server-stop ends it
+## server: a long-lived local Prefect server (127.0.0.1:4200) for scheduled and repeated runs, in a Prefect
+## profile of its own ("clusterharvest"): the active profile and its settings are left as they are. Use it with
+## `export PREFECT_PROFILE=clusterharvest` (or PREFECT_API_URL, as printed). server-stop ends it.
 PREFECT_PORT ?= 4200
+PREFECT_PROFILE_NAME := clusterharvest
+WITH_PROFILE := PREFECT_PROFILE=$(PREFECT_PROFILE_NAME)
 server: $(STAMP)
-	PREFECT_SERVER_ANALYTICS_ENABLED=false $(VENV)/bin/prefect server start --background --host 127.0.0.1 \
-	  --port $(PREFECT_PORT)
+	@$(VENV)/bin/prefect profile inspect $(PREFECT_PROFILE_NAME) >/dev/null 2>&1 || \
+	  $(VENV)/bin/prefect profile create $(PREFECT_PROFILE_NAME) >/dev/null
+	$(WITH_PROFILE) $(VENV)/bin/prefect config set PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api >/dev/null
+	$(WITH_PROFILE) PREFECT_SERVER_ANALYTICS_ENABLED=false $(VENV)/bin/prefect server start --background \
+	  --host 127.0.0.1 --port $(PREFECT_PORT)
 	@for i in $$(seq 120); do $(PY) -c "import httpx; httpx.get('http://127.0.0.1:$(PREFECT_PORT)/api/health')\
 	  .raise_for_status()" 2>/dev/null && break; sleep 1; done
-	$(VENV)/bin/prefect config set PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api
+	@echo "Prefect server on http://127.0.0.1:$(PREFECT_PORT) (Prefect profile $(PREFECT_PROFILE_NAME)); use it with:"
+	@echo "  export PREFECT_PROFILE=$(PREFECT_PROFILE_NAME)    # or: export PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api"
 
 server-stop:
-	$(VENV)/bin/prefect server stop
-	$(VENV)/bin/prefect config unset PREFECT_API_URL
+	$(WITH_PROFILE) $(VENV)/bin/prefect server stop
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -579,20 +579,35 @@ def test_a_missing_sources_file_fails_before_prefect_is_imported(tmp_path):
     assert res.stderr.splitlines() == [f"clusterharvest: error: {tmp_path / 'nope.toml'}: sources file not found"]
 
 
-def test_make_server_runs_a_background_server_that_later_harvests_use(tmp_path):
-    """The README's long-lived local server: `make server` (on a free port, in a Prefect home of its own)
-    starts it and points the profile at it; a harvest then runs there; `make server-stop` ends it."""
+def test_make_server_runs_a_background_server_in_a_profile_of_its_own(tmp_path):
+    """The README's long-lived local server: `make server` (on a free port, in a Prefect home whose active
+    profile names another server) starts it in the profile "clusterharvest" and says how to use it; a harvest
+    in that profile runs there; `make server-stop` ends it. The operator's profile is as it was throughout."""
     port = free_port()
-    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("PREFECT_")}
-    env["PREFECT_HOME"] = str(tmp_path / "home")
+    home = tmp_path / "home"
+    home.mkdir()
+    theirs = 'active = "ops"\n\n[profiles.ops]\nPREFECT_API_URL = "http://10.0.0.9:4200/api"\n'
+    (home / "profiles.toml").write_text(theirs, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(home)
     api = f"http://127.0.0.1:{port}/api"
+
+    def profiles() -> dict:
+        import tomllib
+
+        return tomllib.loads((home / "profiles.toml").read_text(encoding="utf-8"))
+
     try:
         started = subprocess.run(["make", "server", f"PREFECT_PORT={port}"], cwd=ROOT, env=env, capture_output=True,
                                  text=True, timeout=240)
         assert started.returncode == 0, started.stdout + started.stderr
+        assert "  export PREFECT_PROFILE=clusterharvest    # or: export PREFECT_API_URL=" + api in started.stdout, \
+            started.stdout
+        assert profiles() == {"active": "ops", "profiles": {"ops": {"PREFECT_API_URL": "http://10.0.0.9:4200/api"},
+                                                            "clusterharvest": {"PREFECT_API_URL": api}}}, profiles()
         harvested = subprocess.run([str(BIN / "clusterharvest"), "harvest", "--offline", "--quiet", "--out",
-                                    str(tmp_path / "out")], cwd=ROOT, env=env, capture_output=True, text=True,
-                                   timeout=180)
+                                    str(tmp_path / "out")], cwd=ROOT, env={**env, "PREFECT_PROFILE": "clusterharvest"},
+                                   capture_output=True, text=True, timeout=180)
         assert harvested.returncode == 0, harvested.stderr
         runs = httpx.post(f"{api}/flow_runs/filter", json={}, timeout=30).json()
         assert [r["state_type"] for r in runs] == ["COMPLETED"], runs
@@ -602,3 +617,5 @@ def test_make_server_runs_a_background_server_that_later_harvests_use(tmp_path):
     assert stopped.returncode == 0, stopped.stdout + stopped.stderr
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{api}/health", timeout=5)
+    assert profiles()["active"] == "ops" and profiles()["profiles"]["ops"] == {
+        "PREFECT_API_URL": "http://10.0.0.9:4200/api"}, profiles()

@@ -230,8 +230,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     return 0
 
 
-START_SERVER = ("start one with `make server` (or `prefect server start --background` and "
-                "`prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api`)")
+START_SERVER = ("start one with `make server` and `export PREFECT_PROFILE=clusterharvest` (or point "
+                "PREFECT_API_URL at yours)")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
