@@ -14,7 +14,7 @@ way; the checks go into the manifest (``entry_gates``, ``value_gates``) and the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -104,22 +104,45 @@ def source_entry(manifest: dict[str, Any], source_id: str) -> dict[str, Any] | N
     return next((s for s in manifest.get("sources", []) if isinstance(s, dict) and s.get("id") == source_id), None)
 
 
+RECENT_VERSIONS = 20  # how far back the shrink and value gates look for the largest recent figure
+
+
+def recent_manifests(out_dir: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(version, manifest) of ``LATEST`` (or, when ``LATEST`` is missing or garbage, of the newest complete
+    version), then of each previous version, back to and including the last one published with
+    ``--allow-shrink`` (which starts the count anew), at most ``RECENT_VERSIONS``."""
+    version = current_version(out_dir)
+    seen: set[str] = set()
+    while version and version not in seen and len(seen) < RECENT_VERSIONS:
+        seen.add(version)
+        manifest = read_manifest(out_dir, version)
+        yield version, manifest
+        if manifest.get("allowed_shrink"):
+            return
+        version = manifest.get("previous") if isinstance(manifest.get("previous"), str) else None
+
+
 @dataclass(frozen=True)
 class Baseline:
-    """The version a run compares with, and a source's figures there (None: it records none)."""
+    """A version a run compares with, and a source's figures there (None: it records none)."""
 
     version: str
     figures: ValueFigures | None
 
 
+def baselines(out_dir: str | Path, source_id: str) -> list[Baseline]:
+    """A source's figures in the recent versions (``recent_manifests``), the previous version first; empty when
+    nothing was published yet."""
+    out = []
+    for version, manifest in recent_manifests(out_dir):
+        entry = source_entry(manifest, source_id)
+        out.append(Baseline(version, ValueFigures.from_json(entry.get("values")) if entry else None))
+    return out
+
+
 def baseline(out_dir: str | Path, source_id: str) -> Baseline | None:
-    """The previous version's figures of a source: of ``LATEST`` (or, when ``LATEST`` is missing or garbage,
-    of the newest complete version); None when nothing was published yet."""
-    version = current_version(out_dir)
-    if version is None:
-        return None
-    entry = source_entry(read_manifest(out_dir, version), source_id)
-    return Baseline(version, ValueFigures.from_json(entry.get("values")) if entry else None)
+    """The previous version's figures of a source (``baselines``' first); None when nothing was published yet."""
+    return next(iter(baselines(out_dir, source_id)), None)
 
 
 @dataclass(frozen=True)
@@ -156,6 +179,7 @@ class GateCheck:
     limit: float
     passed: bool
     overridden: str | None = None
+    recent: bool = False  # compared with the largest recent figure, not the previous version's
 
     def message(self, hint: bool = True) -> str:
         """A value gate's error line (after 'source ID: '): the gate, the figure, both values, the version
@@ -168,7 +192,8 @@ class GateCheck:
                     f"{self.limit:g}" + (" (--allow-shrink to publish anyway)" if hint else ""))
         return (f"gate max_value_loss: {self.metric} in {self.now.count} of {self.now.of} records "
                 f"({float(self.now.share):.0%}), down from {self.before.count} of {self.before.of} "
-                f"({float(self.before.share):.0%}) in {self.version}: "
+                f"({float(self.before.share):.0%}) in {self.version}"
+                f"{', the largest recent share' if self.recent else ''}: "
                 f"{float(self.before.share - self.now.share) * 100:.0f} points fewer (allowed: "
                 f"{self.limit * 100:g} points" + ("; --allow-shrink to publish anyway)" if hint else ")"))
 
@@ -176,26 +201,33 @@ class GateCheck:
         """The manifest's row for this check."""
         return {"gate": self.gate, "source": self.source, "metric": self.metric, "passed": self.passed,
                 "now": self.now.to_json(), "before": self.before.to_json() if self.before else None,
-                "version": self.version, "limit": self.limit, "overridden": self.overridden}
+                "version": self.version, "limit": self.limit, "overridden": self.overridden,
+                **({"against": "largest recent"} if self.recent else {})}
 
 
-def value_checks(source: Source, figures: ValueFigures, base: Baseline) -> list[GateCheck]:
+def value_checks(source: Source, figures: ValueFigures, base: Baseline,
+                 recent: Iterable[Baseline] = ()) -> list[GateCheck]:
     """The value gates of a directory source against a baseline that has figures.
 
     ``max_value_loss``: for each value both versions have a figure of, the share of records having it may
-    fall by at most this much (0.1: ten percentage points). ``max_new_issues``: the issues may grow by at
-    most the previous count or this many, whichever is more (by default a run stops when they more than
-    double **and** grow by more than 10).
+    fall by at most this much (0.1: ten percentage points), against the previous version (``base``) and against
+    the largest share among the ``recent`` versions (so values cannot be lost a little in each of many runs).
+    ``max_new_issues``: the issues may grow by at most the previous count or this many, whichever is more (by
+    default a run stops when they more than double **and** grow by more than 10).
     """
     assert base.figures is not None
     gates, before = source.gates, base.figures
+    allowed = Fraction(str(gates.max_value_loss))  # exact: a fall by exactly the limit passes
     checks = []
     for name, count in before.having.items():
         now, then = Measure(figures.having[name], figures.records), Measure(count, before.records)
-        # exact: a share that falls by exactly the limit passes, whatever binary floats make of it
-        passed = then.share - now.share <= Fraction(str(gates.max_value_loss))
         checks.append(GateCheck("max_value_loss", source.id, name, now, then, base.version, gates.max_value_loss,
-                                passed))
+                                then.share - now.share <= allowed))
+        best = max(((b.version, Measure(b.figures.having[name], b.figures.records)) for b in recent
+                    if b.figures and name in b.figures.having), key=lambda vm: vm[1].share, default=None)
+        if best and best[1].share > then.share:
+            checks.append(GateCheck("max_value_loss", source.id, name, now, best[1], best[0], gates.max_value_loss,
+                                    best[1].share - now.share <= allowed, recent=True))
     if before.issues is not None and figures.issues is not None:
         new = figures.issues - before.issues
         checks.append(GateCheck("max_new_issues", source.id, "issues", Measure(figures.issues),

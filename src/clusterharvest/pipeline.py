@@ -24,7 +24,7 @@ from .config import Registry, Source, load_registry
 from .diff import CHANGE_KINDS, change_counts
 from .errors import ConfigError, FetchError, GateError, LockedError, ParseError, PublishError, ValidationFailed
 from .fetch import Fetcher, read_file_source
-from .gates import GateCheck, Measure, baseline, source_entry, value_checks, value_figures
+from .gates import GateCheck, Measure, baselines, recent_manifests, source_entry, value_checks, value_figures
 from .kinds import SourceKind, kind_of
 from .link import LinkEntry, LinkProblem, apply_links
 from .merge import merge_by_id
@@ -159,9 +159,6 @@ def log_parsed(parsed: list[Parsed]) -> None:
     steps_log.info("parsed %d sources: %d directory entries, %d programme facts", len(parsed), entries, facts)
 
 
-RECENT_VERSIONS = 20  # how far back the shrink gate looks for the largest recent figure
-
-
 @dataclass(frozen=True)
 class Figure:
     """A source's count (entries, or facts) in one earlier version."""
@@ -173,23 +170,16 @@ class Figure:
 def earlier_figures(ctx: Context, source_id: str, what: str) -> tuple[Figure | None, Figure | None]:
     """(the current version's figure, the largest figure since the last version published with
     ``--allow-shrink``, at most ``RECENT_VERSIONS`` back) of a source's ``what`` ('entries' or 'facts'), from
-    the manifests. A shrink accepted with ``--allow-shrink`` starts the count anew."""
-    version = current_version(ctx.out_dir)
+    the manifests (``gates.recent_manifests``). A shrink accepted with ``--allow-shrink`` starts the count anew."""
     previous: Figure | None = None
     largest: Figure | None = None
-    seen: set[str] = set()
-    while version and version not in seen and len(seen) < RECENT_VERSIONS:
-        seen.add(version)
-        manifest = read_manifest(ctx.out_dir, version)
+    for version, manifest in recent_manifests(ctx.out_dir):
         entry = source_entry(manifest, source_id)
         count = entry.get(what) if entry else None
         if isinstance(count, int) and not isinstance(count, bool):
             figure = Figure(version, count)
             previous = previous or figure
             largest = figure if largest is None or count > largest.count else largest
-        if manifest.get("allowed_shrink"):
-            break
-        version = manifest.get("previous") if isinstance(manifest.get("previous"), str) else None
     return previous, largest
 
 
@@ -199,6 +189,9 @@ def settle(ctx: Context, check: GateCheck, message: str, overridable: bool = Fal
     if check.passed:
         return check
     if overridable and ctx.allow_shrink:
+        steps_log.warning("note: source %s: %s: published anyway (--allow-shrink)", check.source,
+                          message.replace("; --allow-shrink to publish anyway", "").replace(
+                              " (--allow-shrink to publish anyway)", ""))
         return replace(check, overridden="--allow-shrink")
     raise GateError(message, check.source)
 
@@ -467,19 +460,21 @@ def check_values(ctx: Context, combined: Combined) -> Combined:
     for source in ctx.registry.sources:
         if not kind_of(source.kind).gives_records:
             continue
-        base = baseline(ctx.out_dir, source.id)
-        if base is None:
+        recent = baselines(ctx.out_dir, source.id)
+        if not recent:
             continue  # a first version: nothing to compare with
+        base = recent[0]
         if base.figures is None:
-            ctx.log.warning("source %s: value gates not applied: %s records no value figures (published before "
-                            "value gates); the next run compares with this one", source.id, base.version)
+            steps_log.warning("note: source %s: value gates not applied: %s records no value figures (published "
+                              "before value gates); the next run compares with this one", source.id, base.version)
             continue
-        found = value_checks(source, value_figures(combined.clusters, source.id), base)
+        found = value_checks(source, value_figures(combined.clusters, source.id), base, recent)
         failed = [c for c in found if not c.passed]
         if failed and not ctx.allow_shrink:
             raise GateError("; ".join(c.message() for c in failed), source.id)
         for check in failed:
-            ctx.log.warning("source %s: %s: published anyway (--allow-shrink)", source.id, check.message(hint=False))
+            steps_log.warning("note: source %s: %s: published anyway (--allow-shrink)", source.id,
+                              check.message(hint=False))
         checks += [replace(c, overridden="--allow-shrink") if not c.passed else c for c in found]
         if not failed:
             ctx.log.info("source %s: value gates passed against %s", source.id, base.version)
