@@ -25,7 +25,10 @@ from .test_cases import CASES
 # invisible characters the canonical step removes (parse/canonical.py), written out again here on purpose.
 FORBIDDEN = re.compile("[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u034f\u061c\u180e\u200b-\u200f"
                        "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufb00-\ufb06]")
-INVISIBLE = ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202a", "\u202c", "\u2066", "\u2069"]
+# Inserted at random into the page's text: invisible format characters, and the controls vertical tab, form feed
+# and NEL, which a browser does not draw either.
+INVISIBLE = ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202a", "\u202c", "\u2066", "\u2069",
+             "\x0b", "\x0c", "\x85"]
 
 
 def published_strings(value, path=""):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,7 +21,8 @@ from clusterharvest.parse.text import document_lines
     ("Beta Water\x00 Network", "Beta Water Network"),  # NUL
     ("a\x01b\x1fc\x7fd\x9de", "abcde"),  # other C0, DEL and C1 controls
     ("a\tb\nc\r\nd", "a\tb\nc\r\nd"),  # tab and line breaks stay
-    ("a\x0bb\x0cc\x85d\u2028e\u2029f", "a\nb\nc\nd\ne\nf"),  # other line breaks become a line feed
+    ("Te\x0bl.: 1, Max Bei\x0cspiel, coun\x85tries", "Tel.: 1, Max Beispiel, countries"),  # VT, FF, NEL
+    ("a\u2028b\u2029c", "a\nb\nc"),  # the Unicode line and paragraph separators become a line feed
     ("Mu\u0308ller, Go\u0308tz, Stras\u0307e", "Müller, Götz, Stra\u1e61e"),  # NFC
     ("Zusammen\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06", "Zusammenfffiflffifflstst"),  # ligatures
     ("CLIB ²021, H₂O, ½, ™, ﬁ", "CLIB ²021, H₂O, ½, ™, fi"),  # compatibility forms other than ligatures stay
@@ -55,4 +57,23 @@ def test_nfd_umlauts_from_a_reference_are_composed():
 
 
 def test_pdf_like_plain_text_is_canonical():
-    assert document_lines("Kon\ufb01guration\x0cSeite 2\u00ad", "text/plain") == ["Konfiguration", "Seite 2"]
+    # pdftotext ends each page with a form feed after its last line break: the pages stay apart.
+    assert document_lines("Kon\ufb01guration\n\x0cSeite 2\u00ad", "text/plain") == ["Konfiguration", "Seite 2"]
+    assert document_lines("Tele\x0bfon\x0c: 0345\x85 1", "text/plain") == ["Telefon: 0345 1"]
+
+
+def test_lxml_keeps_vertical_tab_form_feed_and_nel_in_a_text_node():
+    """Why the canonical step decides about them in HTML too: the parser hands them on as they stand."""
+    assert lxml.html.fromstring("<p>a\x0bb\x0cc\x85d &#12;e</p>").text_content() == "a\x0bb\x0cc\x85d \x0ce"
+
+
+@pytest.mark.parametrize(("markup", "want"), [
+    ("<p>Te\x0bl.: +49 3641 123456</p><p>Max Bei\x0cspiel</p>", ["Tel.: +49 3641 123456", "Max Beispiel"]),
+    ("<p>Target coun\u0085tries concept phase: Fin&#12;land</p>", ["Target countries concept phase: Finland"]),
+    ("<p>Seite 1 \x0c Seite 2</p>", ["Seite 1 Seite 2"]),  # beside spaces, nothing is left of it
+    # Between two letters it is dropped as a browser draws it: CSS Text 3 renders a form feed with no width.
+    ("<p>Ende.\x0cAnfang</p>", ["Ende.Anfang"]),
+])
+def test_vertical_tab_form_feed_and_nel_in_html_are_removed_not_line_breaks(markup, want):
+    for data in (markup.encode("utf-8"), markup):
+        assert document_lines(data, "text/html") == want, (markup, data[:20])

@@ -316,7 +316,8 @@ def truncation(data: bytes | str, content_type: str | None = None) -> str | None
 
 
 # C0 controls the HTML parser would turn into U+FFFD (NUL) or keep (the rest), in bytes of an ASCII-compatible
-# encoding, where these bytes are never part of another character. Vertical tab and form feed are whitespace.
+# encoding, where these bytes are never part of another character. Vertical tab and form feed stay for the parser
+# (a form feed separates attributes in markup); the canonical step removes them from the text.
 CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 
 
