@@ -6,6 +6,7 @@ import codecs
 
 import pytest
 
+from clusterharvest.parse.cluster_directory import parse_directory
 from clusterharvest.parse.text import (
     LOST,
     READ_AS_1252,
@@ -14,6 +15,7 @@ from clusterharvest.parse.text import (
     html_lines,
     read_document,
     sniff_encoding,
+    truncation,
 )
 
 UMLAUTS = "Elektromobilität Süd-West, Lüdenscheid, Weißandt-Gölzau"
@@ -132,3 +134,31 @@ CF = "42296c32302d202702273a232f322e276c2d3025"  # k.probe@example.org, as Cloud
 def test_cloudflare_protected_addresses_keep_their_encoded_form(markup, want):
     got = html_lines(markup)
     assert got == want, got
+
+
+PAGE = b"<!DOCTYPE html><html><head><title>t</title></head><body>" + b"<p>Line of text.</p>\n" * 400 + b"</body></html>"
+
+
+@pytest.mark.parametrize("after", [
+    b"", b"\n", b"\n<!-- cached 12:00 -->\n",
+    b"\x00", "\ufeff".encode(), "\u200b\n".encode(), b"<script>x()</script>",  # what CDNs and servers append
+    b"\n<script src='/cdn-cgi/scripts/email-decode.min.js'></script><script>window.__cf=1</script>\n",
+])
+def test_a_page_whose_last_4_kb_hold_its_closing_html_tag_is_not_cut(after):
+    assert truncation(PAGE + after, "text/html") is None
+
+
+@pytest.mark.parametrize("after", [b"\x00", "\ufeff".encode(), "\u200b\n".encode(), b"<script>x()</script>"])
+def test_the_bundled_directory_with_something_after_its_end_gives_every_entry(bundled_directory_html, after):
+    assert len(parse_directory(bundled_directory_html + after, "x", "text/html")) == 32
+
+
+@pytest.mark.parametrize("page", [
+    PAGE[:len(PAGE) // 3],  # a transfer that stopped short
+    PAGE[:-len(b"</body></html>")],  # all text there, the end missing
+    # '</html>' in a script near the top is no end of the page
+    PAGE.replace(b"<body>", b"<body><script>w.document.write('</html>')</script>")[:len(PAGE) // 2],
+])
+def test_a_page_cut_before_its_closing_html_tag_is_still_cut(page):
+    got = truncation(page, "text/html")
+    assert got is not None and got.startswith("the page ends before its closing </html>"), got

@@ -302,14 +302,17 @@ def html_lines(html: str | bytes, encoding: str | None = None) -> list[str]:
     return lines
 
 
-HTML_END = re.compile(rb"</html\s*>\s*(?:<!--.*?-->\s*)*$", re.I | re.S)
+HTML_END = re.compile(rb"</html\s*>", re.I)
+END_WINDOW = 4096  # bytes at the end of a page in which its closing </html> is looked for
 
 
 def truncation(data: bytes | str, content_type: str | None = None) -> str | None:
     """Why an HTML page looks cut off (it ends before its closing ``</html>``: a transfer that stopped short, a
-    server that sent part of the page), or None. Plain text cannot tell, so it never looks cut."""
+    server that sent part of the page), or None. A ``</html>`` in the page's last 4 KB is its end, whatever
+    follows it: CDNs and servers append scripts, comments, a NUL or a stray byte-order mark after it. Plain text
+    cannot tell, so it never looks cut."""
     raw = data if isinstance(data, bytes) else data.encode("utf-8")
-    if not ("html" in (content_type or "") or looks_like_html(raw)) or HTML_END.search(raw[-4096:]):
+    if not ("html" in (content_type or "") or looks_like_html(raw)) or HTML_END.search(raw[-END_WINDOW:]):
         return None
     tail = " ".join(raw[-200:].decode("utf-8", "replace").split())
     return f"the page ends before its closing </html> (it ends with {tail[-60:]!r})"
