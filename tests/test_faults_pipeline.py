@@ -4,6 +4,7 @@ two harvests at once. Against a real HTTP server on 127.0.0.1, without Prefect."
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -103,6 +104,28 @@ def test_one_invalid_entry_is_quarantined_and_the_rest_published(tmp_path, site)
     assert q["source"] == "directory" and q["first_line"] == "★★★" and "gives no id" in q["reason"]
     assert "Target countries concept phase: France" in q["lines"]
 
+
+
+def test_a_name_line_that_lost_a_character_quarantines_only_its_entry(tmp_path, site):
+    """A U+FFFD in a heading stops neither the source nor a scheduled harvest: the entry is quarantined and the
+    max_quarantined gate decides about the run; other lines that lost one are not read, with an issue."""
+    srv, page = site
+    html = page["body"].decode("utf-8")
+    assert "<h3>Cool Silicon</h3>" in html and html.count("Tel.: +49 1728380024") == 1  # AMZ Sachsen's phone
+    page["body"] = (html.replace("<h3>Cool Silicon</h3>", "<h3>Cool Sil&#xFFFD;con</h3>")
+                    .replace("Tel.: +49 1728380024", "Tel.: +49 17283\ufffd80024").encode("utf-8"))
+    result = harvest(tmp_path, srv)
+    manifest = read_manifest(tmp_path / "out", result.version)
+    assert manifest["counts"]["clusters"] == 31, manifest["counts"]
+    [q] = manifest["quarantined"]
+    assert (q["source"], q["first_line"]) == ("directory", "Cool Silcon"), q
+    assert q["reason"] == ("its name line 'Cool Sil\ufffdcon' has a replacement character (U+FFFD), where a "
+                           "character was lost before it reached us: no record without its name"), q["reason"]
+    [amz] = [r for r in json.loads((tmp_path / "out" / result.version / "clusters.json").read_text("utf-8"))
+             if r["id"] == "amz-sachsen"]
+    assert [c["phone"] for c in amz["contacts"]] == [[]], amz["contacts"]
+    assert [(i["field"], i["value"]) for i in amz["issues"] if "U+FFFD" in i["message"]] == [
+        ("contacts[0].phone", "Tel.: +49 17283\ufffd80024")], amz["issues"]
 
 def test_all_entries_invalid_fails_the_run(tmp_path, site):
     srv, page = site

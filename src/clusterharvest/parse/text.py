@@ -325,8 +325,7 @@ CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 READ_AS_1252 = "bytes in this line are not UTF-8, the page's encoding; read as windows-1252"
-LOST = "the source has a replacement character (U+FFFD) in this line, where a character was lost before it " \
-       "reached us; removed"
+LOST = "the source has a replacement character (U+FFFD) in this line, where a character was lost before it reached us"
 
 
 @dataclass(frozen=True)
@@ -342,7 +341,8 @@ class Note:
 class Document:
     """A document's visible lines, in canonical form, and notes on lines that needed more than decoding: bytes
     that were not UTF-8 in a UTF-8 page (read as windows-1252, so nothing is garbled), or a U+FFFD in the text
-    (removed, so none is published). The caller says where, in the records' issues."""
+    (removed from the line, so none is published; the note keeps the line with it). The caller decides what a
+    line that lost a character may still give, and says so in the records' issues."""
 
     lines: list[str]
     notes: list[Note] = field(default_factory=list)
@@ -387,8 +387,8 @@ def noted(lines: list[str]) -> Document:
 
 
 def document_lines(data: bytes | str, content_type: str | None = None) -> list[str]:
-    """``read_document``'s lines; its notes are logged as warnings."""
+    """``read_document``'s lines (a U+FFFD removed); its notes are logged as warnings."""
     doc = read_document(data, content_type)
     for note in doc.notes[:5]:
-        log.warning("%s: %r", note.reason, note.raw[:80])
+        log.warning("%s%s: %r", note.reason, "; the character removed" if note.reason == LOST else "", note.raw[:80])
     return doc.lines

@@ -1,0 +1,155 @@
+"""Entries to records: lines that cannot be read as they stand (issue 21).
+
+A line in which the source has a replacement character (U+FFFD: a character lost before it reached us) is never
+published as a contact's or an address's value: a name line that lost a character quarantines its entry; any
+other such line is not read, its text kept in an issue under the field it went to, and a description keeps its
+line. The inputs are the control directory of the public cases with one
+line changed; every expected value is written by hand from that page.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clusterharvest.errors import ParseError
+from clusterharvest.models import Cluster
+from clusterharvest.parse.cluster_directory import parse_directory
+from clusterharvest.parse.clusters import Quarantined, build_clusters
+
+from ..test_cases import CASES
+
+CONTROL = (CASES / "00-control-directory.html").read_text(encoding="utf-8")
+
+LOST = ("the source has a replacement character (U+FFFD) in this line, where a character was lost before it "
+        "reached us; the line is not read, only kept in this issue")
+
+# Beta Water Network's contact and address as the control page states them.
+BETA_CONTACT = {"name": "Max Beispiel", "academic_title": None, "honorific": None, "role": None,
+                "organisation": "Beta Water Network GmbH", "email": "m.beispiel@example.org",
+                "phone": ["+493517654321"], "fax": [], "mobile": []}
+BETA_ADDRESS = {"organisation": "Beta Water Network GmbH", "street": "Beispielweg 5", "postcode": "01069",
+                "city": "Dresden", "country": "DE"}
+NO_ADDRESS = {"street": None, "postcode": None, "city": None, "country": None}
+
+
+def changed(old: str, new: str) -> str:
+    """The control page with one piece of text changed."""
+    assert CONTROL.count(old) == 1, old
+    return CONTROL.replace(old, new)
+
+
+def records(page: str, quarantine: list[Quarantined] | None = None) -> dict[str, Cluster]:
+    return {r.id: r for r in build_clusters(parse_directory(page.encode("utf-8"), "x"), "s", quarantine)}
+
+
+def issues(record: Cluster) -> list[tuple[str, str, str | None]]:
+    return [(i.field, i.message, i.value) for i in record.issues]
+
+
+def test_the_control_page_gives_its_three_records_without_issues():
+    got = records(CONTROL)
+    assert sorted(got) == ["alpha-photonics-cluster", "beta-water-network", "gamma-bioeconomy-cluster"], got
+    assert [i for r in got.values() for i in r.issues] == []
+    beta = got["beta-water-network"]
+    assert [c.model_dump() for c in beta.contacts] == [BETA_CONTACT], beta.contacts
+    assert [a.model_dump() for a in beta.addresses] == [BETA_ADDRESS], beta.addresses
+
+
+# -- a replacement character (U+FFFD) -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("old", "new", "position", "first", "raw"), [
+    ("<h3>Alpha Photonics Cluster</h3>", "<h3>Alpha Photo\ufffdnics Cluster</h3>", 1, "Alpha Photonics Cluster",
+     "Alpha Photo\ufffdnics Cluster"),
+    ("<h3>Beta Water Network</h3>\n<p><strong>Beta Water Network GmbH</strong>",  # an organisation line as name
+     "<p><strong>Beta Water Netw&#xFFFD;rk GmbH</strong>", 2, "Beta Water Netwrk GmbH",
+     "Beta Water Netw\ufffdrk GmbH"),
+])
+def test_a_name_line_that_lost_a_character_quarantines_its_entry(old, new, position, first, raw):
+    page = changed(old, new)
+    quarantine: list[Quarantined] = []
+    got = records(page, quarantine)
+    assert len(got) == 2 and all(not r.issues for r in got.values()), got
+    reason = (f"its name line {raw!r} has a replacement character (U+FFFD), where a character was lost before it "
+              "reached us: no record without its name")
+    assert [(q.source, q.position, q.first_line, q.reason) for q in quarantine] == [("s", position, first, reason)]
+    with pytest.raises(ParseError, match=rf"entry {position} .*cannot become a record: its name line"):
+        records(page)  # without a quarantine, as `clusterharvest extract` reads
+
+
+def test_an_organisation_line_that_lost_a_character_is_not_read():
+    gamma = records(changed("<strong>Gamma Bioeconomy Cluster GmbH</strong>",
+                            "<strong>Gamma Bioeconomy Cluster Gmb\ufffd</strong>"))["gamma-bioeconomy-cluster"]
+    assert (gamma.name, gamma.organisation, gamma.city) == ("Gamma Bioeconomy Cluster", None, "Halle (Saale)")
+    assert [c.organisation for c in gamma.contacts] == ["Gamma Bioeconomy Cluster GmbH"], gamma.contacts
+    assert issues(gamma) == [("organisation", LOST, "Gamma Bioeconomy Cluster Gmb\ufffd")], issues(gamma)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("<strong>Gamma Bioeconomy Cluster GmbH</strong>", "<strong>Gamma Bioeconomy Clu\ufffdster GmbH</strong>"),
+    ("Contact data:<br>\nGamma Bioeconomy Cluster GmbH<br>",
+     "Contact data:<br>\nGamma Bioeconomy Clu&#0;ster GmbH<br>"),
+])
+def test_a_line_that_lost_an_inserted_character_is_read_as_its_undamaged_twin_in_the_entry(old, new):
+    """The organisation line stands twice in the entry; which copy lost a character is not known (the entry names
+    a line by its text), but without it both read as the copy the source wrote undamaged."""
+    gamma = records(changed(old, new))["gamma-bioeconomy-cluster"]
+    assert gamma.organisation == "Gamma Bioeconomy Cluster GmbH", gamma
+    assert [c.organisation for c in gamma.contacts] == ["Gamma Bioeconomy Cluster GmbH"], gamma.contacts
+    assert [a.organisation for a in gamma.addresses] == ["Gamma Bioeconomy Cluster GmbH"], gamma.addresses
+    assert issues(gamma) == [("organisation", "the source has a replacement character (U+FFFD) in this line, where "
+                                              "a character was lost before it reached us; the entry has the same line "
+                                              "without it, and it is read as that line",
+                              "Gamma Bioeconomy Clu\ufffdster GmbH")], issues(gamma)
+
+
+@pytest.mark.parametrize(("old", "new", "contact", "address", "concept", "field", "raw"), [
+    ("Max Beispiel<br>", "Max Beisp\ufffdiel<br>", {"name": None}, {}, ["CA", "SG"],
+     "contacts[0].name", "Max Beisp\ufffdiel"),
+    ("Max Beispiel<br>", "Max Beisp&#xFFFD;iel<br>", {"name": None}, {}, ["CA", "SG"],
+     "contacts[0].name", "Max Beisp\ufffdiel"),
+    ("Max Beispiel<br>", "Max Beisp&#0;iel<br>", {"name": None}, {}, ["CA", "SG"],
+     "contacts[0].name", "Max Beisp\ufffdiel"),
+    ("01069 Dresden", "01069 Dres\ufffdden", {}, NO_ADDRESS, ["CA", "SG"],
+     "addresses[0]", "Beispielweg 5 | 01069 Dres\ufffdden"),
+    ("+49 351 7654321", "+49 351 765\ufffd4321", {"phone": []}, {}, ["CA", "SG"],
+     "contacts[0].phone", "Tel.: +49 351 765\ufffd4321"),
+    ("m.beispiel@example.org", "m.bei\ufffdspiel@example.org", {"email": None}, {}, ["CA", "SG"],
+     "contacts[0].email", "E-Mail: m.bei\ufffdspiel@example.org"),
+    ("Canada, Singapore", "Can\ufffdada, Singapore", {}, {}, None,
+     "target_countries.concept", "Target countries concept phase: Can\ufffdada, Singapore"),
+])
+def test_a_line_that_lost_a_character_is_not_read_and_the_source_gives_every_record(old, new, contact, address,
+                                                                                     concept, field, raw):
+    got = records(changed(old, new))
+    assert sorted(got) == ["alpha-photonics-cluster", "beta-water-network", "gamma-bioeconomy-cluster"], got
+    beta = got["beta-water-network"]
+    assert [c.model_dump() for c in beta.contacts] == [{**BETA_CONTACT, **contact}], beta.contacts
+    assert [a.model_dump() for a in beta.addresses] == [{**BETA_ADDRESS, **address}], beta.addresses
+    assert beta.city == ("Dresden" if "city" not in address else None), beta.city
+    assert (beta.target_countries.concept, beta.target_countries.implementation) == (concept, ["SG"])
+    assert issues(beta) == [(field, LOST, raw)], issues(beta)
+    assert "\ufffd" not in beta.model_dump_json(exclude={"issues"})
+
+
+ERIKA = {"name": "Erika Musterfrau", "academic_title": "Dr.", "honorific": None, "role": None,
+         "organisation": "Alpha Photonics Cluster e.V.", "email": "e.musterfrau@example.org",
+         "phone": ["+493641123456"], "fax": [], "mobile": []}
+JONAS = {"name": "Jonas Zweiter", "academic_title": None, "honorific": None, "role": None,
+         "organisation": "Alpha Photonics Cluster e.V.", "email": None, "phone": ["+493641654321"], "fax": [],
+         "mobile": []}
+
+
+@pytest.mark.parametrize(("old", "new", "want", "field", "raw"), [
+    # Erika's phone is not read; Jonas Zweiter is still a person of his own, not her role, and his phone his.
+    ("Tel.: +49 3641 123456<br>\nE-Mail: e.musterfrau@example.org",
+     "Tel.: +49 3641 12\ufffd3456<br>\nJonas Zweiter<br>\nTel.: +49 3641 654321",
+     [{**ERIKA, "phone": [], "email": None}, JONAS], "contacts[0].phone", "Tel.: +49 3641 12\ufffd3456"),
+    # The second person's name is not read; his phone stays his, not Erika's.
+    ("E-Mail: e.musterfrau@example.org</p>",
+     "E-Mail: e.musterfrau@example.org<br>\nJo\ufffdnas Zweiter<br>\nTel.: +49 3641 654321</p>",
+     [ERIKA, {**JONAS, "name": None}], "contacts[1].name", "Jo\ufffdnas Zweiter"),
+])
+def test_a_line_not_read_keeps_its_place_so_no_value_moves_to_another_contact(old, new, want, field, raw):
+    alpha = records(changed(old, new))["alpha-photonics-cluster"]
+    assert [c.model_dump() for c in alpha.contacts] == want, alpha.contacts
+    assert issues(alpha) == [(field, LOST, raw)], issues(alpha)
