@@ -105,6 +105,7 @@ def test_name_line_table(line, want):
     ("<h3>Alpha Photonics Cluster</h3>", "<h3>Alpha PhotÃ¶nics Cluster</h3>", "Alpha PhotÃ¶nics Cluster"),  # name
     ("07743 Jena", "07743 JÃ©na", "JÃ©na"),  # city
     ("<h3>Alpha Photonics Cluster</h3>", "<h3>Alpha Photonics Cluster â€“ Jena</h3>", "Cluster â€“ Jena"),
+    ("Beispielweg 5 | 01069 Dresden", "Beispielweg 5 | 01069 DrÃ©sden", "DrÃ©sden"),  # the second entry's city
 ])
 def test_a_name_or_city_that_looks_like_mojibake_is_a_parse_error_naming_it(where, garbled, named):
     # (A line that lost a character is no parse error: see tests/parse/test_clusters.py.)

@@ -1,18 +1,22 @@
 """Entries to records: lines that cannot be read as they stand (issue 21).
 
-A line in which the source has a replacement character (U+FFFD: a character lost before it reached us) is never
-published as a contact's or an address's value: a name line that lost a character quarantines its entry; any
-other such line is not read, its text kept in an issue under the field it went to, and a description keeps its
-line. The inputs are the control directory of the public cases with one
+A line that looks like mojibake (UTF-8 read as windows-1252 once too often: 'Ã¼' for 'ü', 'â€“' for '–'), or in
+which the source has a replacement character (U+FFFD: a character lost before it reached us), is never published
+as a contact's or an address's value. A name or city in mojibake stops the source; a name line that lost a
+character quarantines its entry; any other such line is not read, its text kept in an issue under the field it
+went to, and a description keeps its line. The inputs are the control directory of the public cases with one
 line changed; every expected value is written by hand from that page.
 """
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from clusterharvest.errors import ParseError
 from clusterharvest.models import Cluster
+from clusterharvest.outputs import public_variant
 from clusterharvest.parse.cluster_directory import parse_directory
 from clusterharvest.parse.clusters import Quarantined, build_clusters
 
@@ -20,6 +24,7 @@ from ..test_cases import CASES
 
 CONTROL = (CASES / "00-control-directory.html").read_text(encoding="utf-8")
 
+MOJIBAKE = "looks like mojibake: text decoded in the wrong encoding; the line is not read, only kept in this issue"
 LOST = ("the source has a replacement character (U+FFFD) in this line, where a character was lost before it "
         "reached us; the line is not read, only kept in this issue")
 
@@ -53,6 +58,75 @@ def test_the_control_page_gives_its_three_records_without_issues():
     beta = got["beta-water-network"]
     assert [c.model_dump() for c in beta.contacts] == [BETA_CONTACT], beta.contacts
     assert [a.model_dump() for a in beta.addresses] == [BETA_ADDRESS], beta.addresses
+
+
+# -- mojibake -----------------------------------------------------------------------------------------------
+
+def test_a_person_line_in_mojibake_is_no_name_and_no_organisation():
+    beta = records(changed("Max Beispiel<br>", "Dr. JÃ¼rgen MÃ¼ller<br>"))["beta-water-network"]
+    assert [c.model_dump() for c in beta.contacts] == [{**BETA_CONTACT, "name": None}], beta.contacts
+    assert [a.model_dump() for a in beta.addresses] == [BETA_ADDRESS], beta.addresses
+    assert issues(beta) == [("contacts[0].name", MOJIBAKE, "Dr. JÃ¼rgen MÃ¼ller")], issues(beta)
+
+
+@pytest.mark.parametrize(("old", "new", "contact", "address", "field", "raw"), [
+    ("Max Beispiel<br>", "Max Beispiel<br>\nGeschÃ¤ftsfÃ¼hrer<br>", {}, {},  # a role
+     "contacts[0].role", "GeschÃ¤ftsfÃ¼hrer"),
+    ("Contact data:<br>\nBeta Water Network GmbH<br>",  # the organisation of the contact block
+     "Contact data:<br>\nBeta Water Network GmbH â€“ GeschÃ¤ftsstelle<br>", {"organisation": None},
+     {"organisation": None}, "addresses[0].organisation", "Beta Water Network GmbH â€“ GeschÃ¤ftsstelle"),
+    ("Beispielweg 5 | 01069 Dresden", "KÃ¶nigstraÃŸe 1 | 01069 Dresden", {}, NO_ADDRESS,  # an address line
+     "addresses[0]", "KÃ¶nigstraÃŸe 1 | 01069 Dresden"),
+    ("Beispielweg 5 | 01069 Dresden", "KÃ¶nigstraÃŸe 1<br>\n01069 Dresden", {}, {"street": None},  # a street
+     "addresses[0].street", "KÃ¶nigstraÃŸe 1"),
+    ("m.beispiel@example.org", "jÃ¶rg.beispiel@example.org", {"email": None}, {},
+     "contacts[0].email", "E-Mail: jÃ¶rg.beispiel@example.org"),
+])
+def test_a_contact_block_line_in_mojibake_is_kept_out_of_contacts_and_addresses(old, new, contact, address, field,
+                                                                                 raw):
+    beta = records(changed(old, new))["beta-water-network"]
+    assert [c.model_dump() for c in beta.contacts] == [{**BETA_CONTACT, **contact}], beta.contacts
+    assert [a.model_dump() for a in beta.addresses] == [{**BETA_ADDRESS, **address}], beta.addresses
+    assert beta.city == ("Dresden" if "city" not in address else None), beta.city
+    assert issues(beta) == [(field, MOJIBAKE, raw)], issues(beta)
+
+
+def test_an_organisation_line_in_mojibake_is_kept_out_of_the_record():
+    beta = records(changed("<strong>Beta Water Network GmbH</strong>",
+                           "<strong>Beta Water Network GmbH fÃ¼r Wasser</strong>"))["beta-water-network"]
+    assert (beta.name, beta.organisation, beta.city) == ("Beta Water Network", None, "Dresden"), beta
+    assert [c.model_dump() for c in beta.contacts] == [BETA_CONTACT], beta.contacts
+    assert issues(beta) == [("organisation", MOJIBAKE, "Beta Water Network GmbH fÃ¼r Wasser")], issues(beta)
+
+
+def test_a_target_line_in_mojibake_is_not_read():
+    line = "Target countries concept phase: SÃ¼dkorea, Singapore"
+    beta = records(changed("Target countries concept phase: Canada, Singapore", line))["beta-water-network"]
+    assert beta.target_countries.model_dump() == {"concept": None, "implementation": ["SG"]}, beta.target_countries
+    assert beta.target_regions.model_dump() == {"concept": None, "implementation": []}, beta.target_regions
+    assert issues(beta) == [("target_countries.concept", MOJIBAKE, line)], issues(beta)
+
+
+def test_a_description_in_mojibake_is_kept_as_written_with_an_issue():
+    alpha = records(changed("optical technologies", "optische Technologien fÃ¼r"))["alpha-photonics-cluster"]
+    line = ("The cluster brings together companies and institutes working on optische Technologien fÃ¼r and wants "
+            "to open research links with partners in Finland and Japan.")
+    assert alpha.description.en == line, alpha.description
+    assert issues(alpha) == [("description", "looks like mojibake: text decoded in the wrong encoding; kept in the "
+                                             "description as written", line)], issues(alpha)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("Max Beispiel<br>", "Dr. JÃ¼rgen MÃ¼ller<br>"),
+    ("Max Beispiel<br>\nContact data:<br>", "Contact data: Dr. JÃ¼rgen MÃ¼ller<br>"),  # after a contact label
+])
+def test_the_public_variant_keeps_nothing_of_a_person_line_in_mojibake(old, new):
+    data = {"clusters.json": [r.model_dump(mode="json") for r in records(changed(old, new)).values()]}
+    assert "JÃ¼rgen" in json.dumps(data, ensure_ascii=False)  # in the full version's issues, as the source has it
+    files = public_variant("v1", data, None)
+    for name, body in files.items():
+        for trace in ("JÃ¼rgen", "MÃ¼ller", "Jürgen", "Müller", "rgen M"):
+            assert trace.encode("utf-8") not in body, (name, trace)
 
 
 # -- a replacement character (U+FFFD) -------------------------------------------------------------------------

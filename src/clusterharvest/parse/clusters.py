@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ftfy import fix_encoding
 from ftfy.badness import is_bad
 
 from ..errors import ParseError
@@ -69,17 +70,20 @@ def record_city(addresses: list[Address], own_names: list[str]) -> tuple[str | N
 
 Placed = list[tuple[str, str]]  # (line of the entry, field it went to): the audit trail
 
+MOJIBAKE = "looks like mojibake: text decoded in the wrong encoding"
 NOT_READ = "the line is not read, only kept in this issue"
 READ_AS_TWIN = "the entry has the same line without it, and it is read as that line"
 # What a description does with such a line: prose is published as the source wrote it.
-IN_DESCRIPTION = {LOST: "the description has the line without that character"}
+IN_DESCRIPTION = {LOST: "the description has the line without that character",
+                  MOJIBAKE: "kept in the description as written"}
 
 
 @dataclass(frozen=True)
 class Damaged:
     """A line of an entry that cannot be read as it stands: its text as the source has it; why (``LOST``: the
-    source has a replacement character in it); and whether the entry has the same line undamaged too (``twin``:
-    only a character inserted, such as a ``&#0;``, was lost), as which it is read."""
+    source has a replacement character in it; ``MOJIBAKE``); and, for a lost character, whether the entry has the
+    same line undamaged too (``twin``: only a character inserted, such as a ``&#0;``, was lost), as which it is
+    read."""
 
     raw: str
     reason: str
@@ -88,7 +92,7 @@ class Damaged:
 
 def damaged_lines(entry: DirectoryEntry) -> dict[str, Damaged]:
     """The entry's damaged lines, by their text as read (a U+FFFD removed): those in which the source has a
-    replacement character (``text.Document``'s notes).
+    replacement character (``text.Document``'s notes), and those that look like mojibake.
 
     A line that lost a character has a twin when its text, without the character, stands in the entry more often
     than on the lines that lost one: the entry's notes name a line by its text, so which of the copies lost the
@@ -99,6 +103,9 @@ def damaged_lines(entry: DirectoryEntry) -> dict[str, Damaged]:
             lost.setdefault(line, (note.raw, set()))[1].add(note.line)
     found = {line: Damaged(raw, LOST, twin=entry.lines.count(line) > len(noted))
              for line, (raw, noted) in lost.items()}
+    for line in entry.lines:
+        if line not in found and garbled(line):
+            found[line] = Damaged(line, MOJIBAKE)
     return found
 
 
@@ -184,14 +191,16 @@ def read_contacts(lines: list[Line], unreadable: dict[str, Damaged]) -> tuple[Co
 
     Such a line is read in its place, so that every other line goes where it belongs (a phone after a person not
     read is still that person's, not the previous person's; a person after a phone not read is a person, not a
-    role), as the text it stands for: with the U+FFFD removed, only to tell what kind of line it is. Then
-    whatever it gave is taken out again (``drop_line``), and the reader's issues about it.
+    role), as the text it stands for: with the U+FFFD removed, or its mojibake repaired by ftfy, only to tell what
+    kind of line it is. Then whatever it gave is taken out again (``drop_line``), and the reader's issues about it.
     """
     stands_for: dict[str, str] = {}  # text the reader saw (a line, a label's value) -> the entry's line
     seen = []
     for line in lines:
         if line.text in unreadable:
-            original = text = line.text
+            original, text = line.text, fix_encoding(line.text)
+            if text != original:
+                line = replace(classify(text), glued=line.glued)
             for shown in (text, line.label.value if line.label else None):  # a label's value: a line of its own
                 if shown:
                     stands_for.setdefault(shown, original)
@@ -304,14 +313,16 @@ def garbled(text: str | None) -> str | None:
 
 
 def check_garbled(record: Cluster, entry: DirectoryEntry, source_id: str) -> None:
-    """Refuse a record whose id, name or city looks garbled (mojibake by ftfy's measure): never published,
-    whatever the gates allow. (A line that lost a character is not read, or kept in a description, with an issue:
-    see ``build_cluster``.)
+    """Refuse a record whose id, name or city looks garbled (mojibake by ftfy's measure), also the city of an
+    address line that is not read for it: never published, whatever the gates allow. (Any other line that looks
+    like mojibake is not read, or kept in a description, with an issue: see ``build_cluster``.)
 
     Raises:
         ParseError: naming the source, the entry and the text.
     """
-    for what, text in (("name", record.name), ("city", record.city), ("id", record.id)):
+    cities = [line.postcode.city for line in entry.body_lines if line.postcode and garbled(line.text)]
+    for what, text in (("name", record.name), ("city", record.city), ("id", record.id),
+                       *(("city", city) for city in cities)):
         reason = garbled(text)
         if reason:
             raise ParseError(f"entry {entry.position}: its {what} {text!r} looks garbled ({reason})", source_id)
