@@ -8,6 +8,8 @@ from clusterharvest.parse.cluster_directory import parse_directory
 from clusterharvest.parse.clusters import build_clusters
 from clusterharvest.parse.contact_block import parse_contact_block
 
+from .test_cases import CASES
+
 # id -> (contacts as (name, title, honorific, role, phones, faxes, mobiles, email), addresses as
 # (organisation, street, postcode, city, country)); read off the capture, not the parser's output.
 EXPECTED = {
@@ -264,3 +266,40 @@ def test_a_line_with_two_addresses(line):
     assert block.contacts[0].email == "k.probe@example.org", block.contacts
     assert [(i.field, i.value, i.message) for i in block.issues] == [
         ("contacts[0].email", "info@example.org", "second e-mail address")], block.issues
+
+
+@pytest.mark.parametrize(("line", "phone", "fax"), [
+    ("Telephone: +49 3641 123456", ["+493641123456"], []),
+    ("Tel.-Nr.: +49 3641 123456", ["+493641123456"], []),
+    ("Tel .: +49 3641 123456", ["+493641123456"], []),
+    ("Ph.: +49 3641 123456", ["+493641123456"], []),
+    ("T: +49 3641 123456", ["+493641123456"], []),
+    ("Tel./Fax: +49 3641 123456", ["+493641123456"], ["+493641123456"]),  # the one number is both
+])
+def test_common_phone_labels_give_the_number(line, phone, fax):
+    block = parse_contact_block(["Dr. Erika Muster", line])
+    [who] = block.contacts
+    assert (who.phone, who.fax, who.organisation) == (phone, fax, None), who
+    assert block.issues == [], block.issues
+
+
+CONTROL = (CASES / "00-control-directory.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("label", ["Telephone:", "T:", "Tel.-Nr.:", "Ph.:", "Tel .:", "Tel./Fax:"])
+def test_phone_label_variants_in_a_directory_page_give_the_number(label):
+    page = CONTROL.replace("Tel.: +49 3641 123456", f"{label} +49 3641 123456")
+    [alpha] = [r for r in build_clusters(parse_directory(page.encode()), "s") if r.id == "alpha-photonics-cluster"]
+    [who] = alpha.contacts
+    assert (who.phone, who.organisation) == (["+493641123456"], "Alpha Photonics Cluster e.V."), who
+    assert alpha.issues == [], alpha.issues
+
+
+@pytest.mark.parametrize(("line", "kept"), [
+    ("E-Mail-Adresse: e.musterfrau@example.org", "e.musterfrau@example.org"),
+    ("Mail to: e.musterfrau@example.org", "e.musterfrau@example.org"),
+])
+def test_e_mail_label_variants_in_a_directory_page_give_the_address(line, kept):
+    page = CONTROL.replace("E-Mail: e.musterfrau@example.org", line)
+    [alpha] = [r for r in build_clusters(parse_directory(page.encode()), "s") if r.id == "alpha-photonics-cluster"]
+    assert [c.email for c in alpha.contacts] == [kept] and alpha.issues == [], alpha

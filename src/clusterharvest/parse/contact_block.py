@@ -11,6 +11,7 @@ from ..normalize.addresses import AddressParts, is_street_line
 from ..normalize.emails import read_email
 from ..normalize.persons import is_organisation_line, is_person_line, is_role_line, split_person
 from ..normalize.phones import e164, is_mobile, read_phone
+from .labels import NUMBER_KINDS
 from .lines import Line, classify
 
 PROSE_LENGTH = 100
@@ -26,7 +27,7 @@ def is_prose(line: str) -> bool:
 
 def is_contact_signal(line: Line) -> bool:
     """A line that can only belong to a contact block: a contact, number or e-mail label, or a postcode."""
-    return line.is_label("contact", "phone", "fax", "mobile", "email") or line.postcode is not None
+    return line.is_label("contact", *NUMBER_KINDS, "email") or line.postcode is not None
 
 
 def split_body(body: list[Line]) -> tuple[list[Line], list[Line]]:
@@ -114,7 +115,7 @@ class ContactReader:
         if label and label.kind == "contact":
             self.after_label = True
             self.place(line, "label")
-        elif label and label.kind in ("phone", "fax", "mobile"):
+        elif label and label.kind in NUMBER_KINDS:
             self.number(line, label.kind, label.value)
         elif label and label.kind == "email":
             self.email(line, label.value)
@@ -139,17 +140,20 @@ class ContactReader:
 
     def number(self, line: str, kind: str, value: str) -> None:
         index, who = self.contact()
-        path = f"contacts[{index}].{kind}"
+        kinds = ("phone", "fax") if kind == "phone_and_fax" else (kind,)  # 'Tel./Fax: ...': one number, both
+        path = f"contacts[{index}].{kinds[0]}"
         reading = read_phone(value)
         if reading.number is not None:
-            getattr(who, kind).extend(e164(parsed) for parsed in reading.numbers)
+            for each in kinds:
+                getattr(who, each).extend(e164(parsed) for parsed in reading.numbers)
             self.block.issues += [issue(path, note, value) for note in reading.notes]
-            if kind == "phone" and any(is_mobile(parsed) for parsed in reading.numbers):
+            if kinds[0] == "phone" and any(is_mobile(parsed) for parsed in reading.numbers):
                 self.block.issues.append(issue(path, "a mobile number (by its range) under a phone label; kept as "
                                                      "a phone number, as labelled", value))
         else:
             self.block.issues.append(issue(path, "not a valid phone number", value))
-        self.place(line, path)
+        for each in kinds:
+            self.place(line, f"contacts[{index}].{each}")
 
     def email(self, line: str, value: str) -> None:
         index, who = self.contact()

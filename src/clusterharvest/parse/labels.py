@@ -10,7 +10,11 @@ from ..lookups import lookups
 
 # Section labels need their colon; phone-like labels are often written without one.
 SECTION_KINDS = ("concept", "implementation", "contact")
-NUMBER_KINDS = ("phone", "fax", "mobile")
+NUMBER_KINDS = ("phone", "fax", "mobile", "phone_and_fax")
+# The colon, and what is written for it: full-width (U+FF1A), small (U+FE55), vertical presentation form (U+FE13),
+# ratio (U+2236), modifier letter colon (U+A789).
+COLONS = ":\uff1a\ufe55\ufe13\u2236\ua789"
+COLON = f"[{COLONS}]"
 
 
 @dataclass(frozen=True)
@@ -31,10 +35,15 @@ def label_variants() -> dict[str, tuple[str, ...]]:
     return {kind: tuple(sorted(found.matches(), key=len, reverse=True)) for kind, found in lookups(FILE).items()}
 
 
+def escaped(variant: str) -> str:
+    """A variant as a regex; a one-letter label ('T', 'E') only with its colon, as a letter alone is a word."""
+    return re.escape(variant) + (rf"(?=\s*\.?\s*{COLON})" if len(variant) == 1 else "")
+
+
 def alternation(kinds: tuple[str, ...]) -> str:
     """Regex alternation of the label variants of some kinds."""
     variants = sorted((v for k in kinds for v in label_variants()[k]), key=len, reverse=True)
-    return "|".join(re.escape(v) for v in variants)
+    return "|".join(escaped(v) for v in variants)
 
 
 @cache
@@ -45,10 +54,10 @@ def patterns() -> dict[str, re.Pattern[str]]:
         alt = alternation((kind,))
         if kind in SECTION_KINDS:
             out[kind] = re.compile(rf"^({alt})\s*:\s*(.*)$", re.I)
-        elif kind in NUMBER_KINDS:
-            out[kind] = re.compile(rf"^({alt})\b\.?\s*:?\s*(?=[+(0-9]|$)(.*)$", re.I)
+        elif kind in NUMBER_KINDS:  # 'Tel.: 1', 'Tel 1', 'Tel .: 1', 'Tel.： ＋４９' (full-width: the phone reader's)
+            out[kind] = re.compile(rf"^({alt})\b\s*\.?\s*{COLON}?\s*(?=[+\uff0b(\uff08\d]|$)(.*)$", re.I)
         else:  # e-mail: a colon, or an address right after the label (plain, obfuscated or Cloudflare-protected)
-            out[kind] = re.compile(rf"^({alt})\b\s*(?::\s*(.*)|\s+(\S+@\S*|cfemail:\S+|"
+            out[kind] = re.compile(rf"^({alt})\b\s*(?:{COLON}\s*(.*)|\s+(\S+@\S*|cfemail:\S+|"
                                    rf"\S+\s*[(\[{{]\s*(?:at|@)\s*[)\]}}].*))$", re.I)
     return out
 
@@ -81,8 +90,8 @@ def glued_contact_label() -> re.Pattern[str]:
 @cache
 def inline_number_label() -> re.Pattern[str]:
     """A phone, fax, mobile or e-mail label inside a line ('Tel.: 1 Fax: 2 E-Mail:')."""
-    alt = alternation(("phone", "fax", "mobile", "email"))
-    return re.compile(rf"\s(?=(?:{alt})\b\.?\s*:)", re.I)
+    alt = alternation((*NUMBER_KINDS, "email"))
+    return re.compile(rf"\s(?=(?:{alt})\b\.?\s*{COLON})", re.I)
 
 
 UNKNOWN: Labelled | None | bool = True  # split_line's default: the line's label is not looked up yet
