@@ -303,3 +303,18 @@ def test_e_mail_label_variants_in_a_directory_page_give_the_address(line, kept):
     page = CONTROL.replace("E-Mail: e.musterfrau@example.org", line)
     [alpha] = [r for r in build_clusters(parse_directory(page.encode()), "s") if r.id == "alpha-photonics-cluster"]
     assert [c.email for c in alpha.contacts] == [kept] and alpha.issues == [], alpha
+
+
+# A line under a label no lookup knows, holding a number or an address, was published as the contact's
+# organisation with no issue (issue 21, review). Known variants are read; the rest is an issue, never a field.
+def test_a_number_or_address_under_an_unknown_label_is_an_issue_not_an_organisation():
+    block = parse_contact_block(["Dr. Erika Muster", "Contact data:", "Beispiel e.V.", "Musterweg 1 | 07743 Jena",
+                                 "Zentrale: +49 3641 123456", "Sekretariat: e.muster(at)example.org"])
+    [who] = block.contacts
+    assert (who.name, who.organisation, who.role, who.phone, who.email) == (
+        "Erika Muster", "Beispiel e.V.", None, [], None), who
+    got = [(i.field, i.value, i.message) for i in block.issues]
+    assert [(f, v) for f, v, _ in got] == [("contacts[0].phone", "Zentrale: +49 3641 123456"),
+                                           ("contacts[0].email", "Sekretariat: e.muster(at)example.org")], got
+    assert "looks like a phone number" in got[0][2] and "looks like an e-mail address" in got[1][2], got
+    assert all("label not known" in m and "kept as written" in m for _, _, m in got), got

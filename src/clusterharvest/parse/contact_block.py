@@ -42,6 +42,11 @@ def split_body(body: list[Line]) -> tuple[list[Line], list[Line]]:
     return body[:start], body[start:]
 
 
+# A number or an address that no label introduced: six digits or more as numbers are written; an '@' or '(at)'.
+PHONE_LIKE = re.compile(r"\d(?:[\s/().\-\u2013]*\d){5,}")
+EMAIL_LIKE = re.compile(r"\S@\S|[(\[{]\s*(?:at|@)\s*[)\]}]", re.I)
+
+
 @dataclass
 class ContactBlock:
     """What a contact block says."""
@@ -126,6 +131,10 @@ class ContactReader:
             self.place(line, f"addresses[{len(self.block.addresses)}].street")
         elif is_person_line(line) and self.starts_person():
             self.person(line)
+        elif unread := self.unread_value(line):
+            path, looks = unread
+            self.block.issues.append(issue(path, f"looks like {looks} under a label not known; kept as written", line))
+            self.place(line, "issues")
         elif not (self.current is not None and not self.after_label and self.about_person(line)):
             self.org_lines.append(line)
             self.organisation_line(line, f"addresses[{len(self.block.addresses)}].organisation")
@@ -137,6 +146,15 @@ class ContactReader:
         if glued:
             self.block.issues.append(issue(path, f"the organisation line ends with the contact's role {glued!r}, "
                                                  "which also stands on its own line above; kept as written", line))
+
+    def unread_value(self, line: str) -> tuple[str, str] | None:
+        """(field path, what) for a line that holds a phone number or an e-mail address no label introduced (a
+        label no lookup knows: 'Zentrale: +49 ...'), which must not become an organisation or a role; else None."""
+        field, looks = ("email", "an e-mail address") if EMAIL_LIKE.search(line) else (
+            ("phone", "a phone number") if PHONE_LIKE.search(line) else (None, None))
+        if field is None or looks is None:
+            return None
+        return ("contacts" if self.current is None else f"contacts[{self.current}].{field}"), looks
 
     def number(self, line: str, kind: str, value: str) -> None:
         index, who = self.contact()
