@@ -318,3 +318,13 @@ def test_a_number_or_address_under_an_unknown_label_is_an_issue_not_an_organisat
                                            ("contacts[0].email", "Sekretariat: e.muster(at)example.org")], got
     assert "looks like a phone number" in got[0][2] and "looks like an e-mail address" in got[1][2], got
     assert all("label not known" in m and "kept as written" in m for _, _, m in got), got
+
+
+def test_a_near_spelt_contact_label_is_read_as_one_saying_how():
+    block = parse_contact_block(["Dr. Erika Muster", "Contakt data:", "Beispiel e.V.", "Musterweg 1 | 07743 Jena",
+                                 "Tel.: +49 3641 123456"])
+    [who] = block.contacts
+    assert (who.name, who.organisation, who.role, who.phone) == (
+        "Erika Muster", "Beispiel e.V.", None, ["+493641123456"]), who
+    assert [(i.field, i.value) for i in block.issues] == [("contacts", "Contakt data:")], block.issues
+    assert "read as the label 'Contact data'" in block.issues[0].message, block.issues[0].message

@@ -125,3 +125,40 @@ def test_a_description_that_lost_a_character_is_published_without_it_and_says_so
     assert beta.issues[0].message == ("the source has a replacement character (U+FFFD) in this line, where a "
                                       "character was lost before it reached us; the description has the line "
                                       "without that character"), beta.issues[0].message
+
+
+def nth_replaced(page: bytes, old: str, new: str, nth: int) -> bytes:
+    """The page with the nth (0-based) occurrence of ``old`` replaced."""
+    text = page.decode("utf-8")
+    at = [n for n in range(len(text)) if text.startswith(old, n)][nth]
+    return (text[:at] + new + text[at + len(old):]).encode("utf-8")
+
+
+def without_issues(records) -> dict:
+    return {r.id: r.model_dump(exclude={"issues"}) for r in records}
+
+
+# The sixth entry's label (BioRN, after BIO.NRW, which has no contact block) written as a reviewer found it can be:
+# before, BIO.NRW took BioRN's contact, address, city and text, and BioRN was gone, with no issue and exit 0.
+@pytest.mark.parametrize("written", ["Target countires concept phase:", "Target markets concept phase:",
+                                     "Target countries concept phase", "Target countries concept phase："])
+def test_a_near_spelt_concept_label_keeps_the_two_entries_apart(bundled_directory_html, written):
+    page = nth_replaced(bundled_directory_html, "Target countries concept phase:", written, 5)
+    want = build_clusters(parse_directory(bundled_directory_html), "s")
+    got = build_clusters(parse_directory(page), "s")
+    assert without_issues(got) == without_issues(want), [r.id for r in got]
+    biorn = {r.id: r for r in got}["biorn-network-e-v"]
+    assert biorn.target_countries.concept == ["BE", "DK", "NL"], biorn.target_countries  # by hand, from the page
+    assert (biorn.city, biorn.contacts[0].name) == ("Heidelberg", "Julia Schaft"), biorn
+    [how] = [i for i in biorn.issues if i not in {r.id: r for r in want}["biorn-network-e-v"].issues]
+    assert (how.field, how.value) == ("target_countries", f"{written} Belgium, Denmark, Netherlands"), how
+    assert "read as the label 'Target countries concept phase'" in how.message, how.message
+
+
+def test_a_sentence_that_starts_with_a_target_labels_words_starts_no_entry():
+    text = "Target countries concept phase and implementation phase differ for the cluster"
+    page = (CASES / "00-control-directory.html").read_text(encoding="utf-8").replace(
+        "<p>The network develops", f"<p>{text}.</p>\n<p>The network develops")
+    records = {r.id: r for r in build_clusters(parse_directory(page.encode()), "s")}
+    assert sorted(records) == ["alpha-photonics-cluster", "beta-water-network", "gamma-bioeconomy-cluster"], records
+    assert records["beta-water-network"].description.en.startswith(text), records["beta-water-network"].description

@@ -8,6 +8,9 @@ block runs straight into the next name, so the name lines are found by walking b
 the anchor over lines that read as names, stopping at a label, a phone or address line, a
 sentence or a list item. Everything from the anchor to the next entry's name lines belongs
 to the entry.
+
+A target label written with a typo, another word or no colon is still an anchor (``labels.near_label``), and the
+entry's notes say how it was read.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import ParseError
+from ..normalize.countries import parse_targets
 from .dates import Dated, as_of
 from .lines import Line, classified
 from .text import Note, read_document, truncation
@@ -89,6 +93,44 @@ def entry_start(lines: list[Line], anchor: int, floor: int) -> tuple[int, list[s
     return j + 1, names, extra
 
 
+def is_anchor(line: Line) -> bool:
+    """A concept-phase label line. One read without any colon only if what follows its words names countries: a
+    sentence that starts with the label's words ('Target countries concept phase and ...') starts no entry."""
+    label = line.label
+    return label is not None and label.kind == "concept" and not (
+        label.unmarked and label.value and not parse_targets(label.value, "target_countries").countries)
+
+
+@dataclass
+class TargetLines:
+    """An entry's target lines as read: the values, the line after them, and what reading them needed."""
+
+    concept: str
+    implementation: str | None
+    end: int  # index of the first line after the target lines
+    notes: list[tuple[int, str]]  # (line index, how it was read)
+
+
+def label_value(lines: list[Line], at: int, notes: list[tuple[int, str]]) -> tuple[str, int]:
+    """A target label's value and the index after it."""
+    label = lines[at].label
+    assert label is not None
+    if label.reading:
+        notes.append((at, label.reading))
+    return label.value, at + 1
+
+
+def read_targets(lines: list[Line], anchor: int, limit: int) -> TargetLines:
+    """The concept line at ``anchor`` and the implementation line right after it, read up to ``limit``, the next
+    anchor."""
+    notes: list[tuple[int, str]] = []
+    concept, rest = label_value(lines, anchor, notes)
+    implementation = None
+    if rest < limit and lines[rest].is_label("implementation"):
+        implementation, rest = label_value(lines, rest, notes)
+    return TargetLines(concept, implementation, rest, notes)
+
+
 def parse_directory(data: bytes | str, url: str = "", content_type: str | None = None) -> list[DirectoryEntry]:
     """A cluster directory page's entries (``parse_directory_page`` without the page's date)."""
     return parse_directory_page(data, url, content_type)[0]
@@ -118,32 +160,32 @@ def parse_directory_page(data: bytes | str, url: str = "", content_type: str | N
     notes: dict[int, list[Note]] = {}
     for note in doc.notes:
         notes.setdefault(note.line, []).append(note)
-    anchors = [i for i, line in enumerate(lines) if line.is_label("concept")]
+    anchors = [i for i, line in enumerate(lines) if is_anchor(line)]
     if not anchors:
         raise ParseError("no directory entries: no 'Target countries concept phase' label found in "
                          f"{url or 'the page'}")
     if len(anchors) > MAX_ENTRIES:
         raise ParseError(f"{len(anchors)} directory entries, more than the parser's limit of {MAX_ENTRIES}")
+    targets = [read_targets(lines, anchor, limit) for anchor, limit in zip(anchors, [*anchors[1:], len(lines)],
+                                                                             strict=True)]
+    readings: dict[int, list[Note]] = {}  # by line of ``lines`` (a page line may have been split into several)
+    for found in targets:
+        for i, reason in found.notes:
+            readings.setdefault(i, []).append(Note(numbered[i][0], lines[i].text, reason))
     starts: list[tuple[int, list[str], list[str]]] = []
     floor = 0
-    for anchor in anchors:
+    for anchor, found in zip(anchors, targets, strict=True):
         starts.append(entry_start(lines, anchor, floor))
-        floor = anchor + 1
+        floor = found.end
     entries = []
-    for n, (anchor, (start, names, extra)) in enumerate(zip(anchors, starts, strict=True)):
+    for n, (anchor, (start, names, extra), found) in enumerate(zip(anchors, starts, targets, strict=True)):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
-        concept = lines[anchor].label
-        assert concept is not None
-        rest = anchor + 1
-        implementation = None
-        if rest < end and (found := lines[rest].label) and found.kind == "implementation":
-            implementation = found.value
-            rest += 1
         heading, organisation = (names[0], names[1]) if len(names) == 2 else (None, names[0] if names else None)
         entries.append(DirectoryEntry(
-            position=n + 1, heading=heading, organisation=organisation, concept=concept.value,
-            implementation=implementation, target_lines=[line.text for line in lines[anchor:rest]],
-            header_extra=extra, body_lines=lines[rest:end], lines=[line.text for line in lines[start:end]],
-            notes=[(lines[i].text, note) for i in range(start, end) for note in notes.get(numbered[i][0], ())],
+            position=n + 1, heading=heading, organisation=organisation, concept=found.concept,
+            implementation=found.implementation, target_lines=[line.text for line in lines[anchor:found.end]],
+            header_extra=extra, body_lines=lines[found.end:end], lines=[line.text for line in lines[start:end]],
+            notes=[(lines[i].text, note) for i in range(start, end)
+                   for note in (*notes.get(numbered[i][0], ()), *readings.get(i, ()))],
         ))
     return entries, as_of(doc.lines)

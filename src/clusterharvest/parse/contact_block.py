@@ -118,6 +118,8 @@ class ContactReader:
             self.block.issues.append(issue(where, f"the label {line!r} runs together with the text before it in the "
                                                   f"source ({seam!r}); read as two lines", classified.glued))
         if label and label.kind == "contact":
+            if label.reading:
+                self.block.issues.append(issue("contacts", label.reading, line))
             self.after_label = True
             self.place(line, "label")
         elif label and label.kind in NUMBER_KINDS:
