@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from clusterharvest.errors import ParseError
@@ -153,6 +155,42 @@ def test_a_near_spelt_concept_label_keeps_the_two_entries_apart(bundled_director
     [how] = [i for i in biorn.issues if i not in {r.id: r for r in want}["biorn-network-e-v"].issues]
     assert (how.field, how.value) == ("target_countries", f"{written} Belgium, Denmark, Netherlands"), how
     assert "read as the label 'Target countries concept phase'" in how.message, how.message
+
+
+def test_countries_on_the_line_after_their_label_are_its_value(bundled_directory_html):
+    # the reviewer's mutation: every target label's countries moved onto the next line
+    text = bundled_directory_html.decode("utf-8")
+    moved = re.sub(r"(Target countries (?:concept|implementation) phase:)\s*", r"\1<br>\n", text).encode("utf-8")
+    want = build_clusters(parse_directory(bundled_directory_html), "s")
+    got = build_clusters(parse_directory(moved), "s")
+    assert without_issues(got) == without_issues(want), [r.id for r in got]
+    amz = {r.id: r for r in got}["amz-sachsen"]  # by hand: USA in both phases, a contact without organisation
+    assert (amz.target_countries.concept, amz.target_countries.implementation) == (["US"], ["US"]), amz
+    assert amz.contacts[0].organisation is None, amz.contacts
+    readings = [i for i in amz.issues if i.field == "target_countries"]
+    assert [i.value for i in readings] == ["USA", "USA"], amz.issues
+    assert all("the line after its label" in i.message for i in readings), readings
+    for record, before in zip(got, want, strict=True):
+        new = [i for i in record.issues if i not in before.issues]
+        assert all(i.field == "target_countries" for i in new), (record.id, new)
+
+
+@pytest.mark.parametrize("below", ["the implementation line", "the description"])
+def test_a_target_label_with_no_value_and_no_countries_below_is_an_issue(below):
+    page = (CASES / "00-control-directory.html").read_text(encoding="utf-8")
+    concept = "Target countries concept phase: Finland, Japan"
+    if below == "the description":
+        concept += "<br>\nTarget countries implementation phase: Japan"
+    page = page.replace(concept, "Target countries concept phase:")
+    [alpha] = [r for r in build_clusters(parse_directory(page.encode()), "s") if r.id == "alpha-photonics-cluster"]
+    assert alpha.target_countries.concept == [] and alpha.contacts[0].name == "Erika Musterfrau", alpha
+    assert alpha.description.en.startswith("The cluster brings together"), alpha.description
+    empty = [(i.field, i.value, "no countries" in i.message) for i in alpha.issues
+             if i.field.startswith("target_countries")]
+    want = [("target_countries", "Target countries concept phase:", True)]
+    if below == "the description":
+        want.append(("target_countries.implementation", None, False))  # as before: 'no implementation-phase line'
+    assert sorted(empty, key=str) == sorted(want, key=str), alpha.issues
 
 
 def test_a_sentence_that_starts_with_a_target_labels_words_starts_no_entry():

@@ -9,8 +9,9 @@ the anchor over lines that read as names, stopping at a label, a phone or addres
 sentence or a list item. Everything from the anchor to the next entry's name lines belongs
 to the entry.
 
-A target label written with a typo, another word or no colon is still an anchor (``labels.near_label``), and the
-entry's notes say how it was read.
+A target label written with a typo, another word or no colon is still an anchor (``labels.near_label``); one with
+no countries after it takes the line below when that line names countries. The entry's notes say how each was
+read.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 
 from ..errors import ParseError
 from ..normalize.countries import parse_targets
+from .contact_block import is_prose
 from .dates import Dated, as_of
 from .lines import Line, classified
 from .text import Note, read_document, truncation
@@ -101,6 +103,18 @@ def is_anchor(line: Line) -> bool:
         label.unmarked and label.value and not parse_targets(label.value, "target_countries").countries)
 
 
+def names_targets(line: Line) -> bool:
+    """Whether a line without a known label names target countries or regions (at least one)."""
+    read = parse_targets(line.text.partition(":")[2] if is_stray_label(line) else line.text, "target_countries")
+    return bool(read.countries or read.regions)
+
+
+def is_value_line(line: Line) -> bool:
+    """A line that can be the value of the target label above it: no label, no address, no prose, and it names
+    countries or regions."""
+    return line.label is None and line.postcode is None and not is_prose(line.text) and names_targets(line)
+
+
 @dataclass
 class TargetLines:
     """An entry's target lines as read: the values, the line after them, and what reading them needed."""
@@ -111,23 +125,30 @@ class TargetLines:
     notes: list[tuple[int, str]]  # (line index, how it was read)
 
 
-def label_value(lines: list[Line], at: int, notes: list[tuple[int, str]]) -> tuple[str, int]:
-    """A target label's value and the index after it."""
+def label_value(lines: list[Line], at: int, limit: int, notes: list[tuple[int, str]]) -> tuple[str, int]:
+    """A target label's value and the index after it: its own, else the next line's if that names countries."""
     label = lines[at].label
     assert label is not None
     if label.reading:
         notes.append((at, label.reading))
-    return label.value, at + 1
+    if label.value:
+        return label.value, at + 1
+    if at + 1 < limit and is_value_line(lines[at + 1]):
+        notes.append((at + 1, f"the countries stand on the line after its label {lines[at].text!r}; read as that "
+                              "label's value"))
+        return lines[at + 1].text, at + 2
+    notes.append((at, "the label has no countries after it, on its line or the next"))
+    return "", at + 1
 
 
 def read_targets(lines: list[Line], anchor: int, limit: int) -> TargetLines:
-    """The concept line at ``anchor`` and the implementation line right after it, read up to ``limit``, the next
-    anchor."""
+    """The concept line at ``anchor`` and the implementation line right after it (or after the concept's value
+    line), read up to ``limit``, the next anchor."""
     notes: list[tuple[int, str]] = []
-    concept, rest = label_value(lines, anchor, notes)
+    concept, rest = label_value(lines, anchor, limit, notes)
     implementation = None
     if rest < limit and lines[rest].is_label("implementation"):
-        implementation, rest = label_value(lines, rest, notes)
+        implementation, rest = label_value(lines, rest, limit, notes)
     return TargetLines(concept, implementation, rest, notes)
 
 
