@@ -157,6 +157,48 @@ def test_a_near_spelt_concept_label_keeps_the_two_entries_apart(bundled_director
     assert "read as the label 'Target countries concept phase'" in how.message, how.message
 
 
+# What no reading of a label can save: the sixth label reworded so that it names no phase, (a) without its colon,
+# above BioRN's implementation line, (b) with its colon and without the implementation line (BioRN's organisation
+# line, then a line naming countries), (c) ARENA's label
+# reworded and its implementation line gone (AMZ's contact block, then ARENA's prose and contact block), (d) below.
+SECOND_ENTRIES = {
+    "a": ([("Target countries concept phase:", "Target countries pilot phase", 5)], 5,
+          ["bio-nrw", "biorn-network-e-v"], "implementation-phase"),
+    "b": ([("Target countries concept phase:", "Target countries pilot phase:", 5),
+           ("Target countries implementation phase: Belgium, Denmark, Netherlands", "", 0)], 5,
+          ["bio-nrw", "biorn-network-e-v"], "organisation line"),
+    "c": ([("Target countries concept phase: Australia, Canada<br>\nTarget countries implementation phase: Australia",
+            "Focus: lightweight production", 0)], 1, ["amz-sachsen", "arena-2036"], "contact block"),
+    # (d) the first entry's label: its lines stood before the first entry read, and AMZ was silently gone
+    "d": ([("Target countries concept phase:", "Target countries pilot phase", 0)], 0, ["amz-sachsen"],
+          "before the first entry"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SECOND_ENTRIES))
+def test_an_entry_that_holds_a_second_entry_is_quarantined_not_published(bundled_directory_html, case):
+    edits, position, lost, why = SECOND_ENTRIES[case]
+    page = bundled_directory_html
+    for old, new, nth in edits:
+        page = nth_replaced(page, old, new, nth)
+    quarantine: list = []
+    got = build_clusters(parse_directory(page), "s", quarantine)
+    want = without_issues(build_clusters(parse_directory(bundled_directory_html), "s"))
+    assert without_issues(got) == {k: v for k, v in want.items() if k not in lost}, sorted(r.id for r in got)
+    [held] = quarantine
+    assert held.position == position and "second entry" in held.reason and why in held.reason, held
+    with pytest.raises(ParseError, match="second entry"):
+        build_clusters(parse_directory(page), "s")
+
+
+def test_no_real_entry_looks_like_it_holds_a_second(directory_capture, bundled_directory_html):
+    pages = [directory_capture, bundled_directory_html,
+             *(p.read_bytes() for p in sorted(CASES.glob("*directory*.html"))),
+             (CASES.parent / "synthetic" / "directory_de.html").read_bytes()]
+    held = [(e.position, e.second_entry) for page in pages for e in parse_directory(page) if e.second_entry]
+    assert held == [], held
+
+
 def test_countries_on_the_line_after_their_label_are_its_value(bundled_directory_html):
     # the reviewer's mutation: every target label's countries moved onto the next line
     text = bundled_directory_html.decode("utf-8")

@@ -10,8 +10,10 @@ sentence or a list item. Everything from the anchor to the next entry's name lin
 to the entry.
 
 A target label written with a typo, another word or no colon is still an anchor (``labels.near_label``); one with
-no countries after it takes the line below when that line names countries. The entry's notes say how each was
-read.
+no countries after it takes the line below when that line names countries. What no reading can save (a label
+reworded beyond recognition) runs two entries into one: an entry that holds what looks like the start of another
+(``second_entry``) is marked, and the record builder quarantines it rather than publish one cluster's contact
+under another's name. Lines before the first entry that look like an entry are such an entry too (position 0).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ..errors import ParseError
 from ..normalize.countries import parse_targets
-from .contact_block import is_prose
+from .contact_block import is_contact_signal, is_prose
 from .dates import Dated, as_of
 from .lines import Line, classified
 from .text import Note, read_document, truncation
@@ -50,6 +52,8 @@ class DirectoryEntry:
     body_lines: list[Line] = field(default_factory=list)  # description and contact block, classified
     lines: list[str] = field(default_factory=list)  # every line of the entry, for the audit
     notes: list[tuple[str, Note]] = field(default_factory=list)  # (line, what reading it needed: text.Document)
+    # Why the entry seems to hold a second entry ('second_entry'): it is quarantined, not published. None if not.
+    second_entry: str | None = None
 
     @property
     def body(self) -> list[str]:
@@ -152,6 +156,33 @@ def read_targets(lines: list[Line], anchor: int, limit: int) -> TargetLines:
     return TargetLines(concept, implementation, rest, notes)
 
 
+def second_entry(lines: list[Line]) -> str | None:
+    """Why an entry's description and contact block seem to hold a second entry, else None: an
+    implementation-phase line; a name line followed by a labelled line that names countries (an organisation and
+    its targets); or, after the contact block began, prose followed by a second contact block. Each is how the next
+    entry reads when its concept-phase label was not read, and none stands in a real entry."""
+    in_contact, prose, previous = False, None, None
+    for line in lines:
+        if line.is_label("implementation"):
+            return f"an implementation-phase line ({line.text!r}) below the description"
+        if previous is not None and is_stray_label(line) and is_name_line(previous) and names_targets(line):
+            return f"an organisation line and a line naming countries ({previous.text!r}, {line.text!r})"
+        if is_contact_signal(line):
+            if prose is not None:
+                return f"a second contact block ({line.text!r}) after text below the first ({prose.text[:60]!r})"
+            in_contact = True
+        elif in_contact and prose is None and is_prose(line.text):
+            prose = line
+        previous = line
+    return None
+
+
+def quarantine_reason(why: str) -> str:
+    """The reason a record builder quarantines an entry that seems to hold a second entry with."""
+    return (f"the entry seems to hold a second entry: {why}; a label that starts an entry may be worded so "
+            "that it was not read, and the two are not published as one")
+
+
 def parse_directory(data: bytes | str, url: str = "", content_type: str | None = None) -> list[DirectoryEntry]:
     """A cluster directory page's entries (``parse_directory_page`` without the page's date)."""
     return parse_directory_page(data, url, content_type)[0]
@@ -167,7 +198,9 @@ def parse_directory_page(data: bytes | str, url: str = "", content_type: str | N
         content_type: the HTTP Content-Type, if known.
 
     Returns:
-        The entries in page order, and the page's own date (``dates.as_of``) or None.
+        The entries in page order, and the page's own date (``dates.as_of``) or None. An entry that seems to
+        hold a second entry has ``second_entry`` set; lines before the first entry that look like an entry
+        (a contact block or an implementation-phase line) are an entry of position 0 with it set.
 
     Raises:
         ParseError: if the page has no entry at all.
@@ -199,14 +232,24 @@ def parse_directory_page(data: bytes | str, url: str = "", content_type: str | N
         starts.append(entry_start(lines, anchor, floor))
         floor = found.end
     entries = []
+    preamble = lines[:starts[0][0]]
+    if why := second_entry(preamble) or next((f"a contact line ({line.text!r})" for line in preamble
+                                              if is_contact_signal(line)), None):
+        entries.append(DirectoryEntry(
+            position=0, heading=None, organisation=None, concept="", implementation=None, body_lines=preamble,
+            lines=[line.text for line in preamble],
+            second_entry=quarantine_reason(f"the lines before the first entry look like one, {why}")))
     for n, (anchor, (start, names, extra), found) in enumerate(zip(anchors, starts, targets, strict=True)):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         heading, organisation = (names[0], names[1]) if len(names) == 2 else (None, names[0] if names else None)
+        body = lines[found.end:end]
+        why = second_entry(body)
         entries.append(DirectoryEntry(
             position=n + 1, heading=heading, organisation=organisation, concept=found.concept,
             implementation=found.implementation, target_lines=[line.text for line in lines[anchor:found.end]],
-            header_extra=extra, body_lines=lines[found.end:end], lines=[line.text for line in lines[start:end]],
+            header_extra=extra, body_lines=body, lines=[line.text for line in lines[start:end]],
             notes=[(lines[i].text, note) for i in range(start, end)
                    for note in (*notes.get(numbered[i][0], ()), *readings.get(i, ()))],
+            second_entry=quarantine_reason(why) if why else None,
         ))
     return entries, as_of(doc.lines)

@@ -371,7 +371,7 @@ def build_clusters(entries: list[DirectoryEntry], source_id: str,
                              f"{len(entries)} entries done)", source_id)
         try:
             record, placed = build_cluster(entry, source_id, boilerplate, body, paragraphs, lang)
-            reason = invalid_reason(record) or unreadable_name(entry)
+            reason = entry.second_entry or invalid_reason(record) or unreadable_name(entry)
         except Exception as exc:  # noqa: BLE001 - one bad entry must not sink the others
             record, placed, reason = None, [], f"{type(exc).__name__}: {exc}"
         if reason is not None or record is None:
