@@ -328,3 +328,35 @@ def test_a_near_spelt_contact_label_is_read_as_one_saying_how():
         "Erika Muster", "Beispiel e.V.", None, ["+493641123456"]), who
     assert [(i.field, i.value) for i in block.issues] == [("contacts", "Contakt data:")], block.issues
     assert "read as the label 'Contact data'" in block.issues[0].message, block.issues[0].message
+
+
+# parse.text writes a mailto: link whose text shows no address as its text followed by '<address>' (RFC 5322's
+# name-addr form), which the contact reader takes: the address read, the text not taken for a value.
+@pytest.mark.parametrize(("lines", "name", "issue_value"), [
+    (["Dr. Erika Muster", "E-Mail <e.muster@example.org>"], "Erika Muster", None),  # the link's text: 'E-Mail'
+    (["Dr. Erika Muster", "E-Mail: Send an e-mail <e.muster@example.org>"], "Erika Muster",
+     "Send an e-mail <e.muster@example.org>"),
+    (["Dr. Erika Muster <e.muster@example.org>", "Tel.: +49 3641 123456"], "Erika Muster", None),  # a linked name
+])
+def test_a_mailto_address_shown_after_its_link_text_is_read(lines, name, issue_value):
+    block = parse_contact_block(lines)
+    [who] = block.contacts
+    assert (who.name, who.email, who.organisation, who.role) == (name, "e.muster@example.org", None, None), who
+    got = [(i.field, i.value) for i in block.issues]
+    assert got == ([("contacts[0].email", issue_value)] if issue_value else []), block.issues
+    if issue_value:
+        assert "'Send an e-mail'" in block.issues[0].message and "shows no address" in block.issues[0].message
+
+
+@pytest.mark.parametrize(("written", "email", "issues"), [
+    ('<a href="mailto:e.musterfrau@example.org">E-Mail</a>', "e.musterfrau@example.org", 0),
+    ('E-Mail: <a href="mailto:e.musterfrau@example.org">Send an e-mail</a>', "e.musterfrau@example.org", 1),
+    ('E-Mail: <a href="mailto:e.musterfrau@example.org?subject=Cluster">e.musterfrau@example.org</a>',
+     "e.musterfrau@example.org", 0),
+])
+def test_mailto_links_in_a_directory_page_give_the_address(written, email, issues):
+    page = CONTROL.replace("E-Mail: e.musterfrau@example.org", written)
+    [alpha] = [r for r in build_clusters(parse_directory(page.encode()), "s") if r.id == "alpha-photonics-cluster"]
+    assert [(c.name, c.email, c.organisation) for c in alpha.contacts] == [
+        ("Erika Musterfrau", email, "Alpha Photonics Cluster e.V.")], alpha.contacts
+    assert len(alpha.issues) == issues, alpha.issues

@@ -162,3 +162,24 @@ def test_the_bundled_directory_with_something_after_its_end_gives_every_entry(bu
 def test_a_page_cut_before_its_closing_html_tag_is_still_cut(page):
     got = truncation(page, "text/html")
     assert got is not None and got.startswith("the page ends before its closing </html>"), got
+
+
+@pytest.mark.parametrize(("markup", "want"), [
+    # a mailto: link whose text shows no address: the text, then the address as RFC 5322's name-addr writes it
+    ('<p><a href="mailto:e.muster@example.org">E-Mail</a></p>', ["E-Mail <e.muster@example.org>"]),
+    ('<p>E-Mail: <a href="mailto:e.muster@example.org">Send an <b>e-mail</b></a></p>',
+     ["E-Mail: Send an e-mail <e.muster@example.org>"]),
+    ('<p><a href="MAILTO:e.muster@example.org?subject=Cluster%20network">Dr. Erika Muster</a><br>Tel.: 1</p>',
+     ["Dr. Erika Muster <e.muster@example.org>", "Tel.: 1"]),
+    ('<p>Write to <a href="mailto:info%40example.org">our office</a>.</p>',
+     ["Write to our office <info@example.org>."]),
+    # a link whose text shows the address, plainly or obfuscated, stays as written
+    ('<p>E-Mail: <a href="mailto:e.muster@example.org">e.muster@example.org</a></p>',
+     ["E-Mail: e.muster@example.org"]),
+    ('<p>E-Mail: <a href="mailto:e.muster@example.org">e.muster (at) example (dot) org</a></p>',
+     ["E-Mail: e.muster (at) example (dot) org"]),
+    ('<p><a href="mailto:">E-Mail</a> <a href="https://example.org/">Web</a></p>', ["E-Mail Web"]),
+])
+def test_a_mailto_link_that_shows_no_address_shows_its_target(markup, want):
+    got = html_lines(markup)
+    assert got == want, got

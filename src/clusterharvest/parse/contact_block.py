@@ -42,6 +42,9 @@ def split_body(body: list[Line]) -> tuple[list[Line], list[Line]]:
     return body[:start], body[start:]
 
 
+# An address in angle brackets after text (RFC 5322's name-addr: 'Dr. Erika Muster <e.muster@example.org>'), the
+# form parse.text gives a mailto: link whose text shows no address ('E-Mail: Send an e-mail <...>').
+NAME_ADDR = re.compile(r"^(.*?)\s*<([^<>\s@]+@[^<>\s]+)>[.,;]?$")
 # A number or an address that no label introduced: six digits or more as numbers are written; an '@' or '(at)'.
 PHONE_LIKE = re.compile(r"\d(?:[\s/().\-\u2013]*\d){5,}")
 EMAIL_LIKE = re.compile(r"\S@\S|[(\[{]\s*(?:at|@)\s*[)\]}]", re.I)
@@ -128,6 +131,8 @@ class ContactReader:
             self.email(line, label.value)
         elif classified.postcode:
             self.address(line, classified.postcode)
+        elif linked := NAME_ADDR.match(line):
+            self.linked_address(line, linked.group(1), linked.group(2))
         elif is_street_line(line) and following is not None and following.postcode:
             self.street = line
             self.place(line, f"addresses[{len(self.block.addresses)}].street")
@@ -158,6 +163,15 @@ class ContactReader:
             return None
         return ("contacts" if self.current is None else f"contacts[{self.current}].{field}"), looks
 
+    def linked_address(self, line: str, text: str, address: str) -> None:
+        """A line 'text <address>': a person's name with their address (a linked name), else an address after
+        text that shows none (``email`` says so)."""
+        if text and is_person_line(text) and self.starts_person():
+            self.person(text)
+            self.email(line, f"<{address}>")
+        else:
+            self.email(line, line)
+
     def number(self, line: str, kind: str, value: str) -> None:
         index, who = self.contact()
         kinds = ("phone", "fax") if kind == "phone_and_fax" else (kind,)  # 'Tel./Fax: ...': one number, both
@@ -178,7 +192,12 @@ class ContactReader:
     def email(self, line: str, value: str) -> None:
         index, who = self.contact()
         path = f"contacts[{index}].email"
-        reading = read_email(value)
+        linked = NAME_ADDR.match(value)
+        reading = read_email(f"<{linked.group(2)}>" if linked else value)
+        if linked and linked.group(1) and reading.address:
+            self.block.issues.append(issue(path, f"{linked.group(1)!r} shows no address; read the address in angle "
+                                                 "brackets after it (a mailto: link's target, as the page's text is "
+                                                 "read)", value))
         if not value:
             self.block.issues.append(issue(path, "no address after the label", value))
         elif reading.address and who.email is not None:

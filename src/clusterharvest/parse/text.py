@@ -13,6 +13,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 import lxml.etree
 import lxml.html
@@ -193,6 +194,25 @@ MAIN_MARK = "#main"  # stack tag of the (first) main element
 Open = tuple[str, bool, bool, "list[int] | None"]
 
 
+def mailto_address(href: str | None) -> str | None:
+    """The address a ``mailto:`` link points to (RFC 6068: percent-decoded, without its '?' header fields), if
+    it has one with an '@'; else None."""
+    if not href or href[:7].lower() != "mailto:":
+        return None
+    address = unquote(href[7:].split("?", 1)[0]).strip()
+    return address if "@" in address else None
+
+
+def shows_address(text: str, address: str) -> bool:
+    """Whether a link's text shows an address: an '@', Cloudflare's encoded form, or the address's local part and
+    domain name written some other way ('e.muster (at) example (dot) org')."""
+    if "@" in text or text.strip().startswith("cfemail:"):
+        return True
+    local, _, domain = address.casefold().rpartition("@")
+    folded = text.casefold()
+    return local in folded and domain.split(".")[0] in folded
+
+
 class LineCollector:
     """lxml parser target: builds the visible lines while the parser streams, without building a tree
     (constant memory per open element, however large the page).
@@ -201,6 +221,11 @@ class LineCollector:
     holding the encoded address (``data-cfemail="<hex>"``, or a link to ``/cdn-cgi/l/email-protection#<hex>``);
     the placeholder is written as ``cfemail:<hex>``, the address as the page holds it, which
     ``normalize.emails.read_email`` decodes. Any other text of such an element stays as written.
+
+    A ``mailto:`` link whose text shows no address ('E-Mail', 'Send an e-mail', a person's name) is written as its
+    text followed by the address in angle brackets, RFC 5322's name-addr form ('E-Mail <e.muster@example.org>'),
+    which ``read_email`` and the contact reader take; a link whose text shows the address, plainly or obfuscated,
+    stays as written.
     """
 
     CF_HREF = re.compile(r"/cdn-cgi/l/email-protection#([0-9A-Fa-f]+)")
@@ -213,6 +238,8 @@ class LineCollector:
         self.buf: list[str] = []
         # The Cloudflare-protected element being read: (its depth in the stack, the encoded address, its text).
         self.protected: tuple[int, str, list[str]] | None = None
+        # The mailto: link being read: (its depth in the stack, the address it links to, its text).
+        self.linked: tuple[int, str, list[str]] | None = None
 
     def flush(self) -> None:
         line = clean_line("".join(self.buf))
@@ -242,6 +269,8 @@ class LineCollector:
         if self.protected is None and attrib and (encoded := attrib.get("data-cfemail") or (
                 (found := self.CF_HREF.search(attrib.get("href") or "")) and found.group(1))):
             self.protected = (len(stack), encoded, [])
+        elif self.linked is None and tag == "a" and attrib and (address := mailto_address(attrib.get("href"))):
+            self.linked = (len(stack), address, [])
         if tag == "br" or tag in BLOCK_TAGS:
             self.flush()
         if tag == "li":
@@ -259,7 +288,13 @@ class LineCollector:
             _, encoded, text = self.protected
             self.protected = None
             shown = "".join(text)
-            self.buf.append(f"cfemail:{encoded}" if " ".join(shown.split()) == self.CF_PLACEHOLDER else shown)
+            (self.linked[2] if self.linked else self.buf).append(
+                f"cfemail:{encoded}" if " ".join(shown.split()) == self.CF_PLACEHOLDER else shown)
+        if self.linked and len(self.stack) < self.linked[0]:  # the mailto: link closes
+            _, address, text = self.linked
+            self.linked = None
+            shown = "".join(text)
+            self.buf.append(shown if shows_address(shown, address) else f"{shown} <{address}>")
         if closed == MAIN_MARK:  # the first <main> closes: nothing after it is read
             self.flush()
             self.main_state = "after"
@@ -268,7 +303,7 @@ class LineCollector:
 
     def data(self, text: str) -> None:
         if self.main_state == "inside" and not (self.stack and self.stack[-1][1]):
-            (self.protected[2] if self.protected else self.buf).append(text)
+            (self.protected[2] if self.protected else self.linked[2] if self.linked else self.buf).append(text)
 
     def close(self) -> list[str]:
         self.flush()
