@@ -97,7 +97,7 @@ def test_a_near_spelling_of_a_section_label_is_read_as_it_saying_how(line, kind,
     "Partner countries: Japan",  # 55.3
     "Implementation phase: 2018-2020",  # 70.2
     "Target countries of the concept: Japan",  # 78.7
-    "Contact hours: 9-17",  # 64.3 to 'Contact details'
+    "Contact hours: 9-17",  # 74.1 to 'Contact persons'
     "Cluster: Finland, Lithuania, USA",  # the capture's stray label, 36.4
     "Target nations concept phase Canada",  # no colon: only a spelling close enough (90) is read; 86.2
     "Target markets concept phase Canada",  # no colon and a word changed: 82.8 < 90

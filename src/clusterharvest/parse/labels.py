@@ -26,9 +26,9 @@ Measured (the best variant's score / the best of another kind's):
 | Zielländer Planungsphase: | none: which phase? | 82.1 | 74.5 |
 | Target countries phase: | none: which phase? | 84.6 | 74.6 |
 | Target countries of the concept: | none | 78.7 | |
-| Implementation phase: / Target countries: / Contact person: | none | 70.2 / 69.6 / 69.0 | |
+| Implementation phase: / Target countries: / Contact hours: | none | 70.2 / 69.6 / 74.1 | |
 | Partner countries: / Target regions: / Target group: | none | 55.3 / 55.3 / 47.6 | |
-| any other line of the real capture or the bundled page | none | at most 58.0 | |
+| any other line of the capture or bundled page (before a colon, or first 2-5 words) | none | at most 60.6 | |
 | Target markets concept phase Canada (no colon) | none | 82.8 < 90 | |
 
 Only lines that no variant matches are scored, and of those only the part before a colon-like character (at most
