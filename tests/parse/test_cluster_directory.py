@@ -153,7 +153,7 @@ def test_a_near_spelt_concept_label_keeps_the_two_entries_apart(bundled_director
     assert biorn.target_countries.concept == ["BE", "DK", "NL"], biorn.target_countries  # by hand, from the page
     assert (biorn.city, biorn.contacts[0].name) == ("Heidelberg", "Julia Schaft"), biorn
     [how] = [i for i in biorn.issues if i not in {r.id: r for r in want}["biorn-network-e-v"].issues]
-    assert (how.field, how.value) == ("target_countries", f"{written} Belgium, Denmark, Netherlands"), how
+    assert (how.field, how.value) == ("target_countries.concept", f"{written} Belgium, Denmark, Netherlands"), how
     assert "read as the label 'Target countries concept phase'" in how.message, how.message
 
 
@@ -209,12 +209,13 @@ def test_countries_on_the_line_after_their_label_are_its_value(bundled_directory
     amz = {r.id: r for r in got}["amz-sachsen"]  # by hand: USA in both phases, a contact without organisation
     assert (amz.target_countries.concept, amz.target_countries.implementation) == (["US"], ["US"]), amz
     assert amz.contacts[0].organisation is None, amz.contacts
-    readings = [i for i in amz.issues if i.field == "target_countries"]
-    assert [i.value for i in readings] == ["USA", "USA"], amz.issues
+    readings = [i for i in amz.issues if i.field.startswith("target_countries.")]
+    assert [(i.field, i.value) for i in readings] == [("target_countries.concept", "USA"),
+                                                      ("target_countries.implementation", "USA")], amz.issues
     assert all("the line after its label" in i.message for i in readings), readings
     for record, before in zip(got, want, strict=True):
         new = [i for i in record.issues if i not in before.issues]
-        assert all(i.field == "target_countries" for i in new), (record.id, new)
+        assert all(i.field.startswith("target_countries.") for i in new), (record.id, new)
 
 
 @pytest.mark.parametrize("below", ["the implementation line", "the description"])
@@ -229,7 +230,7 @@ def test_a_target_label_with_no_value_and_no_countries_below_is_an_issue(below):
     assert alpha.description.en.startswith("The cluster brings together"), alpha.description
     empty = [(i.field, i.value, "no countries" in i.message) for i in alpha.issues
              if i.field.startswith("target_countries")]
-    want = [("target_countries", "Target countries concept phase:", True)]
+    want = [("target_countries.concept", "Target countries concept phase:", True)]
     if below == "the description":
         want.append(("target_countries.implementation", None, False))  # as before: 'no implementation-phase line'
     assert sorted(empty, key=str) == sorted(want, key=str), alpha.issues

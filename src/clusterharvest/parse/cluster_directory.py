@@ -48,6 +48,7 @@ class DirectoryEntry:
     concept: str
     implementation: str | None
     target_lines: list[str] = field(default_factory=list)  # the concept and implementation lines as written
+    target_phases: list[str] = field(default_factory=list)  # the phase of each target line ('concept', ...)
     header_extra: list[str] = field(default_factory=list)  # labelled lines among the name lines
     body_lines: list[Line] = field(default_factory=list)  # description and contact block, classified
     lines: list[str] = field(default_factory=list)  # every line of the entry, for the audit
@@ -127,6 +128,7 @@ class TargetLines:
     implementation: str | None
     end: int  # index of the first line after the target lines
     notes: list[tuple[int, str]]  # (line index, how it was read)
+    split: int  # index of the first implementation-phase line (``end`` where there is none)
 
 
 def label_value(lines: list[Line], at: int, limit: int, notes: list[tuple[int, str]]) -> tuple[str, int]:
@@ -150,10 +152,10 @@ def read_targets(lines: list[Line], anchor: int, limit: int) -> TargetLines:
     line), read up to ``limit``, the next anchor."""
     notes: list[tuple[int, str]] = []
     concept, rest = label_value(lines, anchor, limit, notes)
-    implementation = None
+    implementation, split = None, rest
     if rest < limit and lines[rest].is_label("implementation"):
         implementation, rest = label_value(lines, rest, limit, notes)
-    return TargetLines(concept, implementation, rest, notes)
+    return TargetLines(concept, implementation, rest, notes, split)
 
 
 def second_entry(lines: list[Line]) -> str | None:
@@ -247,6 +249,7 @@ def parse_directory_page(data: bytes | str, url: str = "", content_type: str | N
         entries.append(DirectoryEntry(
             position=n + 1, heading=heading, organisation=organisation, concept=found.concept,
             implementation=found.implementation, target_lines=[line.text for line in lines[anchor:found.end]],
+            target_phases=["concept" if i < found.split else "implementation" for i in range(anchor, found.end)],
             header_extra=extra, body_lines=body, lines=[line.text for line in lines[start:end]],
             notes=[(lines[i].text, note) for i in range(start, end)
                    for note in (*notes.get(numbered[i][0], ()), *readings.get(i, ()))],

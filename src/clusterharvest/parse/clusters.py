@@ -113,10 +113,17 @@ def reading_issues(entry: DirectoryEntry, placed: Placed, damaged: dict[str, Dam
                    went: dict[str, str]) -> list[Issue]:
     """An issue for each line of the entry whose reading needed more than decoding (read as windows-1252), and
     for each damaged line, saying what became of it; filed under the field the line went to (``went``: where a
-    line not read would have gone), with the line as the source has it."""
+    line not read would have gone; the nth note on a line the entry has more than once under that line's nth
+    place), with the line as the source has it."""
     where = {**dict(reversed(placed)), **went}  # a line's first placement
-    found = [issue(where.get(line, "entry"), note.reason, note.raw) for line, note in entry.notes
-             if note.reason != LOST]
+    each: dict[str, list[str]] = {}  # a line's placements in page order: a line the entry has twice ('USA')
+    for line, field in placed:
+        each.setdefault(line, []).append(field)
+    found = []
+    for line, note in entry.notes:
+        if note.reason != LOST:
+            fields = each.get(line, [])
+            found.append(issue(fields.pop(0) if fields else where.get(line, "entry"), note.reason, note.raw))
     for line, bad in damaged.items():
         field = where.get(line, "entry")
         then = READ_AS_TWIN if bad.twin else IN_DESCRIPTION[bad.reason] if field == "description" else NOT_READ
@@ -239,18 +246,17 @@ def build_cluster(entry: DirectoryEntry, source_id: str, boilerplate: set[str] |
                                                  (entry.organisation, "organisation" if entry.heading else "name"))
                if line]
     countries, regions = Phases(), Phases()
-    for phase, value, line in zip(("concept", "implementation"), (entry.concept, entry.implementation),
-                                  [*entry.target_lines, None], strict=False):
+    for phase, value in (("concept", entry.concept), ("implementation", entry.implementation)):
         path = f"target_countries.{phase}"
+        lines = [line for line, of in zip(entry.target_lines, entry.target_phases, strict=True) if of == phase]
         if value is None:
             issues.append(issue(path, "entry has no implementation-phase line"))
-        elif line not in unreadable:
+        elif not any(line in unreadable for line in lines):
             targets = parse_targets(value, path, lang)
             issues += targets.issues
             setattr(countries, phase, targets.countries)
             setattr(regions, phase, targets.regions)
-        if line is not None:
-            placed.append((line, path))
+        placed += [(line, path) for line in lines]
     issues += [issue("header", "labelled line of unknown kind beside the target countries", line)
                for line in entry.header_extra]
     placed += [(line, "header") for line in entry.header_extra]
