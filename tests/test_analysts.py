@@ -136,7 +136,7 @@ def test_changes_json_has_a_schema_that_holds():
     old = {"clusters.json": [{"id": "a", "name": "A", "aliases": [], "target_countries": {"concept": ["FR"]}}]}
     new = {"clusters.json": [{"id": "a", "name": "A", "aliases": ["Ay"], "target_countries": {"concept": ["NL"]}},
                              {"id": "b", "name": "B", "aliases": [], "target_countries": {"concept": []}}]}
-    changes = diff_versions("v1", "v2", old, new)
+    changes = diff_versions("v1", "v2", old, new).to_json()
     jsonschema.validate(changes, changes_schema())
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**changes, "added": "b"}, changes_schema())

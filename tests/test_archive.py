@@ -76,14 +76,14 @@ def test_backfill_publishes_one_version_per_capture_in_order(tmp_path, wayback):
     versions = list_versions(out)
     assert len(versions) == 3 and read_latest(out) == versions[-1]
     manifests = [read_manifest(out, v) for v in versions]
-    assert [m["as_of"] for m in manifests] == ["2016-03-01T12:00:00Z", "2017-08-15T09:30:00Z", "2018-01-20T17:00:00Z"]
-    assert [m["counts"]["clusters"] for m in manifests] == [10, 20, 29]
+    assert [m.as_of for m in manifests] == ["2016-03-01T12:00:00Z", "2017-08-15T09:30:00Z", "2018-01-20T17:00:00Z"]
+    assert [m.counts.clusters for m in manifests] == [10, 20, 29]
     assert versions == sorted(versions) and versions[0].startswith("20160301T120000Z")
     changes = [json.loads((out / v / "changes.json").read_text(encoding="utf-8")) for v in versions[1:]]
     assert [len(c["added"]) for c in changes] == [10, 9] and all(not c["removed"] for c in changes)
     assert "amz-sachsen" in json.loads((out / versions[0] / "clusters.json").read_text(encoding="utf-8"))[0]["id"]
-    source = manifests[-1]["sources"][0]
-    assert source["via"] == "archive" and source["capture_timestamp"] == "20180120170000"
+    source = manifests[-1].sources[0]
+    assert source.via == "archive" and source.capture_timestamp == "20180120170000"
 
     # resumable: a second backfill fetches no capture again and publishes nothing new
     fetched = len([s for s in wayback.seen if "/web/" in s.raw_path])
@@ -101,12 +101,12 @@ def test_backfill_years_limit_the_captures(tmp_path, wayback):
 def test_a_gone_live_source_is_harvested_from_the_newest_capture(tmp_path, wayback):
     result = run_harvest(open_context(registry(tmp_path, wayback), tmp_path / "out", tmp_path / "raw"))
     manifest = read_manifest(tmp_path / "out", result.version)
-    assert manifest["counts"]["clusters"] == 29
-    [source] = manifest["sources"]
-    assert source["via"] == "archive" and source["method"] == "archive"
-    assert source["capture_timestamp"] == "20180120170000" and source["as_of"] == "2018-01-20T17:00:00Z"
-    assert source["capture_url"] == f"{wayback.base}/web/20180120170000id_/{LIVE_URL}"
-    assert "cannot connect" in source["live_error"]
+    assert manifest.counts.clusters == 29
+    [source] = manifest.sources
+    assert source.via == "archive" and source.method == "archive"
+    assert source.capture_timestamp == "20180120170000" and source.as_of == "2018-01-20T17:00:00Z"
+    assert source.capture_url == f"{wayback.base}/web/20180120170000id_/{LIVE_URL}"
+    assert "cannot connect" in source.live_error
 
 
 def test_a_source_may_opt_out_of_the_archive(tmp_path, wayback):
@@ -138,7 +138,7 @@ def test_harvest_command_says_on_stderr_that_it_used_the_archive(tmp_path, wayba
     assert res.returncode == 0, res.stderr
     assert "source directory is gone live" in res.stderr and "20180120170000" in res.stderr
     version = read_latest(tmp_path / "out")
-    assert version and read_manifest(tmp_path / "out", version)["sources"][0]["via"] == "archive"
+    assert version and read_manifest(tmp_path / "out", version).sources[0].via == "archive"
 
 
 def test_backfill_command(tmp_path, wayback):
@@ -262,7 +262,7 @@ def test_a_capture_of_another_sites_url_is_never_used(tmp_path, bundled_director
                                               tmp_path / "raw"))
     finally:
         archive.stop()
-    [source] = read_manifest(tmp_path / "out", result.version)["sources"]
+    [source] = read_manifest(tmp_path / "out", result.version).to_json()["sources"]
     assert source["capture_timestamp"] == "20160301120000" and result.clusters == 10, source
     assert not any("20190101000000" in s.raw_path for s in archive.seen), [s.raw_path for s in archive.seen]
     assert any("http://evil.example/en/cluster-network" in m and "not used" in m for m in caplog.messages), \
@@ -296,7 +296,7 @@ def test_a_capture_dated_in_the_future_is_ignored_with_a_warning(tmp_path, bundl
         archive.stop()
     published = [s.capture for s in steps if s.result is not None and s.result.changed]
     assert published == ["20170815093000"], steps
-    assert read_manifest(tmp_path / "history", read_latest(tmp_path / "history"))["counts"]["clusters"] == 20
+    assert read_manifest(tmp_path / "history", read_latest(tmp_path / "history")).to_json()["counts"]["clusters"] == 20
 
 
 # -- an error line is one line of at most about 300 characters, the whole message in a file (issue 22, item 10) --

@@ -93,15 +93,15 @@ def test_changed_page_gives_exactly_its_changes(tmp_path, site):
     assert manifest["changes"] == {"added": 1, "removed": 1, "renamed": 0, "modified": 2, "programme": 0}
 
     # the library behind `diff`, `show` and `history`
-    assert diff(tmp_path / "out") == changes
-    assert show(tmp_path / "out", "cfk-valley")["contacts"][0]["phone"] == ["+4941414074016"]
-    assert show(tmp_path / "out", "cool-silicon", first.version.split("-")[1])["name"] == "Cool Silicon"
+    assert diff(tmp_path / "out").to_json() == changes
+    assert show(tmp_path / "out", "cfk-valley").contacts[0].phone == ["+4941414074016"]
+    assert show(tmp_path / "out", "cool-silicon", first.version.split("-")[1]).name == "Cool Silicon"
     events = history(tmp_path / "out", "cfk-valley")
-    assert [e["event"] for e in events] == ["added", "modified"]
-    assert events[1]["changes"] == [{"path": "contacts[0].phone", "old": ["+4941414074015"],
-                                     "new": ["+4941414074016"], "added": ["+4941414074016"],
-                                     "removed": ["+4941414074015"]}]
-    assert [e["event"] for e in history(tmp_path / "out", "cool-silicon")] == ["added", "removed"]
+    assert [e.event for e in events] == ["added", "modified"]
+    assert [c.model_dump(mode="json") for c in events[1].changes] == [
+        {"path": "contacts[0].phone", "old": ["+4941414074015"], "new": ["+4941414074016"],
+         "added": ["+4941414074016"], "removed": ["+4941414074015"]}]
+    assert [e.event for e in history(tmp_path / "out", "cool-silicon")] == ["added", "removed"]
 
 
 def test_edited_snapshot_copy_through_sources_and_the_diff_command(tmp_path, bundled_directory_html):
@@ -120,8 +120,8 @@ def test_edited_snapshot_copy_through_sources_and_the_diff_command(tmp_path, bun
     second = run_harvest(open_context(sources, out, ROOT / "raw", offline=True))
     assert second.changed and read_latest(out) == second.version and second.previous == first.version
     changes = diff(out)
-    assert (changes["added"], changes["removed"], changes["programme"]) == ([], [], [])
-    assert {m["id"]: [c["path"] for c in m["changes"]] for m in changes["modified"]} == {
+    assert (changes.added, changes.removed, changes.programme) == ([], [], [])
+    assert {m.id: [c.path for c in m.changes] for m in changes.modified} == {
         "institut-fuer-kunststoffverarbeitung": ["target_countries.concept"], "cfk-valley": ["contacts[0].phone"]}
 
     res = run_cli("diff", "--out", str(out))
@@ -129,7 +129,7 @@ def test_edited_snapshot_copy_through_sources_and_the_diff_command(tmp_path, bun
     assert "cfk-valley" in res.stdout and \
         "- `contacts[0].phone`: added +4941414074016; removed +4941414074015\n" in res.stdout
     res = run_cli("diff", first.version, "LATEST", "--out", str(out), "--format", "json")
-    assert json.loads(res.stdout) == changes
+    assert json.loads(res.stdout) == changes.to_json()
     res = run_cli("versions", "--out", str(out))
     assert res.stdout.splitlines()[-1].startswith(second.version) and "(LATEST)" in res.stdout
     res = run_cli("history", "cfk-valley", "--out", str(out))

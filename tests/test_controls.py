@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from clusterharvest.controls import escape_controls
+from clusterharvest.dataset import Run
 from clusterharvest.models import Cluster
 from clusterharvest.pipeline import open_context, run_harvest
 from clusterharvest.publish import publish_version, read_latest
@@ -54,8 +55,9 @@ def crafted(tmp_path_factory) -> Path:
     """A dataset root of two versions whose records hold control characters, and a manifest's date too."""
     out = tmp_path_factory.mktemp("controls") / "out"
     sources = [{"id": "directory", "kind": "cluster-directory", "url": "https://example.org/dir"}]
-    publish_version(out, [record("alpha", BAD)], sources, now=datetime(2026, 1, 1, tzinfo=UTC))
-    second = publish_version(out, [record("alpha", BAD + "2"), record("beta", BAD)], sources,
+    run = Run.model_validate({"sources": sources})
+    publish_version(out, [record("alpha", BAD)], run, now=datetime(2026, 1, 1, tzinfo=UTC))
+    second = publish_version(out, [record("alpha", BAD + "2"), record("beta", BAD)], run,
                              now=datetime(2026, 2, 1, tzinfo=UTC)).version
     manifest = out / second / "manifest.json"
     manifest.write_text(json.dumps({**json.loads(manifest.read_text(encoding="utf-8")), "created": BAD}))

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from clusterharvest.dataset import Change
 from clusterharvest.diff import diff_records, diff_versions, field_changes, is_empty, to_markdown
+
+
+def as_json(changes: list[Change]) -> list[dict]:
+    return [c.model_dump(mode="json") for c in changes]
 
 
 def record(rid: str, name: str, **fields) -> dict:
@@ -19,15 +24,15 @@ def test_country_lists_compare_as_sets():
     new = record("a", "A", target_countries={"concept": ["NL", "FR"], "implementation": ["FR"]})
     assert field_changes(old, new) == []
     new["target_countries"]["implementation"] = ["FR", "ES"]
-    assert field_changes(old, new) == [{"path": "target_countries.implementation", "old": ["FR"], "new": ["FR", "ES"],
-                                        "added": ["ES"], "removed": []}]
+    assert as_json(field_changes(old, new)) == [{"path": "target_countries.implementation", "old": ["FR"],
+                                                 "new": ["FR", "ES"], "added": ["ES"], "removed": []}]
 
 
 def test_contacts_compare_item_by_item():
     old = record("a", "A")
     new = record("a", "A", contacts=[{"name": "Erika Muster", "phone": ["+49711999999"], "fax": []},
                                      {"name": "Max Muster", "phone": [], "fax": []}])
-    assert field_changes(old, new) == [
+    assert as_json(field_changes(old, new)) == [
         {"path": "contacts[0].phone", "old": ["+49711123456"], "new": ["+49711999999"], "added": ["+49711999999"],
          "removed": ["+49711123456"]},
         {"path": "contacts[1]", "old": None, "new": {"name": "Max Muster", "phone": [], "fax": []}}]
@@ -39,7 +44,7 @@ def test_added_removed_modified():
            record("c", "C", description={"en": "Sea.", "de": None}, addresses=[], contacts=[])]
     out = diff_records(old, new)
     assert (out["added"], out["removed"], out["renamed"]) == (["c"], ["b"], [])
-    assert out["modified"] == [{"id": "a", "name": "A", "changes": [
+    assert [m.model_dump(mode="json") for m in out["modified"]] == [{"id": "a", "name": "A", "changes": [
         {"path": "description.en", "old": "A cluster.", "new": "Changed."}]}]
 
 
@@ -49,8 +54,8 @@ def test_a_new_name_with_everything_else_unchanged_is_a_rename():
     out = diff_records(old, new)
     assert (out["added"], out["removed"]) == ([], [])
     [renamed] = out["renamed"]
-    assert (renamed["from"], renamed["to"]) == ("cluster-old", "cluster-new")
-    assert {c["path"] for c in renamed["changes"]} == {"id", "name", "aliases"}
+    assert (renamed.from_, renamed.to) == ("cluster-old", "cluster-new")
+    assert {c.path for c in renamed.changes} == {"id", "name", "aliases"}
 
 
 def test_programme_changes_and_markdown():
@@ -58,7 +63,7 @@ def test_programme_changes_and_markdown():
     new = {"clusters.json": [record("a", "A", target_countries={"concept": ["FR"], "implementation": ["FR"]})],
            "programme.json": {"max_funding_eur": 5000000}}
     changes = diff_versions("v1", "v2", old, new)
-    assert changes["programme"] == [{"path": "programme.max_funding_eur", "old": 4000000, "new": 5000000}]
+    assert as_json(changes.programme) == [{"path": "programme.max_funding_eur", "old": 4000000, "new": 5000000}]
     text = to_markdown(changes)
     assert "# Changes from v1 to v2" in text and "- `target_countries.concept`: removed NL\n" in text
     assert "- `programme.max_funding_eur`: 4000000 → 5000000\n" in text

@@ -75,7 +75,7 @@ def test_truncated_directory_is_stopped_by_its_gates_and_allow_shrink_overrides(
         harvest(tmp_path, srv, gates="max_shrink = 0.1\n")
     intact(tmp_path, good)
     smaller = harvest(tmp_path, srv, allow_shrink=True)
-    assert smaller.changed and read_manifest(tmp_path / "out", smaller.version)["counts"]["clusters"] == 16
+    assert smaller.changed and read_manifest(tmp_path / "out", smaller.version).counts.clusters == 16
 
 
 def test_a_directory_that_suddenly_doubles_is_stopped(tmp_path, site):
@@ -98,7 +98,7 @@ def test_one_invalid_entry_is_quarantined_and_the_rest_published(tmp_path, site)
            "Target countries implementation phase: France</p>\n")
     page["body"] = html.replace("<h3>Cool Silicon</h3>", bad + "<h3>Cool Silicon</h3>").encode("utf-8")
     result = harvest(tmp_path, srv)
-    manifest = read_manifest(tmp_path / "out", result.version)
+    manifest = read_manifest(tmp_path / "out", result.version).to_json()
     assert manifest["counts"]["clusters"] == 32
     [q] = manifest["quarantined"]
     assert q["source"] == "directory" and q["first_line"] == "★★★" and "gives no id" in q["reason"]
@@ -115,7 +115,7 @@ def test_a_name_line_that_lost_a_character_quarantines_only_its_entry(tmp_path, 
     page["body"] = (html.replace("<h3>Cool Silicon</h3>", "<h3>Cool Sil&#xFFFD;con</h3>")
                     .replace("Tel.: +49 1728380024", "Tel.: +49 17283\ufffd80024").encode("utf-8"))
     result = harvest(tmp_path, srv)
-    manifest = read_manifest(tmp_path / "out", result.version)
+    manifest = read_manifest(tmp_path / "out", result.version).to_json()
     assert manifest["counts"]["clusters"] == 31, manifest["counts"]
     [q] = manifest["quarantined"]
     assert (q["source"], q["first_line"]) == ("directory", "Cool Silcon"), q
@@ -156,7 +156,7 @@ def test_hostile_markup_gives_every_entry_or_an_error(tmp_path, site, bundled_di
     except HarvestError as exc:  # an explicit error naming the source is acceptable ...
         assert "source directory" in str(exc)
     else:  # ... fewer records silently is not
-        assert read_manifest(tmp_path / "out", result.version)["counts"]["clusters"] == 32
+        assert read_manifest(tmp_path / "out", result.version).counts.clusters == 32
 
 
 def test_sigkill_while_publishing_leaves_latest_and_the_next_run_cleans_up(tmp_path, site, bundled_directory_html):

@@ -177,7 +177,7 @@ def test_the_artifacts_show_the_version_its_folder_and_report_the_counts_and_eve
     second, artifacts = run()
     assert set(artifacts) == {"clusterharvest-version", "clusterharvest-changelog", "clusterharvest-counts",
                               "clusterharvest-gates"}, set(artifacts)
-    value_gates = read_manifest(out, second)["value_gates"]
+    value_gates = read_manifest(out, second).to_json()["value_gates"]
     assert artifacts["clusterharvest-version"]["data"] == (
         f"# Published {second}\n\n| | |\n|---|---|\n"
         f"| version | `{second}` |\n"

@@ -173,7 +173,7 @@ def test_allow_shrink_publishes_a_loss_and_the_next_run_compares_with_that_versi
             ) in caplog.messages, caplog.messages
     # ... on the progress logger, which the command line shows without -v
     assert {r.name for r in caplog.records if "published anyway" in r.getMessage()} == {"clusterharvest.steps"}
-    manifest = read_manifest(tmp_path / OUT, allowed.version)
+    manifest = read_manifest(tmp_path / OUT, allowed.version).to_json()
     assert manifest["allowed_shrink"] is True
     [phone] = [g for g in manifest["value_gates"] if g["metric"] == "phone"]
     assert phone == {"gate": "max_value_loss", "source": "directory", "metric": "phone", "passed": False,
@@ -229,7 +229,7 @@ def test_values_cannot_be_worn_down_a_little_in_each_run(tmp_path, site):
 def test_the_figures_each_version_is_compared_by_are_in_its_manifest(tmp_path, site):
     srv, _ = site
     good = harvest(tmp_path, srv).version
-    [entry] = read_manifest(tmp_path / OUT, good)["sources"]
+    [entry] = read_manifest(tmp_path / OUT, good).to_json()["sources"]
     assert entry["entries"] == 32
     assert entry["values"] == {"records": 32, "target_countries": 32, "contact_person": 30, "phone": 31,
                                "address": entry["values"]["address"], "description": entry["values"]["description"],
@@ -257,7 +257,7 @@ def test_the_entry_gates_are_in_the_manifest_with_figure_limit_and_version_compa
     srv, page = site
     html = page["body"].decode("utf-8")
     first = harvest(tmp_path, srv).version
-    assert read_manifest(tmp_path / OUT, first)["entry_gates"] == [
+    assert read_manifest(tmp_path / OUT, first).to_json()["entry_gates"] == [
         entry_gate("max_duplicates", "repeated", 0, of=32, limit=0),
         entry_gate("min_entries", "entries", 32),
         entry_gate("max_quarantined", "quarantined", 0, of=32, limit=0.1),
@@ -265,7 +265,7 @@ def test_the_entry_gates_are_in_the_manifest_with_figure_limit_and_version_compa
     ]
     page["body"] = first_entries(html, 28).encode("utf-8")  # 4 of 32 entries gone: 12% fewer
     shrunk = harvest(tmp_path, srv, allow_shrink=True).version
-    assert read_manifest(tmp_path / OUT, shrunk)["entry_gates"] == [
+    assert read_manifest(tmp_path / OUT, shrunk).to_json()["entry_gates"] == [
         entry_gate("max_growth", "entries", 28, limit=3.0, before=32, version=first),
         entry_gate("max_duplicates", "repeated", 0, of=28, limit=0),
         entry_gate("min_entries", "entries", 28),

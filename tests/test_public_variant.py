@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from clusterharvest.dataset import Run
 from clusterharvest.models import Cluster, Programme
 from clusterharvest.publish import publish_version
 
@@ -65,10 +66,10 @@ def two_versions(out: Path) -> str:
     bodo = contact("Bodo Reinhold", "bodo.r@example.org", "+494215551234")
     ulla = contact("Ulla Sonnfeld", "u.sonnfeld@example.org", "+494215551234")
     sources = [{"id": "directory", "kind": "cluster-directory", "url": "https://example.org/dir"}]
-    publish_version(out, [cluster("alpha", [jana, bodo]), cluster("beta", [ulla])], sources,
-                    extra={"quarantined": QUARANTINED}, programme=programme("Kai Lindqvist", "kl@example.com"),
-                    now=datetime(2026, 1, 1, tzinfo=UTC))
-    second = publish_version(out, [cluster("alpha", [bodo])], sources, extra={"quarantined": QUARANTINED},
+    run = Run.model_validate({"sources": sources, "quarantined": QUARANTINED})
+    publish_version(out, [cluster("alpha", [jana, bodo]), cluster("beta", [ulla])], run,
+                    programme=programme("Kai Lindqvist", "kl@example.com"), now=datetime(2026, 1, 1, tzinfo=UTC))
+    second = publish_version(out, [cluster("alpha", [bodo])], run,
                              programme=programme("Wiebke Sturmfeld", "ws@example.com"),
                              now=datetime(2026, 2, 1, tzinfo=UTC))
     return second.version

@@ -6,6 +6,7 @@ import json
 import re
 from datetime import UTC, datetime
 
+from clusterharvest.dataset import Run
 from clusterharvest.models import Cluster, Phases
 from clusterharvest.publish import (
     clean_leftovers,
@@ -17,6 +18,7 @@ from clusterharvest.publish import (
 )
 
 SOURCES = [{"id": "dir", "url": "https://example.org/", "snapshot_sha256": "ab" * 32, "obtained_at": "x"}]
+RUN = Run.model_validate({"sources": SOURCES})
 
 
 def clusters(*codes: str) -> list[Cluster]:
@@ -25,7 +27,7 @@ def clusters(*codes: str) -> list[Cluster]:
 
 def test_publishes_sorted_records_manifest_and_latest(tmp_path):
     recs = list(reversed(clusters("FR", "JP")))
-    res = publish_version(tmp_path, recs, SOURCES, now=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+    res = publish_version(tmp_path, recs, RUN, now=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
     assert res.changed and re.fullmatch(r"20260102T030405Z-[0-9a-f]{8}", res.version), res.version
     assert read_latest(tmp_path) == res.version
     data = json.loads((tmp_path / res.version / "clusters.json").read_text())
@@ -41,16 +43,16 @@ def test_publishes_sorted_records_manifest_and_latest(tmp_path):
 
 
 def test_same_records_publish_no_new_version(tmp_path):
-    first = publish_version(tmp_path, clusters("FR"), SOURCES)
-    other_provenance = [{**SOURCES[0], "obtained_at": "later"}]
+    first = publish_version(tmp_path, clusters("FR"), RUN)
+    other_provenance = Run.model_validate({"sources": [{**SOURCES[0], "obtained_at": "later"}]})
     again = publish_version(tmp_path, clusters("FR"), other_provenance)
     assert not again.changed and again.version == first.version
     assert list_versions(tmp_path) == [first.version]
 
 
 def test_changed_records_publish_a_new_version(tmp_path):
-    first = publish_version(tmp_path, clusters("FR"), SOURCES, now=datetime(2026, 1, 1, tzinfo=UTC))
-    second = publish_version(tmp_path, clusters("DE"), SOURCES, now=datetime(2026, 1, 2, tzinfo=UTC))
+    first = publish_version(tmp_path, clusters("FR"), RUN, now=datetime(2026, 1, 1, tzinfo=UTC))
+    second = publish_version(tmp_path, clusters("DE"), RUN, now=datetime(2026, 1, 2, tzinfo=UTC))
     assert second.changed and second.previous == first.version
     assert read_latest(tmp_path) == second.version
     assert list_versions(tmp_path) == [first.version, second.version]
@@ -66,7 +68,7 @@ def test_leftover_temporary_folders_are_removed(tmp_path):
     (tmp_path / ".tmp-20260101T000000Z-deadbeef-123").mkdir()
     (tmp_path / ".tmp-20260101T000000Z-deadbeef-123" / "clusters.json").write_text("[")
     assert clean_leftovers(tmp_path) == [".tmp-20260101T000000Z-deadbeef-123"]
-    publish_version(tmp_path, clusters("FR"), SOURCES)
+    publish_version(tmp_path, clusters("FR"), RUN)
     assert not list(tmp_path.glob(".tmp-*"))
 
 
@@ -79,9 +81,9 @@ def test_records_that_return_to_an_earlier_version_within_its_second_get_a_versi
     """A -> B -> A published within one second: the third is a new version (its id a second later), not an
     error about the first's folder, which holds the same records under the same time."""
     now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    first = publish_version(tmp_path, clusters("FR"), SOURCES, now=now)
-    second = publish_version(tmp_path, clusters("JP"), SOURCES, now=now.replace(microsecond=300_000))
-    third = publish_version(tmp_path, clusters("FR"), SOURCES, now=now.replace(microsecond=600_000))
+    first = publish_version(tmp_path, clusters("FR"), RUN, now=now)
+    second = publish_version(tmp_path, clusters("JP"), RUN, now=now.replace(microsecond=300_000))
+    third = publish_version(tmp_path, clusters("FR"), RUN, now=now.replace(microsecond=600_000))
     assert third.changed and third.previous == second.version, third
     assert third.version == "20260102T030406Z-" + first.version.split("-")[1], third.version
     assert list_versions(tmp_path) == [first.version, second.version, third.version]

@@ -260,7 +260,7 @@ def test_harvest_behind_each_robots_case(tmp_path, robots, disallowed):
             assert [s.path for s in srv.seen] == ["/robots.txt"], srv.seen
         else:
             outcome = run_harvest(ctx)
-            assert read_manifest(tmp_path / "out", outcome.version)["counts"]["clusters"] == 3
+            assert read_manifest(tmp_path / "out", outcome.version).counts.clusters == 3
             assert [s.path for s in srv.seen] == ["/robots.txt", DIRECTORY], srv.seen
     finally:
         srv.stop()

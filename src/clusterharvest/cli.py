@@ -349,20 +349,19 @@ def cmd_versions(args: argparse.Namespace) -> int:
 
     if not args.out.is_dir():
         return fail(f"no dataset root {args.out}")
-    rows = summaries(args.out)
+    found = summaries(args.out)
     if args.format != "text":
-        print_rows(rows, args.format)
-        return 1 if any(row["problem"] for row in rows) else 0
-    if not rows:
+        print_rows([s.row() for s in found], args.format)
+        return 1 if any(s.problem for s in found) else 0
+    if not found:
         say(f"no versions in {args.out}")
-    for row in rows:
-        changes = row["changes"]
-        summary = "first version" if changes is None else ", ".join(f"{v} {k}" for k, v in changes.items() if v) or \
-            "no record changes"
-        say(f"{row['version']}  {row['clusters']} clusters  {summary}{'  (LATEST)' if row['latest'] else ''}")
-    broken = [row for row in rows if row["problem"]]
-    for row in broken:
-        print(error_line(row["problem"]), file=sys.stderr)
+    for s in found:
+        changed = "first version" if s.changes is None else ", ".join(
+            f"{v} {k}" for k, v in s.changes.model_dump().items() if v) or "no record changes"
+        say(f"{s.version}  {s.clusters} clusters  {changed}{'  (LATEST)' if s.latest else ''}")
+    broken = [s.problem for s in found if s.problem]
+    for problem in broken:
+        print(error_line(problem), file=sys.stderr)
     return 1 if broken else 0
 
 
@@ -376,13 +375,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
     except HarvestError as exc:
         return fail(str(exc))
     if args.format == "json":
-        print_json(changes)
+        print_json(changes.to_json())
     elif args.format == "markdown":
         sys.stdout.write(escape_controls(to_markdown(changes)))
     else:
-        from .diff import change_records
-
-        print_rows(change_records(changes), args.format)
+        print_rows([row.model_dump(mode="json") for row in changes.rows()], args.format)
     return 0
 
 
@@ -391,7 +388,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from .versions import show
 
     try:
-        print_json(show(args.out, args.id, args.version))
+        print_json(show(args.out, args.id, args.version).model_dump(mode="json"))
     except HarvestError as exc:
         return fail(str(exc))
     return 0
@@ -406,18 +403,18 @@ def cmd_history(args: argparse.Namespace) -> int:
     except HarvestError as exc:
         return fail(str(exc))
     if args.format == "json":
-        print_json(events)
+        print_json([e.to_json() for e in events])
         return 0
     if args.format in ("ndjson", "csv"):
-        print_rows([{"version": e["version"], "created": e["created"], "event": e["event"], "path": c.get("path"),
-                     "old": c.get("old"), "new": c.get("new"), "added": c.get("added"), "removed": c.get("removed")}
-                    for e in events for c in (e.get("changes") or [{}])], args.format)
+        print_rows([{"version": e.version, "created": e.created, "event": e.event,
+                     **{k: getattr(c, k) if c else None for k in ("path", "old", "new", "added", "removed")}}
+                    for e in events for c in ((*e.changes,) or (None,))], args.format)
         return 0
     for event in events:
-        say(f"{event['version']}  {event['event']}")
-        for change in event.get("changes", []):
-            say(f"    {change['path']}: {json.dumps(change['old'], ensure_ascii=False)} -> "
-                  f"{json.dumps(change['new'], ensure_ascii=False)}")
+        say(f"{event.version}  {event.event}")
+        for change in event.changes:
+            say(f"    {change.path}: {json.dumps(change.old, ensure_ascii=False)} -> "
+                f"{json.dumps(change.new, ensure_ascii=False)}")
     return 0
 
 

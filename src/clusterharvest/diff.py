@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .dataset import Change, ChangeCounts, ChangeRow, Changes, Modified, Renamed
+
 # Paths (with list indices removed) of lists compared as sets.
 SET_PATHS = frozenset({
     "target_countries.concept", "target_countries.implementation", "target_regions.concept",
@@ -41,10 +43,10 @@ def _generic(path: str) -> str:
     return "".join(out)
 
 
-def field_changes(old: Any, new: Any, path: str = "") -> list[dict[str, Any]]:
+def field_changes(old: Any, new: Any, path: str = "") -> list[Change]:
     """Changes between two JSON values, leaf by leaf."""
     if isinstance(old, dict) and isinstance(new, dict):
-        out = []
+        out: list[Change] = []
         for key in sorted(set(old) | set(new)):
             out += field_changes(old.get(key), new.get(key), f"{path}.{key}" if path else key)
         return out
@@ -53,22 +55,21 @@ def field_changes(old: Any, new: Any, path: str = "") -> list[dict[str, Any]]:
             before, after = {_key(v): v for v in old}, {_key(v): v for v in new}
             if before.keys() == after.keys():
                 return []
-            return [{"path": path, "old": old, "new": new,
-                     "added": [after[k] for k in after if k not in before],
-                     "removed": [before[k] for k in before if k not in after]}]
+            return [Change(path=path, old=old, new=new, added=[after[k] for k in after if k not in before],
+                           removed=[before[k] for k in before if k not in after])]
         if all(isinstance(v, dict) for v in old + new):
             out = []
             for n in range(max(len(old), len(new))):
                 a = old[n] if n < len(old) else None
                 b = new[n] if n < len(new) else None
                 if a is None or b is None:
-                    out.append({"path": f"{path}[{n}]", "old": a, "new": b})
+                    out.append(Change(path=f"{path}[{n}]", old=a, new=b))
                 else:
                     out += field_changes(a, b, f"{path}[{n}]")
             return out
     if old == new:
         return []
-    return [{"path": path, "old": old, "new": new}]
+    return [Change(path=path, old=old, new=new)]
 
 
 def _identity_free(record: dict[str, Any]) -> dict[str, Any]:
@@ -85,7 +86,8 @@ def _rename_score(old: dict[str, Any], new: dict[str, Any]) -> float:
 
 
 def diff_records(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> dict[str, Any]:
-    """``added``, ``removed`` (ids), ``renamed`` and ``modified`` between two clusters.json payloads."""
+    """``added``, ``removed`` (ids), ``renamed`` and ``modified`` between two clusters.json payloads (the keyword
+    arguments of ``Changes`` but its ids)."""
     before = {r["id"]: r for r in old}
     after = {r["id"]: r for r in new}
     added = sorted(set(after) - set(before))
@@ -95,61 +97,48 @@ def diff_records(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> dict[s
         scores = sorted(((_rename_score(before[old_id], after[new_id]), new_id) for new_id in added), reverse=True)
         if scores and scores[0][0] >= RENAME_MIN_SHARED and (len(scores) == 1 or scores[1][0] < scores[0][0]):
             new_id = scores[0][1]
-            renamed.append({"from": old_id, "to": new_id, "name": after[new_id]["name"],
-                            "evidence": f"{scores[0][0]:.0%} of the record's other fields are unchanged",
-                            "changes": field_changes(before[old_id], after[new_id])})
+            renamed.append(Renamed(from_=old_id, to=new_id, name=after[new_id]["name"],
+                                   evidence=f"{scores[0][0]:.0%} of the record's other fields are unchanged",
+                                   changes=field_changes(before[old_id], after[new_id])))
             removed.remove(old_id)
             added.remove(new_id)
     modified = []
     for rid in sorted(set(before) & set(after)):
         changes = field_changes(before[rid], after[rid])
         if changes:
-            modified.append({"id": rid, "name": after[rid]["name"], "changes": changes})
+            modified.append(Modified(id=rid, name=after[rid]["name"], changes=changes))
     return {"added": added, "removed": removed, "renamed": renamed, "modified": modified}
 
 
-def diff_versions(old_version: str, new_version: str, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """``changes.json``: ``old``/``new`` map data file names to payloads (clusters.json, programme.json)."""
-    out = {"from": old_version, "to": new_version,
-           **diff_records(old.get("clusters.json", []), new.get("clusters.json", []))}
-    out["programme"] = field_changes(old.get("programme.json"), new.get("programme.json"), "programme") if (
+def diff_versions(old_version: str, new_version: str, old: dict[str, Any], new: dict[str, Any]) -> Changes:
+    """``changes.json``: ``old``/``new`` map data file names to JSON payloads (clusters.json, programme.json)."""
+    programme = field_changes(old.get("programme.json"), new.get("programme.json"), "programme") if (
         old.get("programme.json") is not None or new.get("programme.json") is not None) else []
-    return out
+    return Changes(from_=old_version, to=new_version, programme=programme,
+                   **diff_records(old.get("clusters.json", []), new.get("clusters.json", [])))
 
 
-CHANGE_KINDS = ("added", "removed", "renamed", "modified", "programme")  # the lists of a changes.json
-
-
-def change_records(changes: dict[str, Any]) -> list[dict[str, Any]]:
+def change_records(changes: Changes) -> list[ChangeRow]:
     """changes.json flat: one row per change (event, cluster id, field path, old, new, added, removed), for
     tables and line-oriented output."""
-    def row(event: str, cluster: str | None, change: dict[str, Any] | None = None) -> dict[str, Any]:
-        change = change or {}
-        return {"event": event, "cluster_id": cluster, "path": change.get("path"), "old": change.get("old"),
-                "new": change.get("new"), "added": change.get("added"), "removed": change.get("removed")}
-
-    rows = [row("added", cid) for cid in changes["added"]] + [row("removed", cid) for cid in changes["removed"]]
-    rows += [row("renamed", f"{r['from']} -> {r['to']}", c) for r in changes["renamed"] for c in r["changes"]]
-    rows += [row("modified", m["id"], c) for m in changes["modified"] for c in m["changes"]]
-    rows += [row("programme", None, c) for c in changes["programme"]]
-    return rows
+    return changes.rows()
 
 
-def change_counts(changes: dict[str, Any]) -> dict[str, int]:
+def change_counts(changes: Changes) -> ChangeCounts:
     """How many of each kind of change (the manifest's ``changes``)."""
-    return {kind: len(changes[kind]) for kind in CHANGE_KINDS}
+    return changes.counts()
 
 
-def summary(changes: dict[str, Any]) -> str:
+def summary(changes: Changes) -> str:
     """'2 added, 0 removed, 0 renamed, 1 modified, 0 programme field(s) changed.'"""
-    counts = change_counts(changes)
+    counts = changes.counts().model_dump()
     programme = counts.pop("programme")
     return ", ".join(f"{v} {k}" for k, v in counts.items()) + f", {programme} programme field(s) changed."
 
 
-def is_empty(changes: dict[str, Any]) -> bool:
+def is_empty(changes: Changes) -> bool:
     """True when nothing changed."""
-    return not any(change_counts(changes).values())
+    return changes.is_empty()
 
 
 def _show(value: Any) -> str:
@@ -169,31 +158,31 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def describe_change(change: dict[str, Any]) -> str:
+def describe_change(change: Change) -> str:
     """One change as a line: what was added and removed from a set, else the old and the new value."""
-    if "added" in change:
-        parts = [f"added {_show(change['added'])}" if change["added"] else "",
-                 f"removed {_show(change['removed'])}" if change["removed"] else ""]
-        return f"`{change['path']}`: " + "; ".join(p for p in parts if p)
-    return f"`{change['path']}`: {_show(change['old'])} → {_show(change['new'])}"
+    if change.added is not None:
+        parts = [f"added {_show(change.added)}" if change.added else "",
+                 f"removed {_show(change.removed)}" if change.removed else ""]
+        return f"`{change.path}`: " + "; ".join(p for p in parts if p)
+    return f"`{change.path}`: {_show(change.old)} → {_show(change.new)}"
 
 
-def to_markdown(changes: dict[str, Any]) -> str:
+def to_markdown(changes: Changes) -> str:
     """A changelog for people: one section per kind of change, one table row per field."""
-    lines = [f"# Changes from {changes['from']} to {changes['to']}", ""]
-    if is_empty(changes):
+    lines = [f"# Changes from {changes.from_} to {changes.to}", ""]
+    if changes.is_empty():
         return "\n".join([*lines, "No changes.", ""])
     lines += [summary(changes), ""]
-    if changes["added"]:
-        lines += ["## Added", "", *[f"- `{i}`" for i in changes["added"]], ""]
-    if changes["removed"]:
-        lines += ["## Removed", "", *[f"- `{i}`" for i in changes["removed"]], ""]
-    if changes["renamed"]:
+    if changes.added:
+        lines += ["## Added", "", *[f"- `{i}`" for i in changes.added], ""]
+    if changes.removed:
+        lines += ["## Removed", "", *[f"- `{i}`" for i in changes.removed], ""]
+    if changes.renamed:
         lines += ["## Renamed", ""]
-        lines += [f"- `{r['from']}` → `{r['to']}` ({r['name']}; {r['evidence']})" for r in changes["renamed"]]
+        lines += [f"- `{r.from_}` → `{r.to}` ({r.name}; {r.evidence})" for r in changes.renamed]
         lines.append("")
-    for m in changes["modified"]:
-        lines += [f"## {m['name']} (`{m['id']}`)", "", *[f"- {describe_change(c)}" for c in m["changes"]], ""]
-    if changes["programme"]:
-        lines += ["## Programme", "", *[f"- {describe_change(c)}" for c in changes["programme"]], ""]
+    for m in changes.modified:
+        lines += [f"## {m.name} (`{m.id}`)", "", *[f"- {describe_change(c)}" for c in m.changes], ""]
+    if changes.programme:
+        lines += ["## Programme", "", *[f"- {describe_change(c)}" for c in changes.programme], ""]
     return "\n".join(lines)

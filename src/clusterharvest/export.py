@@ -37,7 +37,7 @@ def version_export(out_dir: Path, version: str) -> dict[str, bytes]:
     """A version's files by name, as published: those its manifest lists, each checked against its sha256,
     and the manifest. Raises ``PublishError`` for a file that is missing or changed."""
     manifest = read_manifest(out_dir, version)
-    files = {name: verified_bytes(out_dir, version, name, manifest) for name in sorted(manifest.get("files") or {})}
+    files = {name: verified_bytes(out_dir, version, name, manifest) for name in sorted(manifest.files)}
     files["manifest.json"] = (out_dir / version / "manifest.json").read_bytes()
     return files
 
@@ -47,10 +47,11 @@ def public_export(out_dir: Path, version: str) -> dict[str, bytes]:
     version its changes are against too, when that version is still in the dataset root."""
     manifest = read_manifest(out_dir, version)
     changes = read_changes(out_dir, version)
-    before = (changes or {}).get("from")
+    before = changes.from_ if changes else None
     previous = read_data(out_dir, before) if before in complete_versions(out_dir) else None
-    return public_variant(version, read_data(out_dir, version), changes, manifest.get("sources"),
-                          manifest.get("created"), manifest.get("checks"), previous=previous, manifest=manifest)
+    raw = manifest.to_json()
+    return public_variant(version, read_data(out_dir, version), None if changes is None else changes.to_json(),
+                          raw.get("sources"), manifest.created, raw.get("checks"), previous=previous, manifest=raw)
 
 
 def is_earlier_export(folder: Path) -> bool:

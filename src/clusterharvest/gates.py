@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Source
+from .dataset import Manifest
 from .models import Cluster
 from .publish import current_version, read_manifest
 
@@ -99,15 +100,10 @@ def value_figures(clusters: Iterable[Cluster], source_id: str) -> ValueFigures:
                         sum(len(r.issues) for r in records))
 
 
-def source_entry(manifest: dict[str, Any], source_id: str) -> dict[str, Any] | None:
-    """A source's entry in a manifest's ``sources``, if it has one."""
-    return next((s for s in manifest.get("sources", []) if isinstance(s, dict) and s.get("id") == source_id), None)
-
-
 RECENT_VERSIONS = 20  # how far back the shrink and value gates look for the largest recent figure
 
 
-def recent_manifests(out_dir: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
+def recent_manifests(out_dir: str | Path) -> Iterator[tuple[str, Manifest]]:
     """(version, manifest) of ``LATEST`` (or, when ``LATEST`` is missing or garbage, of the newest complete
     version), then of each previous version, back to and including the last one published with
     ``--allow-shrink`` (which starts the count anew), at most ``RECENT_VERSIONS``."""
@@ -117,9 +113,9 @@ def recent_manifests(out_dir: str | Path) -> Iterator[tuple[str, dict[str, Any]]
         seen.add(version)
         manifest = read_manifest(out_dir, version)
         yield version, manifest
-        if manifest.get("allowed_shrink"):
+        if manifest.allowed_shrink:
             return
-        version = manifest.get("previous") if isinstance(manifest.get("previous"), str) else None
+        version = manifest.previous
 
 
 @dataclass(frozen=True)
@@ -135,8 +131,8 @@ def baselines(out_dir: str | Path, source_id: str) -> list[Baseline]:
     nothing was published yet."""
     out = []
     for version, manifest in recent_manifests(out_dir):
-        entry = source_entry(manifest, source_id)
-        out.append(Baseline(version, ValueFigures.from_json(entry.get("values")) if entry else None))
+        entry = manifest.source(source_id)
+        out.append(Baseline(version, ValueFigures.from_json(entry.values) if entry else None))
     return out
 
 

@@ -21,10 +21,22 @@ from filelock import FileLock, Timeout
 
 from .archive import Archive
 from .config import Registry, Source, load_registry
-from .diff import CHANGE_KINDS, change_counts
+from .dataset import (
+    CHANGE_KINDS,
+    BackfillEntry,
+    Changes,
+    CheckEntry,
+    GateEntry,
+    Inputs,
+    Link,
+    LinkIssue,
+    QuarantinedEntry,
+    Run,
+    SourceEntry,
+)
 from .errors import ConfigError, FetchError, GateError, LockedError, ParseError, PublishError, ValidationFailed
 from .fetch import Fetcher, read_file_source
-from .gates import GateCheck, Measure, baselines, recent_manifests, source_entry, value_checks, value_figures
+from .gates import GateCheck, Measure, baselines, recent_manifests, value_checks, value_figures
 from .kinds import SourceKind, kind_of
 from .link import LinkEntry, LinkProblem, apply_links
 from .merge import merge_by_id
@@ -174,8 +186,8 @@ def earlier_figures(ctx: Context, source_id: str, what: str) -> tuple[Figure | N
     previous: Figure | None = None
     largest: Figure | None = None
     for version, manifest in recent_manifests(ctx.out_dir):
-        entry = source_entry(manifest, source_id)
-        count = entry.get(what) if entry else None
+        entry = manifest.source(source_id)
+        count = getattr(entry, what) if entry else None
         if isinstance(count, int) and not isinstance(count, bool):
             figure = Figure(version, count)
             previous = previous or figure
@@ -360,27 +372,25 @@ def validate(ctx: Context, batches: list[Batch]) -> Validated:
     return Validated(clusters, quarantined, checks)
 
 
-def provenance(parsed: list[Parsed], clusters: list[Cluster] | None = None) -> list[dict[str, Any]]:
+def provenance(parsed: list[Parsed], clusters: list[Cluster] | None = None) -> list[SourceEntry]:
     """Per source, what the manifest records: id, kind, url, snapshot hash, when and how obtained; for a
     directory its entries and, given the records to publish, their value figures (``gates.ValueFigures``),
     which the next run's value gates compare with."""
     out = []
     for p in parsed:
-        entry = p.snapshot.manifest_entry()
-        entry["kind"] = p.source.kind
+        entry = SourceEntry.model_validate({**p.snapshot.manifest_entry(), "kind": p.source.kind})
         if p.dated is not None:  # the date the source states for itself, and the text stating it
-            entry["stated_date"], entry["stated_date_quote"] = p.dated.date, p.dated.quote
+            entry.stated_date, entry.stated_date_quote = p.dated.date, p.dated.quote
         if p.kind.gives_records:
-            entry["entries"] = len(p.entries)
+            entry.entries = len(p.entries)
             if clusters is not None:
-                entry["values"] = value_figures(clusters, p.source.id).to_json()
-        elif p.announcement is not None:
-            entry["round"] = p.announcement.round
-            entry["clusters_listed"] = len(p.announcement.selected)
-        if not p.kind.gives_records:
-            entry["facts"] = len(p.facts)
+                entry.values = value_figures(clusters, p.source.id).to_json()
+        else:
+            entry.facts = len(p.facts)
+        if p.announcement is not None:
+            entry.round, entry.clusters_listed = p.announcement.round, len(p.announcement.selected)
         out.append(entry)
-    return sorted(out, key=lambda e: str(e["id"]))
+    return sorted(out, key=lambda e: e.id)
 
 
 @dataclass
@@ -396,18 +406,26 @@ class Combined:
     entry_gates: list[GateCheck] = field(default_factory=list)  # the sources' and the records' (``check_gates``)
     value_gates: list[GateCheck] = field(default_factory=list)  # set by ``check_values``
 
-    def manifest_entries(self) -> dict[str, Any]:
-        """What the manifest records of linking, checks, quarantine and gates, as JSON."""
-        return {"links": [asdict(link) for link in self.links],
-                "link_issues": [problem.to_json() for problem in self.link_issues],
-                "checks": [c.to_json() for c in self.checks], "quarantined": quarantine_json(self.quarantined),
-                "entry_gates": [g.to_json() for g in self.entry_gates],
-                "value_gates": [g.to_json() for g in self.value_gates]}
 
-
-def quarantine_json(quarantined: list[Quarantined]) -> list[dict[str, Any]]:
+def quarantine_entries(quarantined: list[Quarantined]) -> list[QuarantinedEntry]:
     """The manifest's form of quarantined entries."""
-    return [asdict(q) for q in quarantined]
+    return [QuarantinedEntry.model_validate(asdict(q)) for q in quarantined]
+
+
+def run_record(ctx: Context, parsed: list[Parsed], clusters: list[Cluster], quarantined: list[Quarantined],
+               combined: Combined | None = None, backfill: BackfillEntry | None = None) -> Run:
+    """What the manifest says about a run, for a harvest (``combined``: linking, checks, gates) and for a
+    backfilled capture (``backfill``) alike: the sources with their figures, the inputs, quarantine."""
+    run = Run(sources=provenance(parsed, clusters), inputs=Inputs(**inputs(ctx)),
+              quarantined=quarantine_entries(quarantined), backfill=backfill)
+    if combined is not None:
+        run.allowed_shrink = ctx.allow_shrink
+        run.links = [Link.model_validate(asdict(link)) for link in combined.links]
+        run.link_issues = [LinkIssue.model_validate(problem.to_json()) for problem in combined.link_issues]
+        run.checks = [CheckEntry.model_validate(c.to_json()) for c in combined.checks]
+        run.entry_gates = [GateEntry.model_validate(g.to_json()) for g in combined.entry_gates]
+        run.value_gates = [GateEntry.model_validate(g.to_json()) for g in combined.value_gates]
+    return run
 
 
 def combine(ctx: Context, validated: Validated, parsed: list[Parsed]) -> Combined:
@@ -510,9 +528,9 @@ def unchanged_since(ctx: Context, snapshots: list[Snapshot]) -> str | None:
         return None
     read_data(ctx.out_dir, latest)  # its files must still be what was published, or nothing builds on it
     manifest = read_manifest(ctx.out_dir, latest)
-    if manifest.get("inputs") != inputs(ctx):
+    if manifest.inputs is None or manifest.inputs.model_dump() != inputs(ctx):
         return None
-    before = {s.get("id"): s.get("snapshot_sha256") for s in manifest.get("sources", [])}
+    before = {s.id: s.snapshot_sha256 for s in manifest.sources}
     if before != {s.source_id: s.sha256 for s in snapshots}:
         return None
     refresh_pointers(Path(ctx.out_dir))  # latest/ and index.json in line with LATEST, even on a quiet run
@@ -526,10 +544,8 @@ def publish(ctx: Context, combined: Combined, parsed: list[Parsed]) -> PublishRe
         write_schemas(ctx.out_dir)
     except OSError as exc:
         raise PublishError(f"cannot write the schema files into {ctx.out_dir}: {exc.strerror or exc}") from None
-    result = publish_version(ctx.out_dir, combined.clusters, provenance(parsed, combined.clusters),
-                             extra={"inputs": inputs(ctx), "allowed_shrink": ctx.allow_shrink,
-                                    **combined.manifest_entries()},
-                             programme=combined.programme)
+    run = run_record(ctx, parsed, combined.clusters, combined.quarantined, combined)
+    result = publish_version(ctx.out_dir, combined.clusters, run, programme=combined.programme)
     if result.changed:
         steps_log.info("published %s: %d clusters in %s", result.version, len(combined.clusters), result.path)
     else:
@@ -609,7 +625,8 @@ def harvest_sequence(ctx: Context, steps: Steps) -> HarvestOutcome:
     log_obtained(ctx, snapshots)
     unchanged = unchanged_since(ctx, snapshots)
     if unchanged:
-        clusters = read_manifest(ctx.out_dir, unchanged).get("counts", {}).get("clusters", 0)
+        counts = read_manifest(ctx.out_dir, unchanged).counts
+        clusters = counts.clusters if counts else 0
         return HarvestOutcome(unchanged, False, unchanged, None, clusters, 0, tuple(snapshots))
     parsed = steps.each("parse", parse_snapshot, list(zip(sources, snapshots, strict=True)))
     log_parsed(parsed)
@@ -629,10 +646,10 @@ def run_harvest(ctx: Context) -> HarvestOutcome:
         return harvest_sequence(ctx, InProcess())
 
 
-def run_counts(ctx: Context, outcome: HarvestOutcome, changes: dict[str, Any] | None) -> dict[str, int]:
+def run_counts(ctx: Context, outcome: HarvestOutcome, changes: Changes | None) -> dict[str, int]:
     """What a run obtained, parsed and changed, for the run's counts table (a first version: all added), and
     what the version it ends with reports: entries quarantined, link issues, failed cross-source checks."""
-    changed = change_counts(changes) if changes is not None else dict.fromkeys(CHANGE_KINDS, 0)
+    changed = changes.counts().model_dump() if changes is not None else dict.fromkeys(CHANGE_KINDS, 0)
     if changes is None and outcome.changed:
         changed["added"] = outcome.clusters
     manifest = read_manifest(ctx.out_dir, outcome.version)
@@ -647,9 +664,9 @@ def run_counts(ctx: Context, outcome: HarvestOutcome, changes: dict[str, Any] | 
         "records": outcome.clusters,
         **{k: v for k, v in changed.items() if k != "programme"},
         "programme_fields_changed": changed["programme"],
-        "quarantined": len(manifest.get("quarantined") or []),
-        "link_issues": len(manifest.get("link_issues") or []),
-        "failed_checks": sum(1 for c in manifest.get("checks") or [] if isinstance(c, dict) and not c.get("passed")),
+        "quarantined": len(manifest.quarantined or []),
+        "link_issues": len(manifest.link_issues or []),
+        "failed_checks": sum(1 for c in manifest.checks or [] if not c.passed),
     }
 
 
@@ -679,7 +696,7 @@ def backfill(ctx: Context, source_id: str | None = None, year_from: int | None =
     with dataset_lock(ctx.out_dir):
         captures = archive.captures(source, year_from, year_to)
         latest = current_version(ctx.out_dir)
-        done = read_manifest(ctx.out_dir, latest).get("as_of") if latest else None
+        done = read_manifest(ctx.out_dir, latest).as_of if latest else None
         growing = replace(ctx, allow_shrink=True)
         write_schemas(ctx.out_dir)
         for capture in captures:
@@ -689,11 +706,9 @@ def backfill(ctx: Context, source_id: str | None = None, year_from: int | None =
             parsed = parse_snapshot(source, archive.fetch(source, capture))
             check_gates(growing, [parsed])
             validated = validate(growing, [normalise(parsed)])
-            result = publish_version(ctx.out_dir, validated.clusters, provenance([parsed], validated.clusters),
-                                     as_of=capture.captured,
-                                     extra={"inputs": inputs(ctx),
-                                            "quarantined": quarantine_json(validated.quarantined),
-                                            "backfill": {"source": source.id, "capture": capture.timestamp,
-                                                         "capture_url": capture.raw_url(archive.base)}})
+            captured = BackfillEntry(source=source.id, capture=capture.timestamp,
+                                     capture_url=capture.raw_url(archive.base))
+            run = run_record(ctx, [parsed], validated.clusters, validated.quarantined, backfill=captured)
+            result = publish_version(ctx.out_dir, validated.clusters, run, as_of=capture.captured)
             steps.append(BackfillStep(capture.timestamp, capture.as_of, result))
     return steps

@@ -19,9 +19,12 @@ import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from .diff import change_counts, diff_versions
+from pydantic import BaseModel, ValidationError
+
+from .dataset import Changes, Counts, DatasetVersion, FileEntry, Manifest, Run
+from .diff import diff_versions
 from .errors import PublishError
 from .models import SCHEMA_VERSION, Cluster, Programme
 from .outputs import version_files
@@ -96,8 +99,8 @@ def current_version(out_dir: str | Path) -> str | None:
     return None
 
 
-def read_manifest(out_dir: str | Path, version: str) -> dict[str, Any]:
-    """A version's manifest."""
+def read_manifest(out_dir: str | Path, version: str) -> Manifest:
+    """A version's manifest. Raises ``PublishError`` for a missing, unreadable or invalid one."""
     if not is_version_id(version):
         raise PublishError(f"{version!r} is not a version id")
     path = Path(out_dir) / version / "manifest.json"
@@ -109,21 +112,26 @@ def read_manifest(out_dir: str | Path, version: str) -> dict[str, Any]:
         raise PublishError(f"version {version} in {out_dir}: manifest.json is unreadable ({exc})") from None
     if not isinstance(manifest, dict):
         raise PublishError(f"version {version} in {out_dir}: manifest.json is not a JSON object")
-    return manifest
+    try:
+        return Manifest.model_validate(manifest)
+    except ValidationError as exc:
+        problem = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3])
+        raise PublishError(f"version {version} in {out_dir}: manifest.json is not a valid manifest ({problem})") \
+            from None
 
 
-def verified_bytes(out_dir: str | Path, version: str, name: str, manifest: dict[str, Any] | None = None) -> bytes:
+def verified_bytes(out_dir: str | Path, version: str, name: str, manifest: Manifest | None = None) -> bytes:
     """A version's file, checked against the sha256 its manifest records: a file cut short, edited or missing
     is a ``PublishError``, never data."""
     manifest = manifest if manifest is not None else read_manifest(out_dir, version)
-    recorded = (manifest.get("files") or {}).get(name)
-    if not isinstance(recorded, dict) or "sha256" not in recorded:
+    recorded = manifest.files.get(name)
+    if recorded is None:
         raise PublishError(f"version {version} in {out_dir}: its manifest lists no {name}")
     try:
         body = (Path(out_dir) / version / name).read_bytes()
     except OSError as exc:
         raise PublishError(f"version {version} in {out_dir}: cannot read {name} ({exc.strerror or exc})") from None
-    if hashlib.sha256(body).hexdigest() != recorded["sha256"]:
+    if hashlib.sha256(body).hexdigest() != recorded.sha256:
         raise PublishError(f"version {version} in {out_dir}: {name} does not match the sha256 in its manifest "
                            "(changed or cut after publishing); refusing to use it (restore the file, or remove "
                            "the version's folder)")
@@ -131,22 +139,50 @@ def verified_bytes(out_dir: str | Path, version: str, name: str, manifest: dict[
 
 
 def read_data(out_dir: str | Path, version: str, names: tuple[str, ...] = DATA_FILES) -> dict[str, Any]:
-    """A version's data files (those of ``names`` its manifest lists) by name, parsed and verified."""
+    """A version's data files (those of ``names`` its manifest lists) by name, as JSON, verified: the payloads the
+    diff compares and the content hash covers."""
     manifest = read_manifest(out_dir, version)
     out = {}
     for name in names:
-        if name in (manifest.get("files") or {}):
+        if name in manifest.files:
             out[name] = json.loads(verified_bytes(out_dir, version, name, manifest))
     if "clusters.json" in names and "clusters.json" not in out:
         raise PublishError(f"version {version} in {out_dir}: its manifest lists no clusters.json")
     return out
 
 
-def read_changes(out_dir: str | Path, version: str) -> dict[str, Any] | None:
+def read_changes(out_dir: str | Path, version: str) -> Changes | None:
     """A version's ``changes.json`` (None for a first version), verified."""
-    if "changes.json" not in (read_manifest(out_dir, version).get("files") or {}):
+    if "changes.json" not in read_manifest(out_dir, version).files:
         return None
-    return dict(json.loads(verified_bytes(out_dir, version, "changes.json")))
+    return typed(Changes, json.loads(verified_bytes(out_dir, version, "changes.json")), out_dir, version,
+                 "changes.json")
+
+
+T = TypeVar("T", bound=BaseModel)
+
+
+def typed(model: type[T], data: Any, out_dir: str | Path, version: str, name: str) -> T:
+    """A file's JSON as its model; a file that is not one is a ``PublishError`` naming it."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise PublishError(f"version {version} in {out_dir}: {name} does not hold what it should "
+                           f"({'.'.join(map(str, first['loc']))}: {first['msg']})") from None
+
+
+def read_version(out_dir: str | Path, version: str, names: tuple[str, ...] = DATA_FILES) -> DatasetVersion:
+    """A version as a ``DatasetVersion``: its manifest, records, programme (where ``names`` asks for it and the
+    version has one) and changes, every file verified against its manifest's sha256."""
+    manifest = read_manifest(out_dir, version)
+    data = read_data(out_dir, version, names)
+    clusters = [typed(Cluster, r, out_dir, version, "clusters.json") for r in data.get("clusters.json", [])]
+    programme = data.get("programme.json")
+    return DatasetVersion(
+        manifest=manifest, clusters=clusters,
+        programme=None if programme is None else typed(Programme, programme, out_dir, version, "programme.json"),
+        changes=read_changes(out_dir, version))
 
 
 def list_versions(out_dir: str | Path) -> list[str]:
@@ -156,8 +192,7 @@ def list_versions(out_dir: str | Path) -> list[str]:
     version = read_latest(out_dir)
     while version in versions and version not in chain:
         chain.append(version)
-        previous = read_manifest(out_dir, version).get("previous")
-        version = previous if isinstance(previous, str) else None
+        version = read_manifest(out_dir, version).previous
     order = {v: n for n, v in enumerate(reversed(chain))}
     return sorted(versions, key=lambda v: (v.split("-")[0], order.get(v, -1), v))
 
@@ -200,12 +235,10 @@ def point_latest(root: Path, version: str) -> None:
 
 def index_entry(root: Path, version: str) -> dict[str, Any]:
     """One version in ``index.json``: when, how many, what changed, its files (from its manifest)."""
-    manifest = read_manifest(root, version)
-    return {"version": version, "created": manifest.get("created"), "as_of": manifest.get("as_of"),
-            "schema_version": manifest.get("schema_version"), "content_hash": manifest.get("content_hash"),
-            "previous": manifest.get("previous"), "counts": manifest.get("counts"), "changes": manifest.get("changes"),
-            "files": {name: {**meta, "path": f"{version}/{name}"} for name, meta in
-                      sorted((manifest.get("files") or {}).items())}}
+    manifest = read_manifest(root, version).to_json()
+    return {"version": version, **{key: manifest.get(key) for key in (
+        "created", "as_of", "schema_version", "content_hash", "previous", "counts", "changes")},
+            "files": {name: {**meta, "path": f"{version}/{name}"} for name, meta in sorted(manifest["files"].items())}}
 
 
 def write_index(root: Path, latest: str) -> None:
@@ -254,16 +287,29 @@ class PublishResult:
     previous: str | None
 
 
-def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[dict[str, Any]],
-                    extra: dict[str, Any] | None = None, now: datetime | None = None,
-                    programme: Programme | None = None, as_of: datetime | None = None) -> PublishResult:
+def build_manifest(version: str, created: datetime, digest: str, previous: str | None, clusters: int,
+                   run: Run, changes: Changes | None, as_of: datetime | None = None) -> Manifest:
+    """The one place a manifest is made, for a harvest and for a backfill alike: the version, its time and content
+    hash, the version before it, its counts and change counts, and what the run says (``run``). Its ``files`` are
+    filled in once the files are written."""
+    return Manifest(version=version, created=iso_z(created), schema_version=SCHEMA_VERSION, content_hash=digest,
+                    previous=previous, as_of=iso_z(as_of or created), counts=Counts(clusters=clusters), files={},
+                    changes=None if changes is None else changes.counts(), **dict(run))
+
+
+def file_entries(files: dict[str, bytes]) -> dict[str, FileEntry]:
+    """Each file's sha256 and size, for a manifest."""
+    return {name: FileEntry(sha256=hashlib.sha256(body).hexdigest(), bytes=len(body)) for name, body in files.items()}
+
+
+def publish_version(out_dir: str | Path, clusters: list[Cluster], run: Run, *, programme: Programme | None = None,
+                    now: datetime | None = None, as_of: datetime | None = None) -> PublishResult:
     """Write a new version unless its records equal those of ``LATEST``.
 
     Args:
         out_dir: the dataset root (``normalized/``).
         clusters: validated records.
-        sources: per-source provenance for the manifest (id, url, snapshot sha256, when obtained).
-        extra: further manifest keys (checks, quarantined entries, ...).
+        run: what the run says about the version (sources, inputs, checks, quarantine, backfill): the manifest's.
         programme: the programme record, published as ``programme.json`` and covered by the hash.
         as_of: the time the data describes, when it is not now (a backfilled archive capture): it dates
             the version id, so versions sort by it, and is recorded as ``as_of`` in the manifest.
@@ -271,6 +317,9 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
 
     Returns:
         The version written, or the unchanged ``LATEST`` with ``changed=False``.
+
+    Raises:
+        PublishError: the folder cannot be written, or the previous version's files do not match its manifest.
     """
     root = Path(out_dir)
     root.mkdir(parents=True, exist_ok=True)
@@ -281,7 +330,7 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
     digest = content_hash(data)
     previous = current_version(root)
     previous_data = read_data(root, previous) if previous else {}  # verified: nothing builds on a changed file
-    if previous and read_manifest(root, previous).get("content_hash") == digest:
+    if previous and read_manifest(root, previous).content_hash == digest:
         refresh_pointers(root)
         return PublishResult(version=previous, path=None, changed=False, previous=previous)
     created = now or datetime.now(UTC)
@@ -296,23 +345,13 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], sources: list[
     if final.exists():
         raise PublishError(f"version {version} already exists in {root}")
     changes = diff_versions(previous, version, previous_data, data) if previous else None
-    files = version_files(version, data, changes, sources=sources, created=iso_z(created),
-                          checks=(extra or {}).get("checks"))
-    manifest = {
-        "version": version,
-        "created": iso_z(created),
-        "schema_version": SCHEMA_VERSION,
-        "content_hash": digest,
-        "previous": previous,
-        "as_of": iso_z(as_of or created),
-        "counts": {"clusters": len(clusters)},
-        "files": {name: {"sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)}
-                  for name, body in files.items()},
-        "sources": sources,
-        "changes": None if changes is None else change_counts(changes),
-        **(extra or {}),
-    }
-    files["manifest.json"] = pretty_json(manifest)
+    manifest = build_manifest(version, created, digest, previous, len(clusters), run, changes, as_of)
+    files = version_files(version, data, None if changes is None else changes.to_json(),
+                          sources=[s.model_dump(mode="json") for s in manifest.sources], created=manifest.created,
+                          checks=None if manifest.checks is None else [c.model_dump(mode="json")
+                                                                        for c in manifest.checks])
+    manifest.files = file_entries(files)
+    files["manifest.json"] = pretty_json(manifest.to_json())
     tmp = root / f"{TMP_PREFIX}{version}-{os.getpid()}"
     try:
         tmp.mkdir()

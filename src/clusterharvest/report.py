@@ -12,6 +12,7 @@ from functools import cache
 from html import escape
 from typing import Any
 
+from .dataset import Changes
 from .diff import describe_change, summary
 
 COLOURS = ("#2f6f9f", "#e08a2c", "#6a9f3a", "#9b4f96", "#888888")
@@ -158,10 +159,10 @@ def check_text(check: dict[str, Any]) -> dict[str, Any]:
     return {"name": check.get("check"), "passed": check.get("passed"), "figures": figures}
 
 
-def change_lines(changes: dict[str, Any]) -> list[tuple[str, str]]:
-    out = [(m["name"], describe_change(c)) for m in changes["modified"] for c in m["changes"]]
-    out += [("programme", describe_change(c)) for c in changes["programme"]]
-    out += [(f"{r['from']} → {r['to']}", describe_change(c)) for r in changes["renamed"] for c in r["changes"]]
+def change_lines(changes: Changes) -> list[tuple[str, str]]:
+    out = [(m.name, describe_change(c)) for m in changes.modified for c in m.changes]
+    out += [("programme", describe_change(c)) for c in changes.programme]
+    out += [(f"{r.from_} → {r.to}", describe_change(c)) for r in changes.renamed for c in r.changes]
     return [(who, line.replace("`", "")) for who, line in out]
 
 
@@ -200,6 +201,7 @@ def build_report(version: str, records: list[dict[str, Any]], programme: dict[st
     """The whole page (``sources`` and ``checks``: the manifest's; ``files``: the version's file names)."""
     from .outputs import LICENCE
 
+    typed = None if changes is None else Changes.model_validate(changes)
     countries = country_rows(records)
     cities, no_city = by_city(records)
     regions = Counter(x for r in records for p in ("concept", "implementation") for x in r["target_regions"][p] or [])
@@ -210,5 +212,5 @@ def build_report(version: str, records: list[dict[str, Any]], programme: dict[st
         world_map=world_map(countries), countries=countries, regions=sorted(regions.items()),
         charts=charts(records, programme, countries), unstated=sum(1 for r in records if not r["round"]),
         checks=[check_text(c) for c in checks or []], cities=cities, no_city=no_city, rows=cluster_rows(records),
-        changes=changes, change_summary=summary(changes) if changes else "", change_lines=change_lines(changes)
-        if changes else [], files=sorted(files or []), licence=LICENCE, citation=CITATION.format(version=version)))
+        changes=changes, change_summary=summary(typed) if typed else "", change_lines=change_lines(typed)
+        if typed else [], files=sorted(files or []), licence=LICENCE, citation=CITATION.format(version=version)))

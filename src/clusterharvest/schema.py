@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from .dataset import Changes
 from .models import SCHEMA_VERSION, Cluster, Programme
 from .store import atomic_write, pretty_json
 
@@ -39,34 +40,13 @@ def programme_schema() -> dict[str, Any]:
 
 
 def changes_schema() -> dict[str, Any]:
-    """Schema of ``changes.json`` (diff.py): what changed from the previous version."""
-    change = {"type": "object", "required": ["path", "old", "new"], "properties": {
-        "path": {"type": "string", "description": "Field path, e.g. 'contacts[0].phone'."},
-        "old": {"description": "The value before (null: none)."}, "new": {"description": "The value after."},
-        "added": {"type": "array", "description": "Set-like fields: the items added."},
-        "removed": {"type": "array", "description": "Set-like fields: the items removed."}}}
-    changes = {"type": "array", "items": {"$ref": "#/$defs/change"}}
-    ids = {"type": "array", "items": {"type": "string"}}
+    """Schema of ``changes.json`` (``dataset.Changes``): what changed from the previous version."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{BASE_URI}/{SCHEMA_VERSION}/changes.schema.json",
-        "title": "clusterharvest changes.json",
+        **Changes.model_json_schema(by_alias=True),
         "description": "What changed from the previous version: clusters added, removed, renamed and modified "
                        "(field by field), and programme fields.",
-        "type": "object", "required": ["from", "to", "added", "removed", "renamed", "modified", "programme"],
-        "$defs": {"change": change},
-        "properties": {
-            "from": {"type": "string"}, "to": {"type": "string"}, "added": ids, "removed": ids,
-            "renamed": {"type": "array", "items": {"type": "object", "required": ["from", "to", "changes"],
-                                                   "properties": {"from": {"type": "string"},
-                                                                  "to": {"type": "string"},
-                                                                  "changes": changes}}},
-            "modified": {"type": "array", "items": {"type": "object", "required": ["id", "name", "changes"],
-                                                    "properties": {"id": {"type": "string"},
-                                                                   "name": {"type": "string"},
-                                                                   "changes": changes}}},
-            "programme": changes,
-        },
     }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from .controls import escape_controls_utf8
-from .diff import change_records
+from .dataset import Changes
 from .store import pretty_json
 
 SQLITE_NAME = "clusterharvest.sqlite"
@@ -173,8 +173,8 @@ def as_json(value: Any) -> str | None:
 
 def change_rows(changes: dict[str, Any] | None) -> list[tuple[Any, ...]]:
     """changes.json as rows of the ``changes`` table (values as JSON text)."""
-    return [(r["event"], r["cluster_id"], r["path"], *(as_json(r[k]) for k in ("old", "new", "added", "removed")))
-            for r in change_records(changes)] if changes else []
+    return [(r.event, r.cluster_id, r.path, *(as_json(getattr(r, k)) for k in ("old", "new", "added", "removed")))
+            for r in Changes.model_validate(changes).rows()] if changes else []
 
 
 def fill(db: sqlite3.Connection, records: list[dict[str, Any]], changes: dict[str, Any] | None) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from .dataset import Change, ChangeCounts, Changes
 from .diff import diff_versions, field_changes
 from .errors import PublishError
-from .publish import current_version, list_versions, read_data, read_latest, read_manifest
+from .models import Cluster
+from .publish import current_version, list_versions, read_data, read_latest, read_manifest, read_version
 
 
 def resolve(out_dir: str | Path, name: str) -> str:
@@ -25,7 +27,25 @@ def resolve(out_dir: str | Path, name: str) -> str:
     return matches[0]
 
 
-def summaries(out_dir: str | Path) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Summary:
+    """A version in the list of versions: when, how many records, what changed, whether its files are intact."""
+
+    version: str
+    created: str
+    clusters: int | None
+    changes: ChangeCounts | None
+    latest: bool
+    problem: str | None  # why its files cannot be used, if they cannot
+
+    def row(self) -> dict[str, object]:
+        """The version as a flat row (``versions --format ndjson|csv|json``)."""
+        return {"version": self.version, "created": self.created, "clusters": self.clusters,
+                "changes": None if self.changes is None else self.changes.model_dump(), "latest": self.latest,
+                "problem": self.problem}
+
+
+def summaries(out_dir: str | Path) -> list[Summary]:
     """Every complete version, oldest first: id, created, record count, change counts, whether LATEST."""
     latest = read_latest(out_dir)
     out = []
@@ -36,9 +56,8 @@ def summaries(out_dir: str | Path) -> list[dict[str, Any]]:
             problem = None
         except PublishError as exc:
             problem = str(exc)
-        out.append({"version": version, "created": manifest.get("created"),
-                    "clusters": manifest.get("counts", {}).get("clusters"), "changes": manifest.get("changes"),
-                    "latest": version == latest, "problem": problem})
+        out.append(Summary(version, manifest.created, manifest.counts.clusters if manifest.counts else None,
+                           manifest.changes, version == latest, problem))
     return out
 
 
@@ -54,7 +73,7 @@ def default_pair(out_dir: str | Path, old: str | None, new: str | None) -> tuple
     return before[-1], new_id
 
 
-def diff(out_dir: str | Path, old: str | None = None, new: str | None = None) -> dict[str, Any]:
+def diff(out_dir: str | Path, old: str | None = None, new: str | None = None) -> Changes:
     """The changes between two versions, computed from their data files."""
     old_id, new_id = default_pair(out_dir, old, new)
     return diff_versions(old_id, new_id, read_data(out_dir, old_id), read_data(out_dir, new_id))
@@ -76,34 +95,53 @@ def match_id(cluster_id: str, known: list[str], where: str) -> str:
     raise PublishError(f"no cluster {cluster_id!r} in {where}{hint}")
 
 
-def show(out_dir: str | Path, cluster_id: str, version: str = "LATEST") -> dict[str, Any]:
+def show(out_dir: str | Path, cluster_id: str, version: str = "LATEST") -> Cluster:
     """One cluster's record in a version (the id matched ignoring case)."""
     version_id = resolve(out_dir, version)
-    records = {r["id"]: r for r in read_data(out_dir, version_id, ("clusters.json",)).get("clusters.json", [])}
+    records = {r.id: r for r in read_version(out_dir, version_id, ("clusters.json",)).clusters}
     return records[match_id(cluster_id, sorted(records), f"version {version_id}")]
 
 
-def history(out_dir: str | Path, cluster_id: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Event:
+    """A version that added, changed or removed a cluster: the record it added, or the fields it changed."""
+
+    version: str
+    created: str
+    event: str  # added | modified | removed
+    record: Cluster | None = None
+    changes: list[Change] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        """The event as JSON (``history --format json``)."""
+        out: dict[str, object] = {"version": self.version, "created": self.created, "event": self.event}
+        if self.record is not None:
+            out["record"] = self.record.model_dump(mode="json")
+        if self.event == "modified":
+            out["changes"] = [c.model_dump(mode="json") for c in self.changes]
+        return out
+
+
+def history(out_dir: str | Path, cluster_id: str) -> list[Event]:
     """One cluster across all versions: when it appeared, each version that changed it and how, and when it
     disappeared. Versions that left it unchanged are not listed. The id is matched ignoring case."""
-    events: list[dict[str, Any]] = []
-    previous: dict[str, Any] | None = None
-    every = {version: {r["id"]: r for r in read_data(out_dir, version, ("clusters.json",)).get("clusters.json", [])}
-             for version in list_versions(out_dir)}
+    events: list[Event] = []
+    previous: Cluster | None = None
+    every = {version: read_version(out_dir, version, ("clusters.json",)) for version in list_versions(out_dir)}
     if not every:
         raise PublishError(f"no versions in {out_dir}")
-    cluster_id = match_id(cluster_id, sorted({i for records in every.values() for i in records}),
-                          f"any version in {out_dir}")
-    for version, records in every.items():
-        current = records.get(cluster_id)
-        created = read_manifest(out_dir, version).get("created")
+    known = sorted({r.id for read in every.values() for r in read.clusters})
+    cluster_id = match_id(cluster_id, known, f"any version in {out_dir}")
+    for version, read in every.items():
+        current = next((r for r in read.clusters if r.id == cluster_id), None)
+        created = read.manifest.created
         if current is not None and previous is None:
-            events.append({"version": version, "created": created, "event": "added", "record": current})
+            events.append(Event(version, created, "added", record=current))
         elif current is None and previous is not None:
-            events.append({"version": version, "created": created, "event": "removed"})
+            events.append(Event(version, created, "removed"))
         elif current is not None and previous is not None:
-            changes = field_changes(previous, current)
+            changes = field_changes(previous.model_dump(mode="json"), current.model_dump(mode="json"))
             if changes:
-                events.append({"version": version, "created": created, "event": "modified", "changes": changes})
+                events.append(Event(version, created, "modified", changes=changes))
         previous = current
     return events
