@@ -387,7 +387,7 @@ def test_programme_evidence_quotes_whole_sentences_found_in_the_captures(program
         assert not e["quote"].endswith("…"), e
         assert flat(e["quote"]) in captures[e["source"]], (e["path"], e["source"], e["quote"][:80])
     concept = next(e for e in programme["evidence"] if (e["path"], e["source"]) ==
-                   ("phases.concept", "bmbf-programme-page-en"))
+                   ("phases[name=concept].max_years", "bmbf-programme-page-en"))
     assert "lasting a maximum of two years" in concept["quote"]
 
 

@@ -56,18 +56,21 @@ def test_the_flyers_about_10_is_kept_beside_the_exact_counts(bundled):
     _, programme, _, _ = bundled
     assert [r["projects_selected_approx"] for r in programme["rounds"]] == [10, 10, 10]
     flagged = {i["field"] for i in programme["issues"] if "about 10" in i["message"]}
-    assert flagged == {"rounds[1].projects_selected", "rounds[2].projects_selected"}  # round 3: ten agrees
+    # round 3: ten agrees
+    assert flagged == {"rounds[number=1].projects_selected", "rounds[number=2].projects_selected"}
 
 
 def test_every_fact_is_traceable_to_its_source(bundled):
     _, programme, _, _ = bundled
     evidence = {(e["path"], e["source"]) for e in programme["evidence"]}
-    assert {("rounds[1].year", "bmbf-flyer-2016"), ("rounds[1].projects_selected", "announcement-round-2-2016"),
-            ("rounds[2].projects_selected", "announcement-round-2-2016"),
-            ("rounds[3].projects_selected", "bmbf-programme-page-en"),
-            ("rounds[3].projects_selected", "announcement-round-3-2017"),
-            ("rounds[3].planned_start", "bmbf-programme-page-en"), ("max_funding_eur", "bmbf-flyer-2016"),
-            ("phases.implementation", "bmbf-flyer-2016"), ("contact.email", "bmbf-flyer-2016")} <= evidence
+    assert {("rounds[number=1].year", "bmbf-flyer-2016"),
+            ("rounds[number=1].projects_selected", "announcement-round-2-2016"),
+            ("rounds[number=2].projects_selected", "announcement-round-2-2016"),
+            ("rounds[number=3].projects_selected", "bmbf-programme-page-en"),
+            ("rounds[number=3].projects_selected", "announcement-round-3-2017"),
+            ("rounds[number=3].planned_start", "bmbf-programme-page-en"), ("max_funding_eur", "bmbf-flyer-2016"),
+            ("phases[name=implementation].max_years", "bmbf-flyer-2016"), ("contact.email", "bmbf-flyer-2016")} \
+        <= evidence
     quotes = {e["quote"] for e in programme["evidence"]}
     assert "Three rounds of funding: 2015, 2016 and 2017." in quotes
 

@@ -192,7 +192,9 @@ class Evidence(Record):
     """Where a programme fact comes from: the source and the sentence that states it."""
 
     path: str = Field(
-        examples=['rounds[3].planned_start'], description="Field path of the fact, e.g. 'rounds[3].projects_selected'.")
+        examples=['rounds[number=3].planned_start'],
+        description="Path of the fact's value in programme.json: list items by their key, 'rounds[number=3]' being "
+                    "round 3, 'phases[name=concept]' the concept phase, 'rounds[*]' every round.")
     source: str = Field(examples=['bmbf-programme-page-en'], description="Source id.")
     quote: str = Field(
         examples=['All projects will start in January 2018.'],

@@ -127,11 +127,12 @@ def rounds(values: dict[FactKey, Any], approximate: list[Stated]) -> tuple[list[
                   planned_start=values.get(FactKey("rounds", "planned_start", n)))
         if approx is not None:
             r.projects_selected_approx = approx.fact.value
+            selected = FactKey("rounds", "projects_selected", n).path
             if r.projects_selected is None:
-                issues.append(issue(f"rounds[{n}].projects_selected", f"only an approximate figure is stated "
+                issues.append(issue(selected, f"only an approximate figure is stated "
                                     f"({approx.source}: about {approx.fact.value} a round)", approx.fact.quote))
             elif r.projects_selected != approx.fact.value:
-                issues.append(issue(f"rounds[{n}].projects_selected",
+                issues.append(issue(selected,
                                     f"{approx.source} says about {approx.fact.value} clusters a round; the exact "
                                     f"figure stated for round {n} is {r.projects_selected}; both kept",
                                     approx.fact.quote))

@@ -47,8 +47,8 @@ def test_round_3_list(name):
         assert item.title.startswith(row[4])
     facts = {(f.path, f.value) for f in found.facts}
     # "A further ten projects have now been selected", "The start ... is scheduled for 2018."
-    assert {("rounds[3].projects_selected", 10), ("rounds[3].planned_start", "2018"), ("max_funding_eur", 4_000_000),
-            ("max_duration_years", 5)} <= facts
+    assert {("rounds[number=3].projects_selected", 10), ("rounds[number=3].planned_start", "2018"),
+            ("max_funding_eur", 4_000_000), ("max_duration_years", 5)} <= facts
     assert found.round == 3 and found.issues == []
 
 
@@ -65,8 +65,8 @@ def test_round_2_post_counts_both_rounds_and_lists_nobody():
     facts = {(f.path, f.value) for f in found.facts}
     # "recommended eleven projects in the first round", "In the 2nd round ... eleven projects ...
     # All projects will start in January 2017."
-    assert {("rounds[1].projects_selected", 11), ("rounds[2].projects_selected", 11),
-            ("rounds[2].planned_start", "2017-01")} <= facts
+    assert {("rounds[number=1].projects_selected", 11), ("rounds[number=2].projects_selected", 11),
+            ("rounds[number=2].planned_start", "2017-01")} <= facts
     assert found.selected == [] and found.round == 2
     assert not any("Leave a Reply" in line for line in found.lines)
 
@@ -88,8 +88,8 @@ def test_differently_worded_synthetic_announcement():
         ("Northern Lights Photonics Alliance", "Bremen", None)]
     assert found.selected[1].title == "Alliance for Intelligent Systems"
     facts = {(f.path, f.value) for f in found.facts}
-    assert facts == {("rounds[3].projects_selected", 6), ("max_funding_eur", 3_000_000), ("max_duration_years", 4),
-                     ("rounds[3].planned_start", "2018-03")}
+    assert facts == {("rounds[number=3].projects_selected", 6), ("max_funding_eur", 3_000_000),
+                     ("max_duration_years", 4), ("rounds[number=3].planned_start", "2018-03")}
 
 
 @pytest.mark.parametrize("line", [

@@ -26,10 +26,10 @@ BUNDLED = (ROOT / "raw" / "bmbf-flyer-2016" / "enhancing-global-cooperation-2016
 # round.", "up to 4 million Euros", "Concept development phase (up to 2 years)", "Implementation phase (up
 # to 3 years)", and the contact block under "Contact for General Information about the Funding Measure".
 EXPECTED = {
-    "rounds[1].year": 2015, "rounds[2].year": 2016, "rounds[3].year": 2017,
+    "rounds[number=1].year": 2015, "rounds[number=2].year": 2016, "rounds[number=3].year": 2017,
     "rounds[*].projects_selected_approx": 10,
     "max_funding_eur": 4_000_000,
-    "phases.concept": 2, "phases.implementation": 3,
+    "phases[name=concept].max_years": 2, "phases[name=implementation].max_years": 3,
     "name.en": "Internationalisation of Leading-Edge Clusters, Forward-Looking Projects, and Comparable Networks",
     # the cover's bold title, a name the measure goes by (not in quotes: an alias, never the name itself)
     "name.alias": "Internationalisation of German Leading-Edge Clusters, Forward-Looking Projects and Comparable "
@@ -101,9 +101,9 @@ CONTROL = {
     "name.en": "Internationalisation of Leading-Edge Clusters, Forward-Looking Projects and Comparable Networks",
     "funder": "Federal Ministry of Education and Research",
     "max_funding_eur": 4_000_000,
-    "phases.concept": 2, "phases.implementation": 3,
-    "rounds[1].year": 2015, "rounds[2].year": 2016, "rounds[3].year": 2017,
-    "rounds[1].projects_selected": 11,
+    "phases[name=concept].max_years": 2, "phases[name=implementation].max_years": 3,
+    "rounds[number=1].year": 2015, "rounds[number=2].year": 2016, "rounds[number=3].year": 2017,
+    "rounds[number=1].projects_selected": 11,
 }
 
 
@@ -225,7 +225,7 @@ def test_ligatures_are_spelled_out_before_facts_are_read():
     assert pdf_pages(pdf) == ["In the first round eleven clusters were selected, each for a period of up to five\n"
                               "years. Effective flyers, offices."], pdf_pages(pdf)
     got = values(parse_flyer(pdf)[0])
-    assert got == {"rounds[1].projects_selected": 11, "max_duration_years": 5}, got
+    assert got == {"rounds[number=1].projects_selected": 11, "max_duration_years": 5}, got
 
 
 def test_a_soft_hyphen_at_a_line_end_is_the_hyphen_of_a_word_break():
@@ -233,7 +233,7 @@ def test_a_soft_hyphen_at_a_line_end_is_the_hyphen_of_a_word_break():
     pdf = text_pdf([b"Funding: up to 4 million Euros. Concept devel\255", b"opment phase (up to 2 years)."])
     assert pdf_pages(pdf) == ["Funding: up to 4 million Euros. Concept devel-\nopment phase (up to 2 years)."]
     got = values(parse_flyer(pdf)[0])
-    assert got == {"max_funding_eur": 4_000_000, "phases.concept": 2}, got
+    assert got == {"max_funding_eur": 4_000_000, "phases[name=concept].max_years": 2}, got
 
 
 def test_an_invisible_actual_text_span_adds_no_space_to_a_word():

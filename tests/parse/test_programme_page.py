@@ -16,8 +16,8 @@ from ..conftest import CAPTURES, ROOT
 # All projects will start in January 2018.", "a concept development phase lasting a maximum of two years".
 EXPECTED = {
     "max_funding_eur": 4_000_000, "max_duration_years": 5,
-    "rounds[3].projects_selected": 10, "rounds[3].planned_start": "2018-01",
-    "phases.concept": 2,
+    "rounds[number=3].projects_selected": 10, "rounds[number=3].planned_start": "2018-01",
+    "phases[name=concept].max_years": 2,
     "funder": "Federal Ministry of Education and Research",
     "name.alias": "Clusters - Networks - International",  # the page's title, its first line
 }
@@ -35,7 +35,7 @@ def test_programme_page_facts(name):
     data, ctype = renderings()[name]
     facts, _ = parse_programme_page(data, ctype)
     assert {f.path: f.value for f in facts} == EXPECTED
-    start = next(f for f in facts if f.path == "rounds[3].planned_start")
+    start = next(f for f in facts if f.path == "rounds[number=3].planned_start")
     assert start.quote == "All projects will start in January 2018."
 
 

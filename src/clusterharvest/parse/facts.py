@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models import Contact
+from ..paths import keyed
 from .contact_block import parse_contact_block
 from .labels import match_label, split_line
 
@@ -75,10 +76,12 @@ class FactKey:
 
     @property
     def path(self) -> str:
-        """The field path people read: 'rounds[3].planned_start', 'rounds[*].projects_selected_approx',
-        'phases.concept'."""
+        """The field's path in programme.json (``paths``): 'rounds[number=3].planned_start' (round 3, not the third
+        item), 'rounds[*].projects_selected_approx', 'phases[name=concept].max_years', 'contact.email'."""
         if self.field == "rounds":
-            return f"rounds[{'*' if self.round is None else self.round}].{self.part}"
+            return f"rounds[*].{self.part}" if self.round is None else keyed("rounds", "number", self.round, self.part)
+        if self.field == "phases" and self.part:
+            return keyed("phases", "name", self.part, "max_years")
         if self.field == "funder" and self.part:
             return "funder_abbreviation"
         return f"{self.field}.{self.part}" if self.part else self.field
