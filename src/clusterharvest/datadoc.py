@@ -27,6 +27,8 @@ def type_name(annotation: Any) -> str:
     """A reader's name for a field type: 'string', 'list of string', 'Contact or null', ..."""
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
+    if origin is typing.Annotated:  # a constrained type ('E.164 number'): its base type
+        return type_name(args[0])
     if origin in (typing.Union, types.UnionType):
         names = [type_name(a) for a in args if a is not type(None)]
         return " or ".join(names) + (" or null" if type(None) in args else "")

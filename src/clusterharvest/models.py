@@ -6,9 +6,16 @@ snapshot hashes, URLs and fetch times belong in the manifest (see ``publish.py``
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.1"  # 1.1: region, city, as_of, rounds[].planned_start; 1.0: the first
+
+# Values with a standard form, checked where they are made and carried into every schema and table generated from
+# these models (JSON Schema, Table Schema, SQL CHECKs).
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code.")]
+PhoneNumber = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{4,14}$", description="E.164 number.")]
 
 
 class Record(BaseModel):
@@ -83,9 +90,11 @@ class Contact(Record):
         description="Organisation the contact works for.")
     email: str | None = Field(
         examples=['erika.mustermann@example.org'], default=None, description="Validated e-mail address.")
-    phone: list[str] = Field(examples=[['+49301234567']], default_factory=list, description="Phone numbers in E.164.")
-    fax: list[str] = Field(examples=[['+49301234568']], default_factory=list, description="Fax numbers in E.164.")
-    mobile: list[str] = Field(
+    phone: list[PhoneNumber] = Field(
+        examples=[['+49301234567']], default_factory=list, description="Phone numbers in E.164.")
+    fax: list[PhoneNumber] = Field(
+        examples=[['+49301234568']], default_factory=list, description="Fax numbers in E.164.")
+    mobile: list[PhoneNumber] = Field(
         examples=[['+491511234567']], default_factory=list, description="Mobile numbers in E.164.")
 
 
@@ -99,7 +108,7 @@ class Address(Record):
     postcode: str | None = Field(
         examples=['38440'], default=None, description="Postcode as written, without country prefix.")
     city: str | None = Field(examples=['Wolfsburg'], default=None, description="City or town.")
-    country: str | None = Field(examples=['DE'], default=None, description="ISO 3166-1 alpha-2 code.")
+    country: CountryCode | None = Field(examples=['DE'], default=None, description="ISO 3166-1 alpha-2 code.")
 
 
 class Cluster(Record):
@@ -113,7 +122,8 @@ class Cluster(Record):
     aliases: list[str] = Field(
         examples=[['Forschungscampus ARENA2036']], default_factory=list,
         description="Other names used for it in the sources.")
-    round: int | None = Field(examples=[3], default=None, description="Funding round it was announced in (1-3).")
+    round: int | None = Field(examples=[3], default=None, ge=1, le=3,
+                              description="Funding round it was announced in (1-3).")
     region: str | None = Field(
         examples=['Stade – Norddeutschland'], default=None,
         description="Place the round's announcement gives for it, as written (a region, a city or a scope).")
@@ -155,7 +165,7 @@ class Name(Record):
 class Round(Record):
     """A funding round as far as the sources state it."""
 
-    number: int = Field(examples=[3], description="Round number, 1-based.")
+    number: int = Field(examples=[3], ge=1, description="Round number, 1-based.")
     year: int | None = Field(examples=[2017], default=None, description="Year of the round's competition.")
     projects_selected: int | None = Field(
         examples=[10], default=None, description="Projects (clusters) selected in the round.")
@@ -184,8 +194,8 @@ class ProgrammeContact(Record):
         description="Organisation.")
     email: str | None = Field(
         examples=['erika.mustermann@example.org'], default=None, description="Validated e-mail address.")
-    phone: str | None = Field(examples=['+49301234567'], default=None, description="Phone number in E.164.")
-    fax: str | None = Field(examples=['+49301234568'], default=None, description="Fax number in E.164.")
+    phone: PhoneNumber | None = Field(examples=['+49301234567'], default=None, description="Phone number in E.164.")
+    fax: PhoneNumber | None = Field(examples=['+49301234568'], default=None, description="Fax number in E.164.")
 
 
 class Evidence(Record):
