@@ -59,7 +59,9 @@ def test_clusters_csv_one_row_per_cluster_lists_joined_with_bom(version):
     assert bio["target_countries_concept"] == "CN; GB; FI; FR; NL" and bio["target_countries_implementation"] == "FR"
     assert rows["arena-2036"]["round"] == "3" and rows["cool-silicon"]["round"] == ""
     assert rows["elektromobilitaet-sued-west"]["name"] == "Elektromobilität Süd-West"
-    assert "Pfaffenwaldring 19, 70569 Stuttgart, DE" in rows["arena-2036"]["addresses"]
+    assert rows["arena-2036"]["addresses"] == "1"  # a count: the addresses are in addresses.csv
+    [address] = [a for a in read_csv(version / "addresses.csv") if a["cluster_id"] == "arena-2036"]
+    assert (address["street"], address["postcode"], address["city"]) == ("Pfaffenwaldring 19", "70569", "Stuttgart")
 
 
 def test_contacts_csv_one_row_per_contact(version):
@@ -77,11 +79,12 @@ def test_data_package_validates_and_catches_tampering(version, tmp_path):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     package = json.loads((version / "datapackage.json").read_text(encoding="utf-8"))
     resources = {r["path"]: r for r in package["resources"]}
-    assert set(resources) == {"clusters.json", "programme.json", "clusters.csv", "contacts.csv", "addresses.csv",
-                              "targets.csv"}
+    tables = ["clusters", "contacts", "numbers", "addresses", "targets", "target_regions", "issues", "projects",
+              "rounds", "facts", "changes"]
+    assert set(resources) == {"clusters.json", "programme.json", *(f"{t}.csv" for t in tables)}
     assert resources["clusters.csv"]["schema"]["primaryKey"] == ["id"]
-    assert {o["path"] for o in package["other_formats"]} == {"clusters.ndjson", "clusters.parquet",
-                                                            "contacts.parquet", "clusterharvest.sqlite"}
+    assert {o["path"] for o in package["other_formats"]} == {"clusters.ndjson", "clusterharvest.sqlite",
+                                                            *(f"{t}.parquet" for t in tables)}
     assert resources["clusters.json"]["jsonSchema"]["title"] == "clusterharvest clusters.json"
     assert all(r["hash"].startswith("sha256:") and r["bytes"] > 0 for r in resources.values())
     assert package["redacted_personal_data"] is False

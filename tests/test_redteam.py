@@ -15,9 +15,12 @@ import pytest
 
 from clusterharvest.archive import parse_cdx
 from clusterharvest.config import load_registry
+from clusterharvest.dataset import DatasetVersion, Manifest
 from clusterharvest.errors import FetchError, GateError, ParseError, PublishError
+from clusterharvest.exporters import export_files
+from clusterharvest.exporters.public import public_variant
 from clusterharvest.fetch import Fetcher
-from clusterharvest.outputs import clusters_csv, contacts_csv, public_variant
+from clusterharvest.models import Cluster
 from clusterharvest.parse.descriptions import Paragraph, find_boilerplate
 from clusterharvest.pipeline import open_context, run_harvest
 from clusterharvest.publish import list_versions, read_data, read_latest
@@ -200,6 +203,12 @@ def test_a_snapshot_changed_on_disk_is_never_replayed(tmp_path):
 
 # -- finding 4: CSV formula injection -----------------------------------------------------------------
 
+def one_version(record: dict) -> DatasetVersion:
+    """A version of one record, to write its files."""
+    manifest = Manifest(version="20260101T000000Z-00000000", created="2026-01-01T00:00:00Z")
+    return DatasetVersion(manifest=manifest, clusters=[Cluster.model_validate(record)])
+
+
 def test_csv_cells_cannot_run_as_formulas_and_json_stays_exact():
     record = {"id": "x", "name": "=HYPERLINK(\"http://evil\")", "organisation": "@SUM(A1)", "aliases": ["-2+3"],
               "round": None, "project": None, "target_countries": {"concept": [], "implementation": []},
@@ -208,8 +217,9 @@ def test_csv_cells_cannot_run_as_formulas_and_json_stays_exact():
               "contacts": [{"name": "+cmd|' /C calc'!A0", "phone": ["+4930123456"], "fax": [], "mobile": [],
                             "email": None, "role": "\rx", "academic_title": None, "honorific": None,
                             "organisation": None}]}
-    clusters = clusters_csv([record]).decode("utf-8-sig")
-    contacts = contacts_csv([record]).decode("utf-8-sig")
+    files = export_files(one_version(record))
+    clusters = files["clusters.csv"].decode("utf-8-sig")
+    contacts = files["contacts.csv"].decode("utf-8-sig")
     for cell in ("'=HYPERLINK", "'@SUM(A1)", "'-2+3", "'\tx"):
         assert cell in clusters, clusters
     assert "'+cmd|" in contacts and "'\rx" in contacts and ",+4930123456," in contacts, contacts
@@ -228,7 +238,7 @@ def test_the_public_variant_redacts_personal_data_wherever_it_stands():
               "addresses": [], "sources": ["s"], "contacts": [contact],
               "issues": [{"field": "header", "message": "line of unknown kind",
                           "value": "Contact: Jana Quellenwald, jana.q@example.net, +49 (0)30 987655"}]}
-    files = public_variant("v", {"clusters.json": [record]}, None)
+    files = public_variant(one_version(record))
     published = b"".join(files.values()).decode("utf-8", "replace")
     for secret in ("Quellenwald", "jana.q@example.net", "987655"):
         assert secret not in published, secret

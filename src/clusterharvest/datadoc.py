@@ -13,14 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .exporters.tables import TABLES, Column, Table
 from .models import SCHEMA_VERSION, Cluster, Programme
-from .outputs import (
-    ADDRESSES_CSV_COLUMNS,
-    CLUSTERS_CSV_COLUMNS,
-    CONTACTS_CSV_COLUMNS,
-    TARGETS_CSV_COLUMNS,
-    Column,
-)
 
 
 def type_name(annotation: Any) -> str:
@@ -73,20 +67,22 @@ def rows(model: type[BaseModel], prefix: str = "") -> list[str]:
     return out
 
 
-def table_rows(fields: list[Column]) -> list[str]:
-    """Rows of a CSV's column table: name, type, meaning and constraints."""
-    def rules(f: Column) -> str:
-        return "; ".join(f"{k} {v}" for k, v in (f[3] if len(f) > 3 else {}).items()).replace("|", "\\|")
-    return [f"| `{f[0]}` | {f[1]} | {f[2]} | {rules(f)} |" for f in fields]
+def table_rows(table: Table) -> list[str]:
+    """Rows of a table's column table: name, type, meaning and constraints (a derived value says so)."""
+    def rules(c: Column) -> str:
+        found = {**({"required": True} if c.required else {}), **c.constraints}
+        return "; ".join(f"{k} {v}" for k, v in found.items()).replace("|", "\\|")
 
+    def meaning(c: Column) -> str:
+        return (c.description + (f" **Derived**: {c.derived}" if c.derived else "")).replace("|", "\\|")
 
-CSV_TABLES = [  # (file, what a row is, its columns)
-    ("clusters.csv", "One row per cluster (UTF-8 with a byte-order mark; lists joined with `; `).",
-     CLUSTERS_CSV_COLUMNS),
-    ("contacts.csv", "One row per contact; `cluster_id` refers to `clusters.csv`.", CONTACTS_CSV_COLUMNS),
-    ("addresses.csv", "One row per address; `cluster_id` refers to `clusters.csv`.", ADDRESSES_CSV_COLUMNS),
-    ("targets.csv", "Target countries in long form: one row per cluster, phase and country.", TARGETS_CSV_COLUMNS),
-]
+    keys = []
+    if table.primary_key:
+        keys.append(f"Primary key: {', '.join(f'`{k}`' for k in table.primary_key)}.")
+    keys += [f"`{', '.join(k.columns)}` refers to `{k.table}` (`{', '.join(k.reference)}`)."
+             for k in table.foreign_keys]
+    return [" ".join(keys), "", "| column | type | meaning | constraints |", "|---|---|---|---|",
+            *(f"| `{c.name}` | {c.type} | {meaning(c)} | {rules(c)} |" for c in table.columns)]
 
 
 def render() -> str:
@@ -111,18 +107,17 @@ def render() -> str:
         "One record: the funding measure as its flyer, programme page and announcements describe it.",
         "",
         head, *rows(Programme), "",
-        *(line for name, about, columns in CSV_TABLES for line in (
-            f"## {name}", "", about, "", "| column | type | meaning | constraints |\n|---|---|---|---|",
-            *table_rows(columns), "")),
-        "## Other formats",
+        "## Tables",
         "",
-        "- `clusters.ndjson`: `clusters.json` with one record per line.",
-        "- `clusters.parquet`, `contacts.parquet`: the CSV tables with their types kept (lists as lists, "
-        "numbers as strings).",
-        "- `clusterharvest.sqlite`: tables `clusters`, `contacts`, `numbers`, `addresses`, `targets`, "
-        "`target_regions`, `issues`, `changes`, with foreign keys and full-text search (`clusters_fts`) on "
-        "names and descriptions; `datasette.json` is its datasette metadata.",
+        "Every table below is written as CSV (`<table>.csv`: UTF-8 with a byte-order mark, lists joined with `; `, "
+        "booleans `true`/`false`), as Parquet (`<table>.parquet`: lists as lists, types kept) and as a table of "
+        "`clusterharvest.sqlite` (lists as JSON arrays, booleans 0/1, with the keys below as SQL keys), always with "
+        "the same columns; `datapackage.json` describes the CSVs with these Table Schemas. `clusters_fts` in the "
+        "database is a full-text index of the clusters (name, organisation, aliases, project title and acronym, "
+        "region, city, descriptions); `datasette.json` is its datasette metadata. `clusters.ndjson` is "
+        "`clusters.json` with one record per line.",
         "",
+        *(line for table in TABLES for line in (f"### {table.name}", "", table.about, "", *table_rows(table), "")),
     ]
     return "\n".join(parts)
 

@@ -12,6 +12,7 @@ does not know (``extra="allow"``), and the figures the gates compare (``SourceEn
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, ClassVar
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_serializer
@@ -151,6 +152,11 @@ class FileEntry(Document):
 
     sha256: str
     bytes: int
+
+
+def file_entries(files: dict[str, bytes]) -> dict[str, FileEntry]:
+    """Each file's sha256 and size, for a manifest."""
+    return {name: FileEntry(sha256=hashlib.sha256(body).hexdigest(), bytes=len(body)) for name, body in files.items()}
 
 
 class SourceEntry(Document):

@@ -18,16 +18,8 @@ import tempfile
 from pathlib import Path
 
 from .errors import PublishError
-from .outputs import public_variant
-from .publish import (
-    complete_versions,
-    fsync_dir,
-    is_version_id,
-    read_changes,
-    read_data,
-    read_manifest,
-    verified_bytes,
-)
+from .exporters.public import public_variant
+from .publish import complete_versions, fsync_dir, is_version_id, read_manifest, read_version, verified_bytes
 from .versions import resolve
 
 LEFTOVER = ".{name}.export-"  # prefix of the temporary folders an export makes beside its target
@@ -43,15 +35,12 @@ def version_export(out_dir: Path, version: str) -> dict[str, bytes]:
 
 
 def public_export(out_dir: Path, version: str) -> dict[str, bytes]:
-    """The public variant of a version (``outputs.public_variant``), looking for the contact persons of the
-    version its changes are against too, when that version is still in the dataset root."""
-    manifest = read_manifest(out_dir, version)
-    changes = read_changes(out_dir, version)
-    before = changes.from_ if changes else None
-    previous = read_data(out_dir, before) if before in complete_versions(out_dir) else None
-    raw = manifest.to_json()
-    return public_variant(version, read_data(out_dir, version), None if changes is None else changes.to_json(),
-                          raw.get("sources"), manifest.created, raw.get("checks"), previous=previous, manifest=raw)
+    """The public variant of a version (``exporters.public.public_variant``), looking for the contact persons of
+    the version its changes are against too, when that version is still in the dataset root."""
+    current = read_version(out_dir, version)
+    before = current.changes.from_ if current.changes else None
+    previous = read_version(out_dir, before) if before in complete_versions(out_dir) else None
+    return public_variant(current, previous)
 
 
 def is_earlier_export(folder: Path) -> bool:
@@ -120,7 +109,7 @@ def export_version(out_dir: str | Path, version_name: str, to: str | Path, redac
         out_dir: the dataset root.
         version_name: 'LATEST', a version id or an unambiguous part of one (``versions.resolve``).
         to: the folder to write; a symlink is followed, and the folder it names is replaced.
-        redact: write the public variant (``outputs.public_variant``).
+        redact: write the public variant (``exporters.public.public_variant``).
 
     Returns:
         The version id and the names of the files written.

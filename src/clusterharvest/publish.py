@@ -23,11 +23,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .dataset import Changes, Counts, DatasetVersion, FileEntry, Manifest, Run
+from .dataset import Changes, Counts, DatasetVersion, Manifest, Run, file_entries
 from .diff import diff_versions
 from .errors import PublishError
+from .exporters import export_files
 from .models import SCHEMA_VERSION, Cluster, Programme
-from .outputs import version_files
 from .store import atomic_write, iso_z, pretty_json
 
 TMP_PREFIX = ".tmp-"
@@ -297,11 +297,6 @@ def build_manifest(version: str, created: datetime, digest: str, previous: str |
                     changes=None if changes is None else changes.counts(), **dict(run))
 
 
-def file_entries(files: dict[str, bytes]) -> dict[str, FileEntry]:
-    """Each file's sha256 and size, for a manifest."""
-    return {name: FileEntry(sha256=hashlib.sha256(body).hexdigest(), bytes=len(body)) for name, body in files.items()}
-
-
 def publish_version(out_dir: str | Path, clusters: list[Cluster], run: Run, *, programme: Programme | None = None,
                     now: datetime | None = None, as_of: datetime | None = None) -> PublishResult:
     """Write a new version unless its records equal those of ``LATEST``.
@@ -346,10 +341,10 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], run: Run, *, p
         raise PublishError(f"version {version} already exists in {root}")
     changes = diff_versions(previous, version, previous_data, data) if previous else None
     manifest = build_manifest(version, created, digest, previous, len(clusters), run, changes, as_of)
-    files = version_files(version, data, None if changes is None else changes.to_json(),
-                          sources=[s.model_dump(mode="json") for s in manifest.sources], created=manifest.created,
-                          checks=None if manifest.checks is None else [c.model_dump(mode="json")
-                                                                        for c in manifest.checks])
+    ordered = sorted(clusters, key=lambda c: c.id)
+    files = export_files(DatasetVersion(manifest=manifest, clusters=ordered, programme=programme, changes=changes))
+    if files["clusters.json"] != pretty_json(data["clusters.json"]):  # the hash is over what is published
+        raise PublishError(f"version {version}: clusters.json differs from the records hashed")
     manifest.files = file_entries(files)
     files["manifest.json"] = pretty_json(manifest.to_json())
     tmp = root / f"{TMP_PREFIX}{version}-{os.getpid()}"

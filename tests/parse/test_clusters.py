@@ -14,9 +14,10 @@ import json
 
 import pytest
 
+from clusterharvest.dataset import DatasetVersion, Manifest
 from clusterharvest.errors import ParseError
+from clusterharvest.exporters.public import public_variant
 from clusterharvest.models import Cluster
-from clusterharvest.outputs import public_variant
 from clusterharvest.parse.cluster_directory import parse_directory
 from clusterharvest.parse.clusters import Quarantined, build_clusters
 
@@ -121,9 +122,11 @@ def test_a_description_in_mojibake_is_kept_as_written_with_an_issue():
     ("Max Beispiel<br>\nContact data:<br>", "Contact data: Dr. JÃ¼rgen MÃ¼ller<br>"),  # after a contact label
 ])
 def test_the_public_variant_keeps_nothing_of_a_person_line_in_mojibake(old, new):
-    data = {"clusters.json": [r.model_dump(mode="json") for r in records(changed(old, new)).values()]}
+    clusters = list(records(changed(old, new)).values())
+    data = {"clusters.json": [r.model_dump(mode="json") for r in clusters]}
     assert "JÃ¼rgen" in json.dumps(data, ensure_ascii=False)  # in the full version's issues, as the source has it
-    files = public_variant("v1", data, None)
+    manifest = Manifest(version="v1", created="2026-01-01T00:00:00Z")
+    files = public_variant(DatasetVersion(manifest=manifest, clusters=clusters))
     for name, body in files.items():
         for trace in ("JÃ¼rgen", "MÃ¼ller", "Jürgen", "Müller", "rgen M"):
             assert trace.encode("utf-8") not in body, (name, trace)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from functools import cache
 from html import escape
 from typing import Any
 
-from .dataset import Changes
-from .diff import describe_change, summary
+from ..dataset import Changes, DatasetVersion
+from ..diff import describe_change, summary
+from .common import LICENCE, Exporter
 
 COLOURS = ("#2f6f9f", "#e08a2c", "#6a9f3a", "#9b4f96", "#888888")
 CSS = """
@@ -67,7 +69,7 @@ def issue_kind(field: str) -> str:
 
 def country_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Target countries with their names and how many clusters name them, per phase (most named first)."""
-    from .normalize.countries import country_names
+    from ..normalize.countries import country_names
 
     concept = Counter(c for r in records for c in r["target_countries"]["concept"] or [])
     implementation = Counter(c for r in records for c in r["target_countries"]["implementation"] or [])
@@ -194,23 +196,34 @@ CITATION = ("The clusterharvest contributors, \"clusterharvest: funded clusters 
             "dataset version {version}, CC BY 4.0 (see CITATION.cff).")
 
 
-def build_report(version: str, records: list[dict[str, Any]], programme: dict[str, Any] | None,
-                 changes: dict[str, Any] | None, redacted: bool = False,
-                 sources: list[dict[str, Any]] | None = None, checks: list[dict[str, Any]] | None = None,
-                 files: list[str] | None = None) -> str:
-    """The whole page (``sources`` and ``checks``: the manifest's; ``files``: the version's file names)."""
-    from .outputs import LICENCE
-
-    typed = None if changes is None else Changes.model_validate(changes)
+def build_report(version: DatasetVersion, files: list[str]) -> str:
+    """The whole page (``files``: the version's file names)."""
+    records = [c.model_dump(mode="json") for c in version.clusters]
+    programme = version.programme.model_dump(mode="json") if version.programme else None
+    changes = version.changes
+    sources = [s.model_dump(mode="json") for s in version.manifest.sources]
+    checks = [c.model_dump(mode="json") for c in version.manifest.checks or []]
     countries = country_rows(records)
     cities, no_city = by_city(records)
     regions = Counter(x for r in records for p in ("concept", "implementation") for x in r["target_regions"][p] or [])
     return str(template().render(
-        version=version, records=records, programme=programme, redacted=redacted, css=CSS,
+        version=version.version, records=records, programme=programme, redacted=version.redacted, css=CSS,
         name=((programme or {}).get("name") or {}).get("en") or "BMBF cluster internationalisation",
-        origin=origin(sources), reconstructed=any(s.get("method") == "reconstructed" for s in sources or []),
+        origin=origin(sources), reconstructed=any(s.get("method") == "reconstructed" for s in sources),
         world_map=world_map(countries), countries=countries, regions=sorted(regions.items()),
         charts=charts(records, programme, countries), unstated=sum(1 for r in records if not r["round"]),
-        checks=[check_text(c) for c in checks or []], cities=cities, no_city=no_city, rows=cluster_rows(records),
-        changes=changes, change_summary=summary(typed) if typed else "", change_lines=change_lines(typed)
-        if typed else [], files=sorted(files or []), licence=LICENCE, citation=CITATION.format(version=version)))
+        checks=[check_text(c) for c in checks], cities=cities, no_city=no_city, rows=cluster_rows(records),
+        changes=None if changes is None else changes.to_json(), change_summary=summary(changes) if changes else "",
+        change_lines=change_lines(changes) if changes else [], files=sorted(files), licence=LICENCE,
+        citation=CITATION.format(version=version.version)))
+
+
+class Report(Exporter):
+    """``report.html``: the data at a glance, for a browser (links to every file of the version)."""
+
+    FILE_NAME = "report.html"
+    FORMAT = "html"
+    TITLE = "The data at a glance"
+
+    def finish(self, files: Mapping[str, bytes]) -> bytes:
+        return build_report(self.version, [*files, self.FILE_NAME, "datapackage.json", "manifest.json"]).encode()
