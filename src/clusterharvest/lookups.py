@@ -105,7 +105,8 @@ def lookup(file: str, name: str) -> Lookup:
     return lookups(file)[name]
 
 
-LOOKUP_FILES = ("parse/labels.yml", "normalize/countries.yml", "normalize/persons.yml", "links.yml")
+LOOKUP_FILES = ("parse/labels.yml", "normalize/countries.yml", "normalize/persons.yml", "normalize/places.yml",
+                "links.yml")
 
 
 def unused_options() -> dict[str, list[str]]:

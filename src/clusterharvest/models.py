@@ -10,12 +10,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"  # 1.1: region, city, as_of, rounds[].planned_start; 1.0: the first
+SCHEMA_VERSION = "1.2"  # 1.2: place (derived); 1.1: region, city, as_of, rounds[].planned_start; 1.0: the first
 
 # Values with a standard form, checked where they are made and carried into every schema and table generated from
 # these models (JSON Schema, Table Schema, SQL CHECKs).
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code.")]
 PhoneNumber = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{4,14}$", description="E.164 number.")]
+StateCode = Annotated[str, Field(pattern=r"^DE-[A-Z]{2}$", description="ISO 3166-2 code of a German state.")]
 
 
 class Record(BaseModel):
@@ -111,6 +112,24 @@ class Address(Record):
     country: CountryCode | None = Field(examples=['DE'], default=None, description="ISO 3166-1 alpha-2 code.")
 
 
+DERIVED_PLACE = ("Derived from `city` (and its address's country) through GeoNames' places, not stated by any "
+                 "source: null where the city is not found, or several places have its name (an issue says which).")
+
+
+class Place(Record):
+    """Where the cluster's city is: derived from ``city`` through GeoNames, not stated by a source."""
+
+    geonames_id: int = Field(examples=[2825297], description="GeoNames id of the place the city was found as.")
+    name: str = Field(examples=['Stuttgart'], description="The place's GeoNames name ('Munich' for 'München').")
+    state_code: StateCode | None = Field(
+        examples=['DE-BW'], default=None,
+        description="ISO 3166-2 code of the German federal state it lies in; null outside Germany.")
+    state: str | None = Field(
+        examples=['Baden-Württemberg'], default=None, description="The federal state's name (ISO 3166-2, German).")
+    latitude: float = Field(examples=[48.78232], ge=-90, le=90, description="Latitude in degrees (WGS 84).")
+    longitude: float = Field(examples=[9.17702], ge=-180, le=180, description="Longitude in degrees (WGS 84).")
+
+
 class Cluster(Record):
     """One funded cluster or network, as the sources describe it."""
 
@@ -131,6 +150,7 @@ class Cluster(Record):
         examples=['Wolfsburg'], default=None,
         description="City of the address of its own organisation, else of its first address that states one "
                     "(an issue when its addresses name different cities); null where no source states one.")
+    place: Place | None = Field(default=None, description=DERIVED_PLACE)
     project: Project | None = Field(default=None, description="Internationalisation project.")
     target_countries: Phases = Field(
         examples=[{"concept": ["CN", "GB", "FI", "FR", "NL"], "implementation": ["FR"]}],

@@ -40,7 +40,8 @@ from .gates import GateCheck, Measure, baselines, recent_manifests, value_checks
 from .kinds import SourceKind, kind_of
 from .link import LinkEntry, LinkProblem, apply_links
 from .merge import merge_by_id
-from .models import Cluster, Programme, issue
+from .models import Cluster, Place, Programme, issue
+from .normalize.places import find_place
 from .parse.announcement import Announcement
 from .parse.cluster_directory import DirectoryEntry
 from .parse.clusters import Quarantined, build_clusters
@@ -369,7 +370,26 @@ def validate(ctx: Context, batches: list[Batch]) -> Validated:
     quarantined = [q for b in batches for q in b.quarantined]
     for q in quarantined:
         ctx.log.warning("source %s: entry %s quarantined: %s", q.source, q.position, q.reason)
-    return Validated(clusters, quarantined, checks)
+    return Validated(with_places(clusters), quarantined, checks)
+
+
+def with_places(clusters: list[Cluster]) -> list[Cluster]:
+    """Each record with its ``place`` derived from its city and the country of the address stating it
+    (``normalize.places``); a city not found, or found several times, gives no place and an issue saying why."""
+    out = []
+    for record in clusters:
+        if not record.city:
+            out.append(record)
+            continue
+        country = next((a.country for a in record.addresses if a.city == record.city and a.country), None)
+        found = find_place(record.city, country) if country else \
+            f"the address stating the city {record.city!r} names no country; no place is looked up"
+        if isinstance(found, str):
+            record = record.model_copy(update={"issues": [*record.issues, issue("place", found, record.city)]})
+        else:
+            record = record.model_copy(update={"place": Place(**asdict(found))})
+        out.append(record)
+    return out
 
 
 def provenance(parsed: list[Parsed], clusters: list[Cluster] | None = None) -> list[SourceEntry]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..dataset import SourceEntry
 from ..models import SCHEMA_VERSION
+from ..normalize.places import SOURCE as PLACES_SOURCE
 from ..schema import changes_schema, clusters_schema, programme_schema
 from ..store import pretty_json
 from .common import HOMEPAGE, LICENCE, MEDIA_TYPES, TITLE, Exporter
@@ -115,7 +116,11 @@ class DataPackage(Exporter):
             "created": manifest.created,
             "homepage": HOMEPAGE,
             "licenses": [LICENCE],
-            "sources": package_sources(manifest.sources),
+            "sources": [*package_sources(manifest.sources),
+                        {"title": "GeoNames", "path": "https://www.geonames.org/",
+                         "description": f"{PLACES_SOURCE}: the derived place of each cluster (clusters.json's "
+                                        "place; the clusters table's state, state_code, latitude, longitude and "
+                                        "geonames_id), found from its city"}],
             "contributors": [{"title": "clusterharvest contributors", "role": "author"},
                              {"title": "Federal Ministry of Education and Research (BMBF)", "role": "publisher",
                               "path": HOMEPAGE}],

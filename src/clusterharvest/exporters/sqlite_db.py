@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Mapping
 from typing import Any
 
-from ..models import Cluster, CountryCode, PhoneNumber
+from ..models import Cluster, CountryCode, PhoneNumber, StateCode
 from ..store import pretty_json
 from .common import LICENCE, Exporter
 from .tables import TABLES, Column, Row, Table, base_type, constraints_of
@@ -28,6 +28,7 @@ def pattern_of(annotation: Any) -> str:
 # SQLite has no regular expressions: each pattern a column may carry, as a GLOB check ({c}: the column).
 PATTERN_CHECKS = {
     pattern_of(CountryCode): "{c} GLOB '[A-Z][A-Z]'",
+    pattern_of(StateCode): "{c} GLOB 'DE-[A-Z][A-Z]'",
     pattern_of(PhoneNumber): "{c} GLOB '+[1-9]*' AND substr({c}, 2) NOT GLOB '*[^0-9]*' AND length({c}) BETWEEN 6 "
                              "AND 16",
 }

@@ -22,8 +22,21 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from ..dataset import DatasetVersion
-from ..models import Address, Cluster, Contact, CountryCode, Description, Evidence, Issue, PhoneNumber, Project, Round
+from ..models import (
+    Address,
+    Cluster,
+    Contact,
+    CountryCode,
+    Description,
+    Evidence,
+    Issue,
+    PhoneNumber,
+    Place,
+    Project,
+    Round,
+)
 from ..normalize.countries import country_names
+from ..normalize.places import SOURCE as PLACES_SOURCE
 from ..paths import PathError, resolve
 
 PHASES = ("concept", "implementation")
@@ -173,11 +186,16 @@ def count(what: str, table: str) -> Column:
 
 # -- clusters ------------------------------------------------------------------------------------------------------
 
+PLACE_FIELDS = ("state", "state_code", "latitude", "longitude", "geonames_id")
+DERIVED = f"from `city` through {PLACES_SOURCE}; null where the city is not found (see the record's issues)."
+
+
 def cluster_row(c: Cluster) -> Iterator[Row]:
     project = c.project or Project()
     yield {
         "id": c.id, "name": c.name, "organisation": c.organisation, "aliases": c.aliases, "round": c.round,
-        "region": c.region, "city": c.city, "as_of": c.as_of, "project_title": project.title,
+        "region": c.region, "city": c.city, **{f: getattr(c.place, f) if c.place else None for f in PLACE_FIELDS},
+        "as_of": c.as_of, "project_title": project.title,
         "project_acronym": project.acronym,
         **{f"target_countries_{p}": getattr(c.target_countries, p) for p in PHASES},
         **{f"target_regions_{p}": getattr(c.target_regions, p) for p in PHASES},
@@ -189,7 +207,9 @@ CLUSTERS = Table(
     "clusters", "One row per funded cluster or network.",
     (model_column(Cluster, "id"), model_column(Cluster, "name"), model_column(Cluster, "organisation"),
      model_column(Cluster, "aliases"), model_column(Cluster, "round"), model_column(Cluster, "region"),
-     model_column(Cluster, "city"), model_column(Cluster, "as_of"),
+     model_column(Cluster, "city"),
+     *(model_column(Place, f, required=False, derived=DERIVED) for f in PLACE_FIELDS),
+     model_column(Cluster, "as_of"),
      model_column(Project, "title", "project_title", "Project title (see the projects table for its source)."),
      model_column(Project, "acronym", "project_acronym", "Project acronym."),
      *(typed_column(f"target_countries_{p}", list[str] | None,
