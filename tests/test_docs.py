@@ -84,10 +84,38 @@ def analysts_section() -> str:
     return found.group(1)
 
 
+# The README's analyst recipes against the bundled harvest, each expectation by hand from the directory's capture
+# (tests/fixtures/captures/004_f274a48bf349ce0a.txt): the cities its entries' addresses state, the federal states
+# they lie in, the entries naming Japan.
+STATES = {"Baden-Württemberg": 6,  # Stuttgart (3), Heidelberg (2), Tuttlingen
+          "Bayern": 5,  # Augsburg (2), Nürnberg, München, Erlangen
+          "Nordrhein-Westfalen": 4,  # Düsseldorf, Mülheim an der Ruhr, Aachen, Lüdenscheid
+          "Sachsen": 3, "Hamburg": 2, "Niedersachsen": 2,  # Dresden (2), Chemnitz; Hamburg; Stade, Braunschweig
+          "Sachsen-Anhalt": 1, "Rheinland-Pfalz": 1, "Thüringen": 1, "Saarland": 1, "Hessen": 1,
+          # no address with a city (3); Martinsried, and 'Südliches Anhalt – OT Weißandt-Gölzau', not GeoNames places
+          "NULL": 5}
+JAPAN_IMPLEMENTATION = [("BioM Biotech Cluster Development GmbH", "Martinsried", "NULL"),
+                        ("CFK Valley", "Stade", "Niedersachsen"),
+                        ("Cluster Leistungselektronik", "Nürnberg", "Bayern"),
+                        ("International Sports-Innovation-Network (SINN-i)", "München", "Bayern"),
+                        ("OptoNet e.V. - Photonics Network Thuringia", "Jena", "Thüringen"),
+                        ("Organic Electronics Saxony (OES)", "Dresden", "Sachsen")]
+JAPAN_IN_TEXT = ["biom-biotech-cluster-development-gmbh", "international-sports-innovation-network-sinn-i",
+                 "organic-electronics-saxony-oes"]  # "Bavaria and Japan", "... Japan ...", "... Japan ..."
+
+
+def table_rows(printed: str) -> list[list[str]]:
+    """The data rows of a table DuckDB's ``show()`` printed, as cell texts."""
+    lines = [line for line in printed.splitlines() if line.startswith("│")]
+    return [[cell.strip() for cell in line.strip("│").split("│")] for line in lines[2:]]  # past names and types
+
+
 def test_the_analysts_recipes_run_as_written(tmp_path, monkeypatch, capsys):
-    """The section's pandas and DuckDB blocks run as they stand, from a folder holding a harvest's
-    normalized/; its datasette command serves the database (on a free port) and answers a query."""
+    """The section's Python blocks run as they stand, from a folder holding a harvest's normalized/, and print
+    what the capture says: the most named target countries, the clusters per federal state, the clusters naming
+    Japan and where they are; its datasette commands serve the database (on a free port) and answer a search."""
     import json
+    import shlex
     import subprocess
     import time
     import urllib.request
@@ -100,16 +128,27 @@ def test_the_analysts_recipes_run_as_written(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     text = analysts_section()
     python_blocks = re.findall(r"```python\n(.*?)```", text, re.S)
-    assert len(python_blocks) == 2
+    assert len(python_blocks) == 4
     scope: dict = {}
+    printed = []
     for block in python_blocks:
         exec(compile(block, "README.md", "exec"), scope)  # noqa: S102 - the README's own recipe
+        printed.append(capsys.readouterr().out)
     assert len(scope["clusters"]) == 32 and list(scope["clusters"].loc[0, "sources"])
     assert all(p.startswith("+49") for p in scope["contacts"]["phone"] if p)
-    assert "│ US      │" in capsys.readouterr().out  # DuckDB's table: the most named target country
-    [command] = sh_commands(text)
-    args = command.split()
+    # the most named target country: USA on nine entries' concept lines (the six implementation lines are among them)
+    assert table_rows(printed[1])[0] == ["United States", "9"], printed[1]
+    assert {state: int(n) for state, n in table_rows(printed[2])} == STATES, printed[2]
+    assert [tuple(row) for row in table_rows(printed[3])] == JAPAN_IMPLEMENTATION, printed[3]
+
+    serve, search = sh_commands(text)
+    args = serve.split()
     assert args[0] == ".venv/bin/datasette"
+    words = shlex.split(search)
+    assert words[0] == args[0] and "--get" in words
+    found = subprocess.run([str(ROOT / words[0]), *words[1:]], capture_output=True, text=True, timeout=120)
+    assert found.returncode == 0, found.stderr
+    assert [row["id"] for row in json.loads(found.stdout)] == JAPAN_IN_TEXT, found.stdout
     port = free_port()
     server = subprocess.Popen([str(ROOT / args[0]), *args[1:], "--port", str(port)], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
