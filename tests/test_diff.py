@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from clusterharvest.dataset import Change
 from clusterharvest.diff import diff_records, diff_versions, field_changes, is_empty, to_markdown
 
@@ -79,3 +81,50 @@ def test_markdown_cuts_nothing_and_reads_as_text():
     assert "- `issues`: added name: read as X ('X!')" in text and "{" not in text
     same = diff_versions("v1", "v2", old, old)
     assert is_empty(same) and "No changes." in to_markdown(same)
+
+
+# Every list whose order means nothing, by hand: reordered it is no change, one item more is one change naming it.
+ISSUE_A = {"field": "name", "message": "read as A", "value": "A!"}
+ISSUE_B = {"field": "organisation", "message": "read as B", "value": None}
+EVIDENCE_A = {"path": "max_funding_eur", "source": "flyer", "quote": "Up to 4 million.", "source_date": None}
+EVIDENCE_B = {"path": "funder", "source": "page", "quote": "The BMBF funds it.", "source_date": None}
+SET_LIKE = [  # (path, two items, a third)
+    ("target_countries.concept", ["FR", "NL"], "JP"),
+    ("target_countries.implementation", ["FR", "NL"], "JP"),
+    ("target_regions.concept", ["Asia-Pacific", "Europe"], "Africa"),
+    ("target_regions.implementation", ["Asia-Pacific", "Europe"], "Africa"),
+    ("aliases", ["Cluster A", "A e.V."], "A Network"),
+    ("sources", ["directory", "announcement"], "flyer"),
+    ("issues", [ISSUE_A, ISSUE_B], {"field": "city", "message": "read as C", "value": "C"}),
+    ("contacts[0].phone", ["+49711123456", "+49711123457"], "+49711123458"),
+    ("contacts[0].fax", ["+49711123456", "+49711123457"], "+49711123458"),
+    ("contacts[0].mobile", ["+491511234567", "+491511234568"], "+491511234569"),
+    ("programme.sources", ["flyer", "page"], "announcement"),
+    ("programme.aliases", ["Name A", "Name B"], "Name C"),
+    ("programme.issues", [ISSUE_A, ISSUE_B], {"field": "funder", "message": "two funders", "value": None}),
+    ("programme.evidence", [EVIDENCE_A, EVIDENCE_B],
+     {"path": "phases[name=concept].max_years", "source": "flyer", "quote": "Two years.", "source_date": "2016-10"}),
+]
+
+
+def with_list(path: str, items: list) -> dict:
+    """clusters.json and programme.json payloads whose list at ``path`` holds ``items``."""
+    cluster = record("a", "A")
+    programme: dict = {"sources": [], "aliases": [], "issues": [], "evidence": []}
+    target, _, rest = path.partition(".") if path.startswith("programme.") else ("", "", path)
+    holder: dict = programme if target else cluster
+    *parents, last = rest.replace("[0]", ".0").split(".")
+    for part in parents:
+        holder = holder[int(part)] if part.isdigit() else holder.setdefault(part, {})
+    holder[last] = list(items)
+    return {"clusters.json": [cluster], "programme.json": programme}
+
+
+@pytest.mark.parametrize(("path", "items", "more"), SET_LIKE, ids=[p for p, _, _ in SET_LIKE])
+def test_a_set_like_list_reordered_is_no_change_and_one_more_item_is_one(path, items, more):
+    before = with_list(path, items)
+    reordered = diff_versions("v1", "v2", before, with_list(path, list(reversed(items))))
+    assert reordered.is_empty(), reordered
+    grown = diff_versions("v1", "v2", before, with_list(path, [*items, more]))
+    changes = grown.programme if path.startswith("programme.") else [c for m in grown.modified for c in m.changes]
+    assert [(c.path, c.added, c.removed) for c in changes] == [(path, [more], [])], changes
