@@ -88,3 +88,11 @@ def test_records_that_return_to_an_earlier_version_within_its_second_get_a_versi
     assert third.version == "20260102T030406Z-" + first.version.split("-")[1], third.version
     assert list_versions(tmp_path) == [first.version, second.version, third.version]
     assert read_latest(tmp_path) == third.version
+
+
+def test_the_same_records_published_at_two_times_are_one_version(tmp_path):
+    """The content hash covers the records only: a day later, the same records publish nothing new."""
+    first = publish_version(tmp_path, clusters("FR"), RUN, now=datetime(2026, 1, 1, 6, 0, tzinfo=UTC))
+    again = publish_version(tmp_path, clusters("FR"), RUN, now=datetime(2026, 1, 2, 7, 30, tzinfo=UTC))
+    assert (again.changed, again.version) == (False, first.version), again
+    assert list_versions(tmp_path) == [first.version]
