@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -142,18 +143,24 @@ def test_data_dictionary_matches_the_models():
         assert field in committed
 
 
+# The cities of the directory's entries (capture 004) that GeoNames knows, each a point on the map of Germany.
+CITIES = ["Aachen", "Augsburg", "Braunschweig", "Chemnitz", "Dresden", "Düsseldorf", "Erlangen", "Halle (Saale)",
+          "Hamburg", "Heidelberg", "Jena", "Lüdenscheid", "Mülheim an der Ruhr", "München", "Nürnberg", "Saarbrücken",
+          "Stade", "Stuttgart", "Tuttlingen", "Wetzlar", "Wörrstadt"]
+
+
 def test_report_is_self_contained(version):
     html = (version / "report.html").read_text(encoding="utf-8")
     assert "<script" not in html.lower()
     assert "src=" not in html and "@import" not in html and "url(" not in html  # no remote anything
-    for chart in ("chart-countries", "chart-rounds", "chart-languages", "chart-issues"):
+    for chart in ("chart-languages", "chart-issues"):
         assert f'<svg id="{chart}"' in html
     assert html.count('<tr class="cluster"') == 32
     # the map: pygal's world map inline, the target countries coloured by phase
     assert '<div id="map-targets"><svg' in html and '<g class="us country' in html
     assert "<title>United States: concept 9, implementation 6</title>" in html  # hover text, no script
     # names beside codes, in English and German; full labels (no label cut)
-    assert "<td>South Korea</td><td>Korea, Republik</td>" in html and "United States (US)" in html
+    assert "<td>South Korea</td><td>Korea, Republik</td>" in html
     assert ">target_countries.implementation</text>" in html
     # the programme's facts, the checks, issues in words, the files, licence and citation, the sources' nature
     assert 'id="rounds"' in html and "4,000,000 EUR" in html and "only the third round" in html
@@ -162,7 +169,53 @@ def test_report_is_self_contained(version):
     for name in ("clusters.json", "clusters.parquet", "clusterharvest.sqlite", "datapackage.json"):
         assert f'<a href="{name}">' in html
     assert "CC-BY-4.0" in html and "CITATION.cff" in html and 'id="reconstruction-note"' in html
-    assert 'id="city-table"' in html and "<td>Stuttgart</td>" in html
+
+
+def test_the_report_says_when_and_from_where_near_the_top(version):
+    html = (version / "report.html").read_text(encoding="utf-8")
+    top = html[:html.index('id="germany"')]
+    assert '<strong id="as-of">as of 16.04.2020</strong>' in top  # the directory's "(As of 16.04.2020)"
+    sources = re.search(r'<table id="sources">(.*?)</table>', top, re.S).group(1)
+    for url in ("https://interspin.de/en/cluster-network", "https://germanylandofinnovation.com/2016/07/08/",
+                "https://www.bmbf.de/en/internationalisation-of-leading-edge-clusters"):
+        assert f'<a href="{url}' in sources, url
+    for date in ("2020-04-16", "2016-07-08", "2017-06-29", "2016-10"):  # the dates the sources state
+        assert date in sources, date
+    assert sources.count("<tr><td>") == 5
+
+
+def test_the_report_shows_where_the_clusters_are_and_where_they_go(version):
+    html = (version / "report.html").read_text(encoding="utf-8")
+    germany = re.search(r'<div id="map-germany">(.*?)</div>', html, re.S).group(1)
+    labels = re.findall(r'<g class="point"><title>.*?</title><circle [^>]*/><text [^>]*>(.*?)</text>', germany)
+    assert sorted(labels) == CITIES, labels
+    assert "<title>Stuttgart: ARENA 2036, Elektromobilität Süd-West, Leichtbau BW</title>" in germany
+    states = dict(re.findall(r"<tr><td>([^<]+)</td><td class=\"num\">(\d+)</td>", html))
+    assert states["Baden-Württemberg"] == "6" and states["no place derived"] == "5", states
+    europe = re.search(r'<div id="map-europe">(.*?)</div>', html, re.S).group(1)
+    assert '<g class="fr country" fill="#2f6f9f"' in europe and "<title>France: concept 5, implementation 3" in europe
+    assert '<g class="no country" fill="#6a9f3a"' in europe  # Norway: concept phase only
+
+
+def test_the_report_reads_as_text_with_no_dead_link_and_nothing_folded(version):
+    html = (version / "report.html").read_text(encoding="utf-8")
+    checks = re.search(r'<ul id="check-list">(.*?)</ul>', html, re.S).group(1)
+    assert "{" not in checks and "[" not in checks and "holds" in checks, checks  # no Python dicts: words
+    assert "rounds 1: 11, 2: 11, 3: 10; selected total 32; directory entries 32" in checks
+    ids = set(re.findall(r' id="([^"]+)"', html))
+    anchors = set(re.findall(r'href="#([^"]+)"', html))
+    assert anchors - ids == set(), anchors - ids
+    files = {href for href in re.findall(r'href="([^"#:]+)"', html)}
+    assert files and {f for f in files if not (version / f).is_file()} == set()
+    assert "<details" not in html  # issue sections print whole
+    assert html.count('<section class="issues"') == sum(
+        1 for c in json.loads((version / "clusters.json").read_text(encoding="utf-8")) if c["issues"])
+    for chart in ("chart-countries", "chart-rounds"):  # a chart that repeated a table is gone
+        assert chart not in html
+    cfk = re.search(r'<tr class="cluster" id="c-cfk-valley">(.*?)</tr>', html, re.S).group(1)
+    for cell in ("CFK Valley e.V.", "Stade, Niedersachsen", "Stade – Norddeutschland", ">3<",
+                 "Access to the Champions League of Carbon Composites Technology"):
+        assert cell in cfk, cell
 
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -180,7 +233,8 @@ def test_report_renders_in_headless_chromium(version, tmp_path):
                              capture_output=True, text=True, timeout=120)
     assert dom.returncode == 0, dom.stderr[-500:]
     assert dom.stdout.count('<tr class="cluster"') == 32 and dom.stdout.count("<svg") >= 5
-    assert '<div id="map-targets"><svg' in dom.stdout  # the map is in the rendered page
+    for map_id in ("map-germany", "map-targets", "map-europe"):  # the maps are in the rendered page
+        assert f'<div id="{map_id}"><svg' in dom.stdout, map_id
     shot = tmp_path / "report.png"
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1280,3000",
@@ -193,9 +247,12 @@ def test_report_renders_in_headless_chromium(version, tmp_path):
     coloured = sum(1 for r, g, b in pixels if max(r, g, b) - min(r, g, b) > 60)  # the charts' bars
     assert inked > len(pixels) * 0.03, inked  # text, tables and charts: not a blank page
     assert coloured > 50, coloured
-    # the map (near the top): its coloured countries are there, in the map's three colours
-    band = image.crop((0, 300, 1280, 1000)).resize((256, 140))
-    colours = {band.getpixel((x, y)) for y in range(band.height) for x in range(band.width)}
+    # the maps near the top (below the sources): Germany's cities in red, the target countries in the maps' colours
+    top = image.crop((0, 300, 1280, 2300))
+    red = sum(1 for y in range(0, top.height, 2) for x in range(0, top.width, 2)  # the points: a few pixels each
+              if (p := top.getpixel((x, y)))[0] > 150 and p[1] < 90 and p[2] < 90)
+    band = top.resize((256, 400))
+    colours = [band.getpixel((x, y)) for y in range(band.height) for x in range(band.width)]
     bluish = sum(1 for r, g, b in colours if b > r + 40)
-    orange = sum(1 for r, g, b in colours if r > b + 80 and g > b)
-    assert bluish > 5 and orange > 0, (bluish, orange)
+    orange = sum(1 for r, g, b in colours if r > b + 80 and g > b and g > 90)
+    assert red > 100 and bluish > 200 and orange > 3, (red, bluish, orange)

@@ -113,6 +113,9 @@ class SqliteExporter(Exporter):
             db = sqlite3.connect(path)
             try:
                 db.execute("PRAGMA foreign_keys = ON")
+                # a scratch file read back whole: nothing to make durable on the way
+                db.execute("PRAGMA synchronous = OFF")
+                db.execute("PRAGMA journal_mode = MEMORY")
                 with db:
                     db.executescript(schema_sql())
                     for table in TABLES:
