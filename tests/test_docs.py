@@ -90,7 +90,7 @@ def analysts_section() -> str:
 STATES = {"Baden-Württemberg": 6,  # Stuttgart (3), Heidelberg (2), Tuttlingen
           "Bayern": 5,  # Augsburg (2), Nürnberg, München, Erlangen
           "Nordrhein-Westfalen": 4,  # Düsseldorf, Mülheim an der Ruhr, Aachen, Lüdenscheid
-          "Sachsen": 3, "Hamburg": 2, "Niedersachsen": 2,  # Dresden (2), Chemnitz; Hamburg; Stade, Braunschweig
+          "Sachsen": 3, "Hamburg": 2, "Niedersachsen": 2,  # Dresden (2), Chemnitz; Hamburg; Stade, Wolfsburg
           "Sachsen-Anhalt": 1, "Rheinland-Pfalz": 1, "Thüringen": 1, "Saarland": 1, "Hessen": 1,
           # no address with a city (3); Martinsried, and 'Südliches Anhalt – OT Weißandt-Gölzau', not GeoNames places
           "NULL": 5}

@@ -143,10 +143,11 @@ def test_data_dictionary_matches_the_models():
         assert field in committed
 
 
-# The cities of the directory's entries (capture 004) that GeoNames knows, each a point on the map of Germany.
-CITIES = ["Aachen", "Augsburg", "Braunschweig", "Chemnitz", "Dresden", "Düsseldorf", "Erlangen", "Halle (Saale)",
-          "Hamburg", "Heidelberg", "Jena", "Lüdenscheid", "Mülheim an der Ruhr", "München", "Nürnberg", "Saarbrücken",
-          "Stade", "Stuttgart", "Tuttlingen", "Wetzlar", "Wörrstadt"]
+# The cities of the directory's entries (capture 004; a record's city is its own organisation's) that GeoNames
+# knows, each a point on the map of Germany.
+CITIES = ["Aachen", "Augsburg", "Chemnitz", "Dresden", "Düsseldorf", "Erlangen", "Halle (Saale)", "Hamburg",
+          "Heidelberg", "Jena", "Lüdenscheid", "Mülheim an der Ruhr", "München", "Nürnberg", "Saarbrücken", "Stade",
+          "Stuttgart", "Tuttlingen", "Wetzlar", "Wolfsburg", "Wörrstadt"]
 
 
 def test_report_is_self_contained(version):
