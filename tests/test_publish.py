@@ -6,7 +6,7 @@ import json
 import re
 from datetime import UTC, datetime
 
-from clusterharvest.dataset import Run
+from clusterharvest.dataset import Manifest, Run
 from clusterharvest.models import Cluster, Phases
 from clusterharvest.publish import (
     clean_leftovers,
@@ -96,3 +96,62 @@ def test_the_same_records_published_at_two_times_are_one_version(tmp_path):
     again = publish_version(tmp_path, clusters("FR"), RUN, now=datetime(2026, 1, 2, 7, 30, tzinfo=UTC))
     assert (again.changed, again.version) == (False, first.version), again
     assert list_versions(tmp_path) == [first.version]
+
+
+# A manifest with every key a harvest, a backfill and the public variant write (as main's harvester writes them,
+# by hand from its pipeline and publish code): each reads back as the same JSON, nulls included.
+GATE = {"gate": "min_entries", "source": "dir", "metric": "records", "passed": True, "now": {"count": 32, "of": None},
+        "before": None, "version": None, "limit": 25, "overridden": None}
+EVERY_KEY = {
+    "version": "20260102T030405Z-0123abcd", "created": "2026-01-02T03:04:05Z", "schema_version": "1.1",
+    "content_hash": "ef" * 32, "previous": "20260101T000000Z-89abcdef", "as_of": "2016-03-01T12:00:00Z",
+    "counts": {"clusters": 32}, "files": {"clusters.json": {"sha256": "01" * 32, "bytes": 1234}},
+    "changes": {"added": 1, "removed": 0, "renamed": 0, "modified": 2, "programme": 0},
+    "sources": [
+        {"id": "dir", "kind": "cluster-directory", "url": "https://example.org/", "snapshot_sha256": "ab" * 32,
+         "bytes": 99, "content_type": "text/html", "obtained_at": "2026-01-02T03:04:00Z", "method": "fetched",
+         "not_modified": False, "via": "archive", "capture_timestamp": "20160301120000",
+         "capture_url": "https://web.archive.org/web/20160301120000id_/https://example.org/",
+         "as_of": "2016-03-01T12:00:00Z", "live_error": "cannot connect", "stated_date": "2020-04-16",
+         "stated_date_quote": "(As of 16.04.2020)", "entries": 32,
+         "values": {"records": 32, "target_countries": 32, "contact_person": 30, "phone": 31, "address": 29,
+                    "description": 32, "issues": 44}},
+        {"id": "post", "kind": "announcement", "url": "https://example.org/post", "snapshot_sha256": "cd" * 32,
+         "bytes": 10, "content_type": None, "obtained_at": "x", "method": "reconstructed", "not_modified": False,
+         "reconstructed_from": "a text capture", "note": "typed in", "round": 3, "clusters_listed": 10,
+         "facts": 13}],
+    "inputs": {"code": "c0de", "config": "c0f1"}, "allowed_shrink": True,
+    "links": [{"source": "post", "position": 1, "announced": "Alpha", "cluster_id": "alpha", "score": 100.0,
+               "method": "exact"}],
+    "link_issues": [{"source": "post", "position": 5, "announced": "Northern Lights", "cluster_id": None,
+                     "score": 53.6, "method": "missing", "problem": "missing match",
+                     "candidates": [{"id": "optonet", "score": 53.6}]},
+                    {"source": "post", "problem": "the post lists 11 clusters, 10 found"}],
+    "checks": [{"check": "phase durations add up to the maximum funding period", "passed": True,
+                "max_duration_years": 5, "phases": {"concept": 2, "implementation": 3}}],
+    "quarantined": [{"source": "dir", "position": 0, "first_line": None, "reason": "no id", "lines": [],
+                     "redacted": True}],
+    "entry_gates": [GATE, {**GATE, "gate": "max_shrink", "metric": "entries", "before": {"count": 32, "of": None},
+                           "version": "20260101T000000Z-89abcdef", "limit": 0.2, "passed": False,
+                           "overridden": "--allow-shrink"}],
+    "value_gates": [{**GATE, "gate": "max_value_loss", "metric": "phone", "now": {"count": 25, "of": 32},
+                     "before": {"count": 31, "of": 32}, "version": "20251201T000000Z-00000000", "limit": 0.1,
+                     "passed": False, "overridden": "--allow-shrink", "against": "largest recent"}],
+    "backfill": {"source": "dir", "capture": "20160301120000",
+                 "capture_url": "https://web.archive.org/web/20160301120000id_/https://example.org/"},
+    "redacted_personal_data": True,
+}
+
+
+def test_a_manifest_reads_back_with_every_key_it_has():
+    manifest = Manifest.model_validate(EVERY_KEY)
+    assert manifest.to_json() == EVERY_KEY, manifest.to_json()
+    directory = manifest.source("dir")
+    assert directory is not None and directory.values["phone"] == 31 and directory.entries == 32, directory
+    assert [(g.gate, g.before is None, g.limit) for g in manifest.entry_gates or []] == [
+        ("min_entries", True, 25), ("max_shrink", False, 0.2)]
+    [value] = manifest.value_gates or []
+    assert (value.now.count, value.now.of, value.against, value.overridden) == (25, 32, "largest recent",
+                                                                               "--allow-shrink"), value
+    assert [(q.position, q.redacted) for q in manifest.quarantined or []] == [(0, True)]
+    assert manifest.backfill is not None and manifest.backfill.capture == "20160301120000"

@@ -22,10 +22,12 @@ from .models import Cluster, Programme
 
 class Document(BaseModel):
     """A part of a version's metadata: keys it does not know are kept, and the optional keys of ``OMITTED`` are left
-    out of the JSON when they are None (a manifest says only what the run knew)."""
+    out of the JSON when they are None (a manifest says only what the run knew). The keys of ``GIVEN`` are left out
+    when no value was given for them, and kept, null included, when one was: JSON read back is written as it was."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
     OMITTED: ClassVar[frozenset[str]] = frozenset()
+    GIVEN: ClassVar[frozenset[str]] = frozenset()
 
     @model_serializer(mode="wrap")
     def _omit_unset(self, handler: Any) -> dict[str, Any]:
@@ -33,6 +35,8 @@ class Document(BaseModel):
         for key in self.OMITTED:
             if data.get(key, 0) is None:
                 del data[key]
+        for key in self.GIVEN - self.model_fields_set:
+            data.pop(key, None)
         return data
 
 
@@ -160,9 +164,11 @@ def file_entries(files: dict[str, bytes]) -> dict[str, FileEntry]:
 
 
 class SourceEntry(Document):
-    """What the manifest records of one source: where its snapshot came from, when and how, and what it gave."""
+    """What the manifest records of one source: where its snapshot came from, when and how, and what it gave. A key
+    is written when the run gave it, null included (a server that sent no content type, an announcement whose round
+    is not stated)."""
 
-    OMITTED = frozenset({
+    GIVEN = frozenset({
         "kind", "url", "snapshot_sha256", "bytes", "content_type", "obtained_at", "method", "not_modified",
         "final_url", "via", "capture_timestamp", "capture_url", "as_of", "live_error", "reconstructed_from", "note",
         "stated_date", "stated_date_quote", "entries", "values", "round", "clusters_listed", "facts"})
