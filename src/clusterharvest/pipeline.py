@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from filelock import FileLock, Timeout
 
@@ -172,6 +172,9 @@ def log_parsed(parsed: list[Parsed]) -> None:
     steps_log.info("parsed %d sources: %d directory entries, %d programme facts", len(parsed), entries, facts)
 
 
+Counted = Literal["entries", "facts"]  # what the shrink gate counts: a directory's entries, a page's facts
+
+
 @dataclass(frozen=True)
 class Figure:
     """A source's count (entries, or facts) in one earlier version."""
@@ -180,7 +183,7 @@ class Figure:
     count: int
 
 
-def earlier_figures(ctx: Context, source_id: str, what: str) -> tuple[Figure | None, Figure | None]:
+def earlier_figures(ctx: Context, source_id: str, what: Counted) -> tuple[Figure | None, Figure | None]:
     """(the current version's figure, the largest figure since the last version published with
     ``--allow-shrink``, at most ``RECENT_VERSIONS`` back) of a source's ``what`` ('entries' or 'facts'), from
     the manifests (``gates.recent_manifests``). A shrink accepted with ``--allow-shrink`` starts the count anew."""
@@ -188,8 +191,8 @@ def earlier_figures(ctx: Context, source_id: str, what: str) -> tuple[Figure | N
     largest: Figure | None = None
     for version, manifest in recent_manifests(ctx.out_dir):
         entry = manifest.source(source_id)
-        count = getattr(entry, what) if entry else None
-        if isinstance(count, int) and not isinstance(count, bool):
+        count = None if entry is None else entry.entries if what == "entries" else entry.facts
+        if count is not None:
             figure = Figure(version, count)
             previous = previous or figure
             largest = figure if largest is None or count > largest.count else largest
@@ -209,7 +212,7 @@ def settle(ctx: Context, check: GateCheck, message: str, overridable: bool = Fal
     raise GateError(message, check.source)
 
 
-def shrink_gate(ctx: Context, source: Source, what: str, n: int) -> list[GateCheck]:
+def shrink_gate(ctx: Context, source: Source, what: Counted, n: int) -> list[GateCheck]:
     """``max_shrink`` against the previous version and against the largest recent one (so a directory cannot
     lose a little in each of many runs)."""
     allowed = source.gates.max_shrink
