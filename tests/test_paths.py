@@ -4,11 +4,15 @@ harvest's programme.json names a value that is there."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
+from clusterharvest.exporters.public import public_variant
 from clusterharvest.paths import PathError, resolve
 from clusterharvest.pipeline import open_context, run_harvest
+from clusterharvest.publish import read_version, verified_bytes
 
 from .conftest import ROOT
 
@@ -45,12 +49,10 @@ def test_a_path_that_names_nothing_is_an_error(path):
         resolve(DOCUMENT, path)
 
 
-def test_every_evidence_path_of_the_bundled_programme_names_a_value(tmp_path):
-    result = run_harvest(open_context(ROOT / "sources.toml", tmp_path / "out", ROOT / "raw", offline=True))
-    programme = json.loads((tmp_path / "out" / result.version / "programme.json").read_text(encoding="utf-8"))
+def unresolved_paths(programme: dict) -> dict[str, str]:
+    """The evidence paths and issue fields of a programme.json that name nothing, or only nulls, and why."""
     paths = {e["path"] for e in programme["evidence"]} | {i["field"] for i in programme["issues"]
                                                         if i["field"] != "sources"}
-    assert {"phases[name=concept].max_years", "rounds[number=3].planned_start"} <= paths, paths
     unresolved = {}
     for path in sorted(paths):
         try:
@@ -60,4 +62,33 @@ def test_every_evidence_path_of_the_bundled_programme_names_a_value(tmp_path):
             continue
         if not values or any(v is None for v in values):
             unresolved[path] = f"null: {values}"
-    assert unresolved == {}, unresolved
+    return unresolved
+
+
+@dataclass(frozen=True)
+class Bundled:
+    out: Path
+    version: str
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    """The bundled harvest's dataset root and version."""
+    out = tmp_path_factory.mktemp("paths") / "out"
+    return Bundled(out, run_harvest(open_context(ROOT / "sources.toml", out, ROOT / "raw", offline=True)).version)
+
+
+def test_every_evidence_path_of_the_bundled_programme_names_a_value(bundled):
+    programme = json.loads(verified_bytes(bundled.out, bundled.version, "programme.json"))
+    paths = {e["path"] for e in programme["evidence"]}
+    # keyed list items, every round's approximate figure, each contact field apart
+    assert {"phases[name=concept].max_years", "rounds[number=3].planned_start", "rounds[*].projects_selected_approx",
+            "contact.email", "contact.phone", "contact.organisation"} <= paths, paths
+    assert unresolved_paths(programme) == {}
+
+
+def test_every_evidence_path_of_the_public_programme_names_a_value(bundled):
+    programme = json.loads(public_variant(read_version(bundled.out, bundled.version))["programme.json"])
+    paths = {e["path"] for e in programme["evidence"]}
+    assert "contact.organisation" in paths and not {"contact.name", "contact.email", "contact.phone"} & paths, paths
+    assert unresolved_paths(programme) == {}
