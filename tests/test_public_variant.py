@@ -147,3 +147,82 @@ def test_personal_data_anywhere_in_contacts_addresses_issues_and_the_manifest_is
     package = json.loads((public / "datapackage.json").read_text(encoding="utf-8"))
     assert "roles, organisations and addresses" in package["description"], package["description"]
     assert "previous version" in package["description"], package["description"]
+
+
+def test_a_name_in_the_records_city_in_capitals_or_with_an_ending_is_not_exported(tmp_path):
+    """Issue 22's second look: the record's own city (copied from its address), a name in capitals, and the German
+    possessive ('Quellenwalds') were exported word for word."""
+    out = tmp_path / "out"
+    jana = contact("Jana Quellenwald", "jq.private@example.net", "+49309876543")
+    record = cluster("alpha", [jana]).model_copy(update={"city": "Stade c/o Jana Quellenwald"})
+    jana_again = {**jana, "role": "deputy JANA QUELLENWALD", "organisation": "c/o Frau Quellenwalds Team"}
+    other = cluster("beta", [jana_again])
+    run = Run.model_validate({"sources": [{"id": "directory", "kind": "cluster-directory",
+                                           "url": "https://example.org/dir"}]})
+    publish_version(out, [record, other], run, programme=programme("Kai Lindqvist", "kl@example.com"),
+                    now=datetime(2026, 1, 1, tzinfo=UTC))
+    res = run_cli("export", "--redact-personal", "--out", str(out), "--to", str(tmp_path / "public"))
+    assert res.returncode == 0, res.stderr
+    found = {name: text for name, text in exported_text(tmp_path / "public").items() if "quellenwald" in text.lower()}
+    assert found == {}, {name: re.findall(r".{0,30}quellenwald.{0,10}", text, re.I)[:3] for name, text in found.items()}
+    alpha = json.loads((tmp_path / "public" / "clusters.json").read_text(encoding="utf-8"))[0]
+    assert alpha["city"] == "Stade c/o [redacted]", alpha["city"]
+
+
+def test_the_public_variant_of_a_hand_edited_version_has_no_control_character_in_any_file(tmp_path):
+    """A version whose records hold ESC, BEL, an 8-bit CSI and a right-to-left override (written by hand, as no
+    parser lets them through): every file of its public variant holds them escaped, none raw."""
+    out = tmp_path / "out"
+    bad = "\x1b]0;owned\x07 \x9b2J \u202etxet"
+    record = cluster("alpha", [contact("Bodo Reinhold", "bodo.r@example.org", "+494215551234")])
+    record = record.model_copy(update={"name": f"Alpha {bad}", "organisation": f"Alpha e.V. {bad}"})
+    run = Run.model_validate({"sources": [{"id": "directory", "kind": "cluster-directory",
+                                           "url": "https://example.org/dir"}]})
+    publish_version(out, [record], run, now=datetime(2026, 1, 1, tzinfo=UTC))
+    res = run_cli("export", "--redact-personal", "--out", str(out), "--to", str(tmp_path / "public"))
+    assert res.returncode == 0, res.stderr
+    controls = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    found = {name: ascii(controls.findall(value)) for name, value in values_in(tmp_path / "public")
+             if controls.search(value)}
+    assert found == {}, found
+
+
+def values_in(folder: Path):
+    """(file name, value) for every value of every file, read as its readers read it: the cells of CSV files,
+    the rows of SQLite's tables (not FTS5's binary shadow tables) and of Parquet files, the strings of JSON, the
+    text of HTML."""
+    import csv
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from strings(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from strings(v)
+
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as f:
+                rows = list(csv.reader(f))
+            yield from ((path.name, cell) for row in rows for cell in row)
+        elif path.suffix == ".parquet":
+            yield from ((path.name, v) for v in strings(pq.read_table(path).to_pylist()))
+        elif path.suffix == ".sqlite":
+            db = sqlite3.connect(path)
+            try:
+                tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name "
+                                                   "NOT LIKE '%fts_%'")]
+                for table in tables:
+                    for row in db.execute(f"SELECT * FROM \"{table}\""):
+                        yield from ((path.name, v) for v in row if isinstance(v, str))
+            finally:
+                db.close()
+        elif path.suffix in (".json", ".ndjson"):
+            for line in ([path.read_text(encoding="utf-8")] if path.suffix == ".json"
+                         else path.read_text(encoding="utf-8").splitlines()):
+                yield from ((path.name, v) for v in strings(json.loads(line)))
+        else:
+            yield path.name, path.read_text(encoding="utf-8")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..controls import escape_controls
 from ..dataset import Changes, DatasetVersion, Manifest, file_entries
 from ..models import Cluster, Programme
 from ..store import pretty_json
@@ -28,6 +29,11 @@ PHONE_LIKE = re.compile(r"(?:\+|\b0)[\d\s()/.\-–]{5,}\d")
 # role may read "assistant to <name>", an organisation line "c/o <name>, <e-mail>".
 CONTACT_TEXT = ("role", "organisation")
 ADDRESS_TEXT = ("organisation", "street", "postcode", "city")
+# What may follow a name and still be that name: an English or German possessive or plural ('Quellenwald's',
+# 'Quellenwalds', 'Quellenwalds''), matched in any letter case.
+NAME_ENDING = "(?:['’]s|s['’]?|es|['’])?"
+# A record's own fields of free text that can name a person: its city is copied from an address.
+RECORD_TEXT = ("organisation", "city")
 # Changelog paths whose old and new values hold a person's name: a whole contact, or its name.
 NAME_PATH = re.compile(r"^(?:programme\.)?contacts?(?:\[\d+\])?(?:\.name)?$")
 
@@ -69,8 +75,8 @@ def scrub(text: str | None, names: set[str]) -> str | None:
         return text
     text = EMAIL_LIKE.sub(REDACTED, text)
     text = PHONE_LIKE.sub(REDACTED, text)
-    for name in sorted(names, key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", REDACTED, text)
+    for name in sorted(names, key=len, reverse=True):  # in any case, with a possessive or plural ending
+        text = re.sub(rf"(?<!\w){re.escape(name)}{NAME_ENDING}(?!\w)", REDACTED, text, flags=re.I)
     return text
 
 
@@ -106,8 +112,10 @@ def redact(records: list[dict[str, Any]], names: set[str] | None = None) -> list
         contacts = [{**c, **{k: scrub(c.get(k), names) for k in CONTACT_TEXT},
                      **{k: ([] if isinstance(c.get(k), list) else None) for k in PERSONAL}} for c in r["contacts"]]
         addresses = [{**a, **{k: scrub(a.get(k), names) for k in ADDRESS_TEXT}} for a in r["addresses"]]
-        out.append({**r, "contacts": contacts, "addresses": addresses,
-                    "issues": redact_issues(r["issues"], names, "contacts")})
+        place = r.get("place")
+        out.append({**r, **{k: scrub(r.get(k), names) for k in RECORD_TEXT}, "contacts": contacts,
+                    "addresses": addresses, "issues": redact_issues(r["issues"], names, "contacts"),
+                    **({"place": scrub_json(place, names)} if place else {})})
     return out
 
 
@@ -179,11 +187,24 @@ def public_version(version: DatasetVersion, previous: DatasetVersion | None = No
     public_changes = redact_changes(scrub_changes(changes, names)) if changes is not None else None
     public_programme = redact_programme(programme, names)
     manifest = redact_manifest(version.manifest.to_json(), names)
+    # Every string escaped as the commands print it (controls.escape_controls): the harvester's text has no
+    # control characters, but a version edited by hand could, and every file here is written anew from it.
     return DatasetVersion(
-        manifest=Manifest.model_validate(manifest),
-        clusters=[Cluster.model_validate(r) for r in redact(records, names)],
-        programme=None if public_programme is None else Programme.model_validate(public_programme),
-        changes=None if public_changes is None else Changes.model_validate(public_changes))
+        manifest=Manifest.model_validate(escaped(manifest)),
+        clusters=[Cluster.model_validate(escaped(r)) for r in redact(records, names)],
+        programme=None if public_programme is None else Programme.model_validate(escaped(public_programme)),
+        changes=None if public_changes is None else Changes.model_validate(escaped(public_changes)))
+
+
+def escaped(value: Any) -> Any:
+    """A JSON value whose strings, at any depth, have their control characters escaped (``\\uXXXX``)."""
+    if isinstance(value, str):
+        return escape_controls(value)
+    if isinstance(value, list):
+        return [escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: escaped(v) for k, v in value.items()}
+    return value
 
 
 def public_variant(version: DatasetVersion, previous: DatasetVersion | None = None) -> dict[str, bytes]:
