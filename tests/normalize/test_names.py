@@ -40,6 +40,10 @@ def test_is_acronym(token, want):
     ("Der WIGRATEC-Cluster arbeitet mit Partnern in Polen.", "WIGRATEC"),
     ("Das Projekt „Wirbelschicht- und Granuliertechnik“ (WIGRATEC) verbindet Unternehmen.", "WIGRATEC"),
     ("A network of companies working on lightweight design.", None),
+    # a legal form after 'Network' is no name (an organisation line in the entry's contact block, issue 21)
+    ("Max Beispiel Contact data: Beta Water Network GmbH Beispielweg 5 | 01069 Dresden", None),
+    ("Partners of the cluster AG and the Network KG", None),
+    ("The Network GmbH and the BWN network", "BWN"),
 ])
 def test_self_name(text, want):
     assert self_name(text) == want
