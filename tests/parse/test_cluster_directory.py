@@ -243,3 +243,66 @@ def test_a_sentence_that_starts_with_a_target_labels_words_starts_no_entry():
     records = {r.id: r for r in build_clusters(parse_directory(page.encode()), "s")}
     assert sorted(records) == ["alpha-photonics-cluster", "beta-water-network", "gamma-bioeconomy-cluster"], records
     assert records["beta-water-network"].description.en.startswith(text), records["beta-water-network"].description
+
+
+# An entry's heading and organisation lines gone (issue 21, second review): the walk back from its anchor took the
+# last lines of the contact block above ("Tilman Becker" and his institute, after the Software-Cluster's numbers)
+# as its names, so a person was published as a cluster and the Software-Cluster lost its contact, with no issue.
+WETZLAR_NAMES = ("<h3>Wetzlar Network</h3>\n<p><strong>Industrienetzwerk Region Wetzlar - Optik Elektronik Mechanik "
+                 "e.V.</strong></p>\n")
+
+
+def test_an_entry_without_name_lines_takes_none_from_the_contact_block_above(bundled_directory_html):
+    html = bundled_directory_html.decode("utf-8")
+    assert html.count(WETZLAR_NAMES) == 1
+    page = html.replace(WETZLAR_NAMES, "").encode("utf-8")
+    entries = parse_directory(page)
+    assert [(e.heading, e.organisation) for e in entries[29:31]] == [
+        ("Software-Cluster International Office", "TU Darmstadt | DP Informatik"), (None, None)], entries[29:31]
+    quarantine: list = []
+    got = {r.id: r for r in build_clusters(entries, "s", quarantine)}
+    # by hand from the page: the block ends "Fax: ... / Tilman Becker / Deutsches Forschungszentrum ..."
+    assert [(c.name, c.organisation) for c in got["software-cluster-international-office"].contacts] == [
+        ("Tilman Becker", "Deutsches Forschungszentrum für Künstliche Intelligenz")], got[
+        "software-cluster-international-office"].contacts
+    [how] = [i for i in got["software-cluster-international-office"].issues if i.value == "Tilman Becker"]
+    assert how.field == "contacts[0].name" and "not as the next entry's heading" in how.message, how
+    # Wetzlar's own text names no cluster (no acronym tied to 'network' or 'cluster'): nothing to publish it under
+    [held] = quarantine
+    assert held.position == 31 and "names no cluster" in held.reason, held
+    want = without_issues(build_clusters(parse_directory(bundled_directory_html), "s"))
+    assert without_issues(got.values()) == {k: v for k, v in want.items() if k != "wetzlar-network"}, sorted(got)
+
+
+CONTROL = (CASES / "00-control-directory.html").read_text(encoding="utf-8")
+CONTROL_BETA_NAMES = "<h3>Beta Water Network</h3>\n<p><strong>Beta Water Network GmbH</strong></p>\n"
+ALPHA_END = "E-Mail: e.musterfrau@example.org</p>\n"
+
+
+# The control page's second entry without its heading and organisation line was published as "GmbH", the legal form
+# its contact block's organisation line ends with ("Beta Water Network GmbH"), read as the name its text uses.
+@pytest.mark.parametrize(("alpha_end", "beta_text", "named"), [
+    (ALPHA_END, "", None),  # nothing in its own text names it
+    (ALPHA_END, " The BWN network meets twice a year.", "BWN"),  # its own text names it
+    # a second contact closing the block above, after its numbers: a titled person and an institute, not names
+    ("E-Mail: e.musterfrau@example.org<br>\nDr. Max Zweiter<br>\nPartner Institut Jena</p>\n", "", None),
+])
+def test_a_heading_less_entry_is_named_by_its_own_text_or_quarantined(alpha_end, beta_text, named):
+    page = CONTROL.replace(CONTROL_BETA_NAMES, "").replace(ALPHA_END, alpha_end).replace(
+        "Canada and Singapore.</p>", f"Canada and Singapore.{beta_text}</p>")
+    entries = parse_directory(page.encode())
+    assert [(e.heading, e.organisation) for e in entries] == [
+        ("Alpha Photonics Cluster", "Alpha Photonics Cluster e.V."), (None, None),
+        ("Gamma Bioeconomy Cluster", "Gamma Bioeconomy Cluster GmbH")], entries
+    quarantine: list = []
+    records = {r.id: r for r in build_clusters(entries, "s", quarantine)}
+    alpha = records["alpha-photonics-cluster"]
+    assert [c.name for c in alpha.contacts] == ["Erika Musterfrau"] + (["Max Zweiter"] if "Zweiter" in alpha_end
+                                                                      else []), alpha.contacts
+    if named is None:
+        assert sorted(records) == ["alpha-photonics-cluster", "gamma-bioeconomy-cluster"], sorted(records)
+        [held] = quarantine
+        assert held.position == 2 and "names no cluster" in held.reason, held
+    else:
+        assert quarantine == [] and records[named.lower()].name == named, sorted(records)
+        assert records[named.lower()].contacts[0].name == "Max Beispiel", records[named.lower()].contacts

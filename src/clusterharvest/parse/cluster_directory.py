@@ -6,8 +6,10 @@ are anchored on that label, never on markup. Above the anchor sit at most two na
 (heading, organisation); headings are missing in places and the previous entry's contact
 block runs straight into the next name, so the name lines are found by walking back from
 the anchor over lines that read as names, stopping at a label, a phone or address line, a
-sentence or a list item. Everything from the anchor to the next entry's name lines belongs
-to the entry.
+sentence or a list item, and never taking a person (and their organisation) that closes the
+contact block above (``contact_tail``). Everything from the anchor to the next entry's name
+lines belongs to the entry; an entry left with no name line is named by its own text or not
+published (``clusters.nameless``).
 
 A target label written with a typo, another word or no colon is still an anchor (``labels.near_label``); one with
 no countries after it takes the line below when that line names countries. What no reading can save (a label
@@ -23,7 +25,9 @@ from dataclasses import dataclass, field
 
 from ..errors import ParseError
 from ..normalize.countries import parse_targets
-from .contact_block import is_contact_signal, is_prose
+from ..normalize.names import CLUSTER_WORD_PATTERN as CLUSTER_WORD
+from ..normalize.persons import is_organisation_line, is_person_line, is_role_line, split_person
+from .contact_block import is_contact_signal, is_prose, parse_contact_block, split_body
 from .dates import Dated, as_of
 from .lines import Line, classified
 from .text import Note, read_document, truncation
@@ -98,6 +102,71 @@ def entry_start(lines: list[Line], anchor: int, floor: int) -> tuple[int, list[s
             break
         j -= 1
     return j + 1, names, extra
+
+
+def awaits_person(block: list[Line]) -> bool:
+    """Whether a contact block, read up to its last contact signal, still describes a contact without a name (its
+    numbers or address came first, or nobody is named at all): a person line after it names that contact."""
+    contacts = parse_contact_block(block).contacts
+    return not contacts or contacts[-1].name is None
+
+
+def is_titled_person(line: str) -> bool:
+    """A line naming a person with an academic title or a form of address ('Dr. Max Zweiter', 'Frau Muster')."""
+    person = split_person(line)
+    return is_person_line(line) and bool(person.academic_title or person.honorific)
+
+
+WORD = re.compile(r"\w{3,}")
+
+
+def persons_own(person: str, after: str) -> bool:
+    """Whether the line after a person line is that person's: an organisation or a role that does not repeat the
+    name's words (a heading repeats its words in the organisation line below it: 'Cool Silicon', 'Cool Silicon
+    e.V.')."""
+    if not (is_organisation_line(after) or is_role_line(after)):
+        return False
+    name = split_person(person).name or person
+    return not set(WORD.findall(name.casefold())) & set(WORD.findall(after.casefold()))
+
+
+@dataclass(frozen=True)
+class ContactTail:
+    """Lines after a contact block's last signal that are that block's contact's, not the next entry's names."""
+
+    person: int  # index of the person line
+    end: int  # index of the first line after the contact's lines
+    why: str
+
+
+def contact_tail(lines: list[Line], anchor: int, floor: int) -> ContactTail | None:
+    """The person line (and the organisation or role line after it) that close the contact block above an anchor,
+    which are that contact's and never the entry's name lines; None where no such line stands there.
+
+    After a block's last contact signal (a label, number, e-mail or postcode line), a person line is that block's
+    contact, not a heading, where it gives a title or a form of address ('Dr. Max Zweiter'), or where the block
+    still awaits its contact's name (its numbers came first) and the line reads as a person's name (no cluster
+    word in it) with the person's organisation or role after it ('Tilman Becker', 'Deutsches Forschungszentrum
+    ...'). A line that merely reads as two capitalised words ('Cool Silicon', 'Elektromobilität Süd-West') after
+    a block whose contact is named, or with no organisation of its own after it, is a heading, as on the real
+    page."""
+    signal = next((i for i in range(anchor - 1, floor - 1, -1) if is_contact_signal(lines[i])), None)
+    if signal is None or signal + 1 >= anchor:
+        return None
+    for i in range(signal + 1, anchor):
+        text, after = lines[i].text, lines[i + 1].text if i + 1 < anchor else ""
+        if lines[i].label is None and is_titled_person(text):
+            why = "it names a person with a title or a form of address"
+        elif (i == signal + 1 and lines[i].label is None and is_person_line(text) and not CLUSTER_WORD.search(text)
+              and persons_own(text, after) and awaits_person(split_body(lines[floor:signal + 1])[1])):
+            why = (f"it reads as a person's name, with their organisation or role after it ({after!r}), and the "
+                   "block named no person before its numbers")
+        else:
+            continue
+        return ContactTail(i, i + 1 + (1 if after and persons_own(text, after) else 0),
+                           f"after the contact block's last number, e-mail or address line, read as that block's "
+                           f"contact and not as the next entry's heading: {why}")
+    return None
 
 
 def is_anchor(line: Line) -> bool:
@@ -231,7 +300,12 @@ def parse_directory_page(data: bytes | str, url: str = "", content_type: str | N
     starts: list[tuple[int, list[str], list[str]]] = []
     floor = 0
     for anchor, found in zip(anchors, targets, strict=True):
-        starts.append(entry_start(lines, anchor, floor))
+        tail = contact_tail(lines, anchor, floor)
+        begun = entry_start(lines, anchor, tail.end if tail else floor)
+        if tail and entry_start(lines, anchor, floor)[0] < tail.end:  # the walk would have taken them: say so
+            readings.setdefault(tail.person, []).append(Note(numbered[tail.person][0], lines[tail.person].text,
+                                                             tail.why))
+        starts.append(begun)
         floor = found.end
     entries = []
     preamble = lines[:starts[0][0]]

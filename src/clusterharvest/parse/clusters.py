@@ -150,6 +150,15 @@ class Quarantined:
     lines: list[str]
 
 
+def nameless(entry: DirectoryEntry) -> str | None:
+    """Why an entry has no name to be published under, or None: no heading, no organisation line, and no name
+    its own text uses for itself (``entry_name``)."""
+    if entry_name(entry)[0] is not None:
+        return None
+    return ("the entry has no heading and no organisation line, and its own text names no cluster (no acronym "
+            "tied to 'cluster' or 'network', no quoted name): nothing to publish it under")
+
+
 def invalid_reason(record: Cluster) -> str | None:
     """Why a built record cannot be published, or None: it needs an id (a name that gives a slug)."""
     if not record.id:
@@ -182,7 +191,7 @@ def build_clusters(entries: list[DirectoryEntry], source_id: str,
                              f"{len(entries)} entries done)", source_id)
         try:
             record, placed = build_cluster(entry, source_id, boilerplate, body, paragraphs, lang)
-            reason = entry.second_entry or invalid_reason(record) or unreadable_name(entry)
+            reason = entry.second_entry or nameless(entry) or invalid_reason(record) or unreadable_name(entry)
         except Exception as exc:  # noqa: BLE001 - one bad entry must not sink the others
             record, placed, reason = None, [], f"{type(exc).__name__}: {exc}"
         if reason is not None or record is None:
