@@ -360,3 +360,47 @@ def test_mailto_links_in_a_directory_page_give_the_address(written, email, issue
     assert [(c.name, c.email, c.organisation) for c in alpha.contacts] == [
         ("Erika Musterfrau", email, "Alpha Photonics Cluster e.V.")], alpha.contacts
     assert len(alpha.issues) == issues, alpha.issues
+
+
+# A second contact of a block, with an address of its own, took the first address's organisation (issue 21, second
+# review: "Max Zweiter / Partner Institut Jena" was published as of "Alpha Photonics Cluster e.V.", no issue). A
+# contact takes the organisation of the address that follows it, before the next contact; the first contact also
+# one that stands before any contact (an address block first, then the person). Written by hand.
+SECOND_CONTACT = ["Dr. Erika Musterfrau", "Contact data:", "Alpha Photonics Cluster e.V.",
+                  "Musterstraße 1 | 07743 Jena", "Tel.: +49 3641 123456", "E-Mail: e.musterfrau@example.org",
+                  "Max Zweiter"]
+
+
+def test_a_second_contact_takes_the_organisation_of_its_own_address():
+    block = parse_contact_block([*SECOND_CONTACT, "Partner Institut Jena", "Forschungsweg 2 | 07745 Jena",
+                                 "Tel.: +49 3641 654321"])
+    assert [(c.name, c.organisation) for c in block.contacts] == [
+        ("Erika Musterfrau", "Alpha Photonics Cluster e.V."), ("Max Zweiter", "Partner Institut Jena")], block.contacts
+    assert block.issues == [], block.issues
+
+
+def test_a_second_contact_without_an_address_of_its_own_takes_no_organisation_saying_so():
+    block = parse_contact_block([*SECOND_CONTACT, "Tel.: +49 3641 654321"])
+    assert [(c.name, c.organisation) for c in block.contacts] == [
+        ("Erika Musterfrau", "Alpha Photonics Cluster e.V."), ("Max Zweiter", None)], block.contacts
+    assert [(i.field, i.value) for i in block.issues] == [
+        ("contacts[1].organisation", "Alpha Photonics Cluster e.V.")], block.issues
+    assert "another contact" in block.issues[0].message, block.issues[0].message
+
+
+def test_an_address_before_the_first_contact_is_that_contacts():
+    block = parse_contact_block(["Contact data:", "Beispiel e.V.", "Musterweg 1 | 07743 Jena", "Tel.: +49 3641 123456",
+                                 "Dr. Erika Muster"])
+    assert [(c.name, c.organisation) for c in block.contacts] == [("Erika Muster", "Beispiel e.V.")], block.contacts
+    assert block.issues == [], block.issues
+
+
+def test_a_second_contact_in_a_directory_entry_keeps_its_own_organisation():
+    page = CONTROL.replace("E-Mail: e.musterfrau@example.org</p>",
+                           "E-Mail: e.musterfrau@example.org<br>\nMax Zweiter<br>\nPartner Institut Jena<br>\n"
+                           "Forschungsweg 2 | 07745 Jena<br>\nTel.: +49 3641 654321</p>")
+    [alpha] = [r for r in build_clusters(parse_directory(page.encode()), "s") if r.id == "alpha-photonics-cluster"]
+    assert [(c.name, c.organisation, c.phone) for c in alpha.contacts] == [
+        ("Erika Musterfrau", "Alpha Photonics Cluster e.V.", ["+493641123456"]),
+        ("Max Zweiter", "Partner Institut Jena", ["+493641654321"])], alpha.contacts
+    assert alpha.city == "Jena", alpha.city

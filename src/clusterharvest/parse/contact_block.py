@@ -96,6 +96,7 @@ class ContactReader:
         self.org_lines: list[str] = []
         self.street: str | None = None
         self.roles: list[str] = []  # the role lines read so far
+        self.address_of: list[int | None] = []  # per address, the contact described when it was read (None: none yet)
 
     def place(self, line: str, where: str) -> None:
         self.block.placed.append((line, where))
@@ -216,6 +217,7 @@ class ContactReader:
                 f"addresses[{len(self.block.addresses)}].organisation",
                 f"the address line has, where the street belongs, text with no house number ({parts.extra!r}); "
                 "read into the address's organisation", line))
+        self.address_of.append(self.current)
         self.block.addresses.append(Address(organisation=join_organisation(orgs), street=parts.street or self.street,
                                             postcode=parts.postcode, city=parts.city, country=parts.country))
         self.place(line, f"addresses[{len(self.block.addresses) - 1}]")
@@ -262,10 +264,28 @@ class ContactReader:
         elif self.org_lines or self.street:
             for line in self.org_lines + ([self.street] if self.street else []):
                 block.issues.append(issue("contacts", "contact line not understood", line))
-        for who in block.contacts:
-            if who.organisation is None and block.addresses and block.addresses[0].organisation:
-                who.organisation = block.addresses[0].organisation
+        for index, who in enumerate(block.contacts):
+            if who.organisation is None:
+                self.address_organisation(index, who)
         return block
+
+    def address_organisation(self, index: int, who: Contact) -> None:
+        """A contact without an organisation line of its own takes its address's organisation: that of the address
+        read while it was described (the address after it, before the next contact), or for the first contact one
+        read before any contact. One with no address of its own takes none; where the block has an organisation
+        at another contact's address, an issue says it was not taken."""
+        own = [address for address, of in zip(self.block.addresses, self.address_of, strict=True) if of == index]
+        own += [address for address, of in zip(self.block.addresses, self.address_of, strict=True)
+                if of is None and index == 0]
+        if own:
+            who.organisation = next((a.organisation for a in own if a.organisation), None)
+            return
+        others = list(dict.fromkeys(a.organisation for a in self.block.addresses if a.organisation))
+        if others:
+            self.block.issues.append(issue(
+                f"contacts[{index}].organisation", "no address follows this contact before the next one; the "
+                "block's address organisation stands with another contact and was not taken as this one's",
+                "; ".join(others)))
 
 
 def parse_contact_block(block_lines: list[Line] | list[str]) -> ContactBlock:
