@@ -404,3 +404,31 @@ def test_a_second_contact_in_a_directory_entry_keeps_its_own_organisation():
         ("Erika Musterfrau", "Alpha Photonics Cluster e.V.", ["+493641123456"]),
         ("Max Zweiter", "Partner Institut Jena", ["+493641654321"])], alpha.contacts
     assert alpha.city == "Jena", alpha.city
+
+
+# The contact-section label variants a page may use instead of "Contact data:", with or without their colon (issue
+# 21, second review: each was read as the contact's role, and the organisation lost). Written by hand from the page.
+@pytest.mark.parametrize("label", ["Contact data", "CONTACT DATA", "Contact information:", "Get in touch:", "Address:",
+                                   "Anschrift:", "Postal address:", "Kontaktdaten", "Get in touch"])
+def test_contact_label_variants_in_a_directory_page_are_labels(label):
+    page = CONTROL.replace("Contact data:", label)
+    records = build_clusters(parse_directory(page.encode()), "s")
+    assert [[(c.name, c.role, c.organisation) for c in r.contacts] for r in records] == [
+        [("Erika Musterfrau", None, "Alpha Photonics Cluster e.V.")],
+        [("Max Beispiel", None, "Beta Water Network GmbH")],
+        [("Jana Test", None, "Gamma Bioeconomy Cluster GmbH")]], records
+    assert [r.issues for r in records] == [[], [], []], [r.issues for r in records]
+
+
+def test_contact_labels_without_their_colon_give_the_bundled_records(bundled_directory_html):
+    # (a glued one too: 'Head of International ServicesContact Data' is read as two lines, as with its colon)
+    page = bundled_directory_html.replace(b"Contact data:", b"Contact data").replace(b"Contact Data:", b"Contact Data")
+    assert page != bundled_directory_html
+    want = build_clusters(parse_directory(bundled_directory_html), "s")
+    got = build_clusters(parse_directory(page), "s")
+    assert [r.model_dump(exclude={"issues"}) for r in got] == [r.model_dump(exclude={"issues"}) for r in want], [
+        r.id for r in got]
+    # the same issues, but for the label the text runs into ('Head of International ServicesContact Data'), which
+    # says so without the colon
+    assert [[(i.field, i.message.replace("Data:", "Data")) for i in r.issues] for r in want] == [
+        [(i.field, i.message) for i in r.issues] for r in got], [r.issues for r in got]

@@ -306,3 +306,14 @@ def test_a_heading_less_entry_is_named_by_its_own_text_or_quarantined(alpha_end,
     else:
         assert quarantine == [] and records[named.lower()].name == named, sorted(records)
         assert records[named.lower()].contacts[0].name == "Max Beispiel", records[named.lower()].contacts
+
+
+# A line of the page's chrome that is only a contact word ('Contact', a menu item) is read as a contact label now that
+# a label needs no colon on a line of its own; above the first entry it alone does not make the lines there an entry.
+@pytest.mark.parametrize("chrome", ["<p>Contact</p>", "<p>Kontakt</p>\n<p>Address</p>"])
+def test_a_bare_contact_word_above_the_first_entry_is_no_entry(chrome):
+    page = CONTROL.replace("<h1>The funded clusters</h1>", f"<h1>The funded clusters</h1>\n{chrome}")
+    quarantine: list = []
+    records = build_clusters(parse_directory(page.encode()), "s", quarantine)
+    assert [r.id for r in records] == ["alpha-photonics-cluster", "beta-water-network", "gamma-bioeconomy-cluster"]
+    assert quarantine == [], quarantine

@@ -93,7 +93,7 @@ def test_a_near_spelling_of_a_section_label_is_read_as_it_saying_how(line, kind,
     "Zielländer Planungsphase: Japan",  # implementation 82.1 / concept 74.5: the changed word is the phase's
     "Target countries concept and implementation phase: Japan",  # 86.0 / 81.3: both
     "Target countries: Japan",  # 69.6
-    "Target group: SMEs in photonics",  # 47.6
+    "Target group: SMEs in photonics",  # 50.0 to 'Get in touch'
     "Partner countries: Japan",  # 55.3
     "Implementation phase: 2018-2020",  # 70.2
     "Target countries of the concept: Japan",  # 78.7
@@ -147,3 +147,41 @@ def test_common_number_and_e_mail_label_variants_are_known(line, kind, value):
 @pytest.mark.parametrize("line", ["T 2 project partners", "F 35 fighter jets", "E ink displays", "M. Muster"])
 def test_a_one_letter_label_needs_its_colon(line):
     assert match_label(line) is None, match_label(line)
+
+
+# A line that is only a contact-section label, with or without its colon, in any case, is that label (issue 21,
+# second review: "Contact data" on a line of its own gave 28 records the role "...; Contact Data" and lost their
+# organisations; so did "Contact information:", "Address:", "Anschrift:", "Postal address:" and "Get in touch:").
+@pytest.mark.parametrize("line", [
+    "Contact data", "Contact Data", "CONTACT DATA", "Contact data.", "Kontaktdaten", "Kontakt", "Ansprechpartner",
+    "Contact information:", "Contact information", "Contact info:", "Get in touch:", "Get in touch", "Address:",
+    "Address", "Postal address:", "Mailing address:", "Anschrift:", "Postanschrift:", "Adresse:",
+    "Kontaktinformationen:", "Ihr Ansprechpartner:", "Your contact:",
+])
+def test_a_line_that_is_only_a_contact_label_is_that_label_colon_or_not(line):
+    found = match_label(line)
+    assert found is not None and (found.kind, found.value, found.reading) == ("contact", "", None), found
+
+
+@pytest.mark.parametrize("line", ["Contact us for details on the cluster", "Address the partners in Japan",
+                                  "Get in touch with the cluster office", "Kontakt zu Partnern in Japan",
+                                  "Addressing the markets of Asia"])
+def test_a_contact_label_word_in_a_sentence_is_no_label(line):
+    found = match_label(line)
+    assert found is None or found.kind != "contact", found
+
+
+@pytest.mark.parametrize(("line", "parts"), [
+    ("Head of International ServicesGet in touch:", ["Head of International Services", "Get in touch:"]),
+    ("Head of International ServicesContact information:", ["Head of International Services",
+                                                            "Contact information:"]),
+    ("ClustermanagerinAnschrift:", ["Clustermanagerin", "Anschrift:"]),
+    ("Project Manager Postal address:", ["Project Manager", "Postal address:"]),
+    ("Head of International ServicesContact Data", ["Head of International Services", "Contact Data"]),
+    ("Web address:", ["Web address:"]),  # a lower-case label word goes on the text before it: no line of its own
+    ("Head of Contact", ["Head of Contact"]),  # without a colon, only a seam (small letter, capital) splits
+    ("The clusters exchange in regular Contact", ["The clusters exchange in regular Contact"]),
+    ("E-Mail address: a@example.org", ["E-Mail address: a@example.org"]),
+])
+def test_glued_contact_label_variants_are_split(line, parts):
+    assert split_line(line) == parts, split_line(line)

@@ -227,6 +227,13 @@ def read_targets(lines: list[Line], anchor: int, limit: int) -> TargetLines:
     return TargetLines(concept, implementation, rest, notes, split)
 
 
+def is_block_signal(line: Line) -> bool:
+    """A contact signal that starts a contact block on its own: not a section label that is a whole line without
+    its colon ('Contact', as a menu item or a heading may be), which only starts one with a number or an address
+    after it."""
+    return is_contact_signal(line) and not (line.label is not None and line.label.unmarked)
+
+
 def second_entry(lines: list[Line]) -> str | None:
     """Why an entry's description and contact block seem to hold a second entry, else None: an
     implementation-phase line; a name line followed by a labelled line that names countries (an organisation and
@@ -238,7 +245,7 @@ def second_entry(lines: list[Line]) -> str | None:
             return f"an implementation-phase line ({line.text!r}) below the description"
         if previous is not None and is_stray_label(line) and is_name_line(previous) and names_targets(line):
             return f"an organisation line and a line naming countries ({previous.text!r}, {line.text!r})"
-        if is_contact_signal(line):
+        if is_block_signal(line):
             if prose is not None:
                 return f"a second contact block ({line.text!r}) after text below the first ({prose.text[:60]!r})"
             in_contact = True
@@ -310,7 +317,7 @@ def parse_directory_page(data: bytes | str, url: str = "", content_type: str | N
     entries = []
     preamble = lines[:starts[0][0]]
     if why := second_entry(preamble) or next((f"a contact line ({line.text!r})" for line in preamble
-                                              if is_contact_signal(line)), None):
+                                              if is_block_signal(line)), None):
         entries.append(DirectoryEntry(
             position=0, heading=None, organisation=None, concept="", implementation=None, body_lines=preamble,
             lines=[line.text for line in preamble],

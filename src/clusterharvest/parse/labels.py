@@ -1,6 +1,7 @@
 """Visible text labels ("Target countries concept phase:", "Tel.:", "Kontakt:") in both languages.
 
-A line starts with a label when it starts with one of the variants in ``labels.yml`` (``match_label``). A section
+A line starts with a label when it starts with one of the variants in ``labels.yml`` (``match_label``); a section
+label (concept, implementation, contact) needs its colon, unless it is the whole line ('Contact data'). A section
 label (concept, implementation, contact) that no variant matches but that is a near spelling of one (a typo, a
 missing colon, another character for the colon, one word changed) is read as that label too, and the reading says
 how (``near_label``): an entry anchored on a mistyped label would otherwise run into the entry above it.
@@ -27,8 +28,8 @@ Measured (the best variant's score / the best of another kind's):
 | Target countries phase: | none: which phase? | 84.6 | 74.6 |
 | Target countries of the concept: | none | 78.7 | |
 | Implementation phase: / Target countries: / Contact hours: | none | 70.2 / 69.6 / 74.1 | |
-| Partner countries: / Target regions: / Target group: | none | 55.3 / 55.3 / 47.6 | |
-| any other line of the capture or bundled page (before a colon, or first 2-5 words) | none | at most 60.6 | |
+| Partner countries: / Target regions: / Target group: | none | 55.3 / 55.3 / 50.0 | |
+| any other line of the real pages (before a colon, or first words) | none | at most 66.7 ('For more information') | |
 | Target markets concept phase Canada (no colon) | none | 82.8 < 90 | |
 
 Only lines that no variant matches are scored, and of those only the part before a colon-like character (at most
@@ -93,8 +94,9 @@ def patterns() -> dict[str, re.Pattern[str]]:
     out = {}
     for kind in label_variants():
         alt = alternation((kind,))
-        if kind in SECTION_KINDS:  # the colon itself: other characters for it are read as a near spelling
-            out[kind] = re.compile(rf"^({alt})\s*:\s*(.*)$", re.I)
+        if kind in SECTION_KINDS:  # the colon itself (other characters for it are read as a near spelling), or
+            # nothing after the label: a line that is only the label ('Contact data') is that label
+            out[kind] = re.compile(rf"^({alt})(?:\s*:\s*(.*)|\s*\.?\s*)$", re.I)
         elif kind in NUMBER_KINDS:  # 'Tel.: 1', 'Tel 1', 'Tel .: 1', 'Tel.： ＋４９' (full-width: the phone reader's)
             out[kind] = re.compile(rf"^({alt})\b\s*\.?\s*{COLON}?\s*(?=[+\uff0b(\uff08\d]|$)(.*)$", re.I)
         else:  # e-mail: a colon, or an address right after the label (plain, obfuscated or Cloudflare-protected)
@@ -118,7 +120,8 @@ def match_label(line: str) -> Labelled | None:
             if found:
                 value = next((g for g in found.groups()[1:] if g is not None), "")
                 lookups(FILE)[kind].mark(found.group(1))
-                return Labelled(kind=kind, label=found.group(1), value=value.strip())
+                return Labelled(kind=kind, label=found.group(1), value=value.strip(),
+                                unmarked=kind in SECTION_KINDS and found.group(2) is None)  # the whole line
     return near_label(line)
 
 
@@ -206,8 +209,16 @@ def near_label(line: str) -> Labelled | None:
 
 @cache
 def glued_contact_label() -> re.Pattern[str]:
-    """A contact-section label glued to the end of other text ('...ServicesContact Data:')."""
-    return re.compile(rf"^(.*\S)\s*({alternation(('contact',))})\s*:\s*$", re.I)
+    """A contact-section label glued to the end of other text ('...ServicesContact Data:'), written with its capital
+    as a label starts a line ('Web address:' is one line)."""
+    return re.compile(rf"^(.*\S)\s*((?=[A-ZÄÖÜ])(?i:{alternation(('contact',))}))\s*:\s*$")
+
+
+@cache
+def glued_bare_contact_label() -> re.Pattern[str]:
+    """A contact-section label without its colon glued to the end of other text, with no space between a small
+    letter and the label's capital ('...ServicesContact Data'): only the seam says it is a label."""
+    return re.compile(rf"(?<=[a-zäöüß])((?=[A-ZÄÖÜ])(?i:{alternation(('contact',))}))\s*$")
 
 
 @cache
@@ -224,9 +235,12 @@ def split_line(line: str, label: Labelled | None | bool = UNKNOWN) -> list[str]:
     """Split a line holding a glued contact label or several number labels into one line each (``label``:
     the line's label, where the caller has looked it up already)."""
     found = match_label(line) if label is True else label or None
-    glued = glued_contact_label().match(line) if line.rstrip().endswith(":") else None
-    if glued and not found:
-        return [glued.group(1), f"{glued.group(2)}:"]
+    if not found:
+        if line.rstrip().endswith(":"):
+            if glued := glued_contact_label().match(line):
+                return [glued.group(1), f"{glued.group(2)}:"]
+        elif bare := glued_bare_contact_label().search(line):
+            return [line[:bare.start()], bare.group(1)]
     if found:
         parts = inline_number_label().split(line)
         if len(parts) > 1:
