@@ -32,6 +32,15 @@ def has_targets(record: Cluster) -> bool:
                for phase in ("concept", "implementation"))
 
 
+def has_phase_targets(phase: str) -> Callable[[Cluster], bool]:
+    """A target, country or region, in one phase ('concept' or 'implementation'): a phase lost as a whole is
+    seen here, where ``has_targets`` still counts the record by its other phase."""
+    def has(record: Cluster) -> bool:
+        return bool(getattr(record.target_countries, phase) or getattr(record.target_regions, phase))
+    has.__doc__ = f"A target in the {phase} phase."
+    return has
+
+
 def has_contact_person(record: Cluster) -> bool:
     """A contact with a person's name."""
     return any(contact.name for contact in record.contacts)
@@ -40,6 +49,11 @@ def has_contact_person(record: Cluster) -> bool:
 def has_phone(record: Cluster) -> bool:
     """A contact with a phone number (a landline or a mobile one; fax numbers do not count)."""
     return any(contact.phone or contact.mobile for contact in record.contacts)
+
+
+def has_email(record: Cluster) -> bool:
+    """A contact with an e-mail address."""
+    return any(contact.email for contact in record.contacts)
 
 
 def has_address(record: Cluster) -> bool:
@@ -53,10 +67,15 @@ def has_description(record: Cluster) -> bool:
 
 
 # What a record "has", per value the gates guard: the name is the figure's key in the manifest.
+# ``target_countries`` (either phase) stays beside the per-phase figures, so that a version compares with a previous
+# one that records only it.
 VALUE_FIELDS: dict[str, Callable[[Cluster], bool]] = {
     "target_countries": has_targets,
+    "concept_targets": has_phase_targets("concept"),
+    "implementation_targets": has_phase_targets("implementation"),
     "contact_person": has_contact_person,
     "phone": has_phone,
+    "email": has_email,
     "address": has_address,
     "description": has_description,
 }
