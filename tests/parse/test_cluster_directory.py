@@ -317,3 +317,58 @@ def test_a_bare_contact_word_above_the_first_entry_is_no_entry(chrome):
     records = build_clusters(parse_directory(page.encode()), "s", quarantine)
     assert [r.id for r in records] == ["alpha-photonics-cluster", "beta-water-network", "gamma-bioeconomy-cluster"]
     assert quarantine == [], quarantine
+
+
+# An implementation-phase label reworded beyond recognition (issue 21, second review: "Countries for the later
+# stage:") was pasted into the description, or the organisation of an entry with no description. A labelled line
+# naming countries right after the target lines is an issue beside them, never description or contact text.
+def test_an_unknown_labelled_line_naming_countries_after_the_targets_is_an_issue(bundled_directory_html):
+    page = bundled_directory_html.replace(b"Target countries implementation phase:", b"Countries for the later stage:")
+    want = {r.id: r for r in build_clusters(parse_directory(bundled_directory_html), "s")}
+    got = {r.id: r for r in build_clusters(parse_directory(page), "s")}
+    assert sorted(got) == sorted(want)
+    for rid, record in got.items():
+        before = want[rid]
+        assert (record.description, record.contacts, record.addresses, record.organisation, record.name) == (
+            before.description, before.contacts, before.addresses, before.organisation, before.name), rid
+        assert record.target_countries.implementation is None, (rid, record.target_countries)
+        assert record.target_countries.concept == before.target_countries.concept, rid
+        new = [(i.field, i.message) for i in record.issues if i not in before.issues]
+        if before.target_countries.implementation is not None:  # 30 of the 32 have the line
+            assert sorted(new) == [("header", "labelled line of unknown kind beside the target countries"),
+                                   ("target_countries.implementation", "entry has no implementation-phase line")], (
+                rid, new)
+    arena = got["arena-2036"]  # by hand: 'Target countries implementation phase: Australia' on the page
+    assert [i.value for i in arena.issues if i.field == "header"] == ["Countries for the later stage: Australia"]
+
+
+# The phase alone as the label ('Concept phase:', 'Umsetzungsphase:'), as pages write it: read where countries
+# follow; a line that names the phase with no countries after it ('Implementation phase: 2018-2020', a heading
+# 'Implementation phase' above text) is not a target label, and starts no entry.
+@pytest.mark.parametrize(("concept", "implementation"), [
+    ("Concept phase:", "Implementation phase:"), ("Konzeptionsphase:", "Umsetzungsphase:"),
+    ("Konzeptphase:", "Implementierungsphase:"), ("Concept phase:", "Implementation phase:<br>\n"),
+])
+def test_a_label_that_names_only_the_phase_is_read_where_countries_follow(concept, implementation):
+    page = CONTROL.replace("Target countries concept phase:", concept).replace(
+        "Target countries implementation phase: ", implementation)
+    want = build_clusters(parse_directory(CONTROL.encode()), "s")
+    got = build_clusters(parse_directory(page.encode()), "s")
+    assert [r.model_dump(exclude={"issues"}) for r in got] == [r.model_dump(exclude={"issues"}) for r in want], got
+    assert [(r.target_countries.concept, r.target_countries.implementation) for r in got] == [
+        (["FI", "JP"], ["JP"]), (["CA", "SG"], ["SG"]), (["FR", "NL"], ["FR"])], got  # by hand from the page
+    moved = "<br>" in implementation  # the countries on the line below their label: that reading's issue only
+    assert [[i.field for i in r.issues] for r in got] == [["target_countries.implementation"] if moved else []] * 3
+
+
+@pytest.mark.parametrize("text", ["<p>Implementation phase</p>\n", "<p>Implementation phase: 2019 to 2021</p>\n",
+                                  "<p>Concept phase</p>\n", "<p>Konzeptionsphase: 18 Monate</p>\n"])
+def test_a_phase_named_in_an_entrys_text_is_no_target_label(text):
+    page = CONTROL.replace("<p>The network develops", f"{text}<p>The network develops")
+    quarantine: list = []
+    records = {r.id: r for r in build_clusters(parse_directory(page.encode()), "s", quarantine)}
+    assert sorted(records) == ["alpha-photonics-cluster", "beta-water-network", "gamma-bioeconomy-cluster"], records
+    assert quarantine == [], quarantine
+    beta = records["beta-water-network"]
+    assert beta.target_countries.implementation == ["SG"], beta.target_countries
+    assert beta.description.en.startswith(text.removeprefix("<p>").removesuffix("</p>\n")), beta.description

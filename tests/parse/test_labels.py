@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from clusterharvest.parse.labels import NUMBER_KINDS, SECTION_KINDS, label_variants, match_label, split_line
+from clusterharvest.lookups import fold
+from clusterharvest.parse.labels import NUMBER_KINDS, SECTION_KINDS, label_variants, match_label, phase_only, split_line
 
 VARIANTS = [(kind, variant) for kind, variants in label_variants().items() for variant in variants]
 
@@ -26,9 +27,10 @@ def test_number_labels_need_no_colon(kind, variant):  # but one-letter labels ('
 
 @pytest.mark.parametrize(("kind", "variant"), [(k, v) for k, v in VARIANTS if k in SECTION_KINDS])
 def test_section_labels_need_their_colon(kind, variant):
-    # to be read as written: without it a target label is read as a near spelling, saying so; 'Contact' is not
+    # to be read as written: without it a target label is read as a near spelling, saying so; 'Contact' is not,
+    # nor a label that names only the phase ('Concept phase of the cluster' is prose)
     found = match_label(f"{variant} of the cluster")
-    if kind == "contact":
+    if kind == "contact" or fold(variant) in phase_only():
         assert found is None or found.kind != kind, found
     else:
         assert found is not None and found.reading is not None and "no colon" in found.reading, found
@@ -185,3 +187,24 @@ def test_a_contact_label_word_in_a_sentence_is_no_label(line):
 ])
 def test_glued_contact_label_variants_are_split(line, parts):
     assert split_line(line) == parts, split_line(line)
+
+
+# The phase alone as a target label (issue 21, second review), where countries follow it on its line or the next.
+@pytest.mark.parametrize(("line", "kind", "value"), [
+    ("Implementation phase: Japan, Canada", "implementation", "Japan, Canada"),
+    ("Concept phase: Finland", "concept", "Finland"),
+    ("Umsetzungsphase: Japan", "implementation", "Japan"),
+    ("Konzeptionsphase: Finnland, Japan", "concept", "Finnland, Japan"),
+    ("Concept phase: Asia-Pacific", "concept", "Asia-Pacific"),  # a region is a target too
+    ("Implementation phase:", "implementation", ""),  # the countries may stand on the next line
+])
+def test_a_label_that_names_only_the_phase_is_a_target_label_before_countries(line, kind, value):
+    found = match_label(line)
+    assert found is not None and (found.kind, found.value, found.reading) == (kind, value, None), found
+
+
+@pytest.mark.parametrize("line", ["Implementation phase: 2018-2020", "Concept phase: up to 18 months",
+                                  "Konzeptionsphase: 18 Monate", "Umsetzungsphase: drei Jahre"])
+def test_a_label_that_names_only_the_phase_is_no_label_before_other_text(line):
+    found = match_label(line)
+    assert found is None or found.kind not in SECTION_KINDS, found

@@ -29,6 +29,7 @@ from ..normalize.names import CLUSTER_WORD_PATTERN as CLUSTER_WORD
 from ..normalize.persons import is_organisation_line, is_person_line, is_role_line, split_person
 from .contact_block import is_contact_signal, is_prose, parse_contact_block, split_body
 from .dates import Dated, as_of
+from .labels import text_names_targets
 from .lines import Line, classified
 from .text import Note, read_document, truncation
 
@@ -169,18 +170,27 @@ def contact_tail(lines: list[Line], anchor: int, floor: int) -> ContactTail | No
     return None
 
 
-def is_anchor(line: Line) -> bool:
+def is_target_label(lines: list[Line], at: int, kind: str) -> bool:
+    """Whether a line is a target label of a phase ('concept', 'implementation'). One that names only the phase
+    ('Implementation phase:') with nothing after it is one only where the next line names countries: as a heading
+    above text it is no label."""
+    label = lines[at].label
+    if label is None or label.kind != kind:
+        return False
+    return not (label.phase_only and not label.value) or (at + 1 < len(lines) and is_value_line(lines[at + 1]))
+
+
+def is_anchor(lines: list[Line], at: int) -> bool:
     """A concept-phase label line. One read without any colon only if what follows its words names countries: a
     sentence that starts with the label's words ('Target countries concept phase and ...') starts no entry."""
-    label = line.label
-    return label is not None and label.kind == "concept" and not (
+    label = lines[at].label
+    return is_target_label(lines, at, "concept") and label is not None and not (
         label.unmarked and label.value and not parse_targets(label.value, "target_countries").countries)
 
 
 def names_targets(line: Line) -> bool:
     """Whether a line without a known label names target countries or regions (at least one)."""
-    read = parse_targets(line.text.partition(":")[2] if is_stray_label(line) else line.text, "target_countries")
-    return bool(read.countries or read.regions)
+    return text_names_targets(line.text.partition(":")[2] if is_stray_label(line) else line.text)
 
 
 def is_value_line(line: Line) -> bool:
@@ -198,6 +208,12 @@ class TargetLines:
     end: int  # index of the first line after the target lines
     notes: list[tuple[int, str]]  # (line index, how it was read)
     split: int  # index of the first implementation-phase line (``end`` where there is none)
+    stray: list[str] = field(default_factory=list)  # labelled lines of no known kind naming countries after them
+
+    @property
+    def body(self) -> int:
+        """Index of the first line of the description and contact block: after the target and stray lines."""
+        return self.end + len(self.stray)
 
 
 def label_value(lines: list[Line], at: int, limit: int, notes: list[tuple[int, str]]) -> tuple[str, int]:
@@ -222,9 +238,12 @@ def read_targets(lines: list[Line], anchor: int, limit: int) -> TargetLines:
     notes: list[tuple[int, str]] = []
     concept, rest = label_value(lines, anchor, limit, notes)
     implementation, split = None, rest
-    if rest < limit and lines[rest].is_label("implementation"):
+    if rest < limit and is_target_label(lines, rest, "implementation"):
         implementation, rest = label_value(lines, rest, limit, notes)
-    return TargetLines(concept, implementation, rest, notes, split)
+    stray: list[str] = []  # a target label reworded past reading ('Countries for the later stage: Japan'): not text
+    while rest + len(stray) < limit and is_stray_label(line := lines[rest + len(stray)]) and names_targets(line):
+        stray.append(line.text)
+    return TargetLines(concept, implementation, rest, notes, split, stray)
 
 
 def is_block_signal(line: Line) -> bool:
@@ -240,8 +259,8 @@ def second_entry(lines: list[Line]) -> str | None:
     its targets); or, after the contact block began, prose followed by a second contact block. Each is how the next
     entry reads when its concept-phase label was not read, and none stands in a real entry."""
     in_contact, prose, previous = False, None, None
-    for line in lines:
-        if line.is_label("implementation"):
+    for at, line in enumerate(lines):
+        if is_target_label(lines, at, "implementation"):
             return f"an implementation-phase line ({line.text!r}) below the description"
         if previous is not None and is_stray_label(line) and is_name_line(previous) and names_targets(line):
             return f"an organisation line and a line naming countries ({previous.text!r}, {line.text!r})"
@@ -292,7 +311,7 @@ def parse_directory_page(data: bytes | str, url: str = "", content_type: str | N
     notes: dict[int, list[Note]] = {}
     for note in doc.notes:
         notes.setdefault(note.line, []).append(note)
-    anchors = [i for i, line in enumerate(lines) if is_anchor(line)]
+    anchors = [i for i in range(len(lines)) if is_anchor(lines, i)]
     if not anchors:
         raise ParseError("no directory entries: no 'Target countries concept phase' label found in "
                          f"{url or 'the page'}")
@@ -313,7 +332,7 @@ def parse_directory_page(data: bytes | str, url: str = "", content_type: str | N
             readings.setdefault(tail.person, []).append(Note(numbered[tail.person][0], lines[tail.person].text,
                                                              tail.why))
         starts.append(begun)
-        floor = found.end
+        floor = found.body
     entries = []
     preamble = lines[:starts[0][0]]
     if why := second_entry(preamble) or next((f"a contact line ({line.text!r})" for line in preamble
@@ -325,13 +344,13 @@ def parse_directory_page(data: bytes | str, url: str = "", content_type: str | N
     for n, (anchor, (start, names, extra), found) in enumerate(zip(anchors, starts, targets, strict=True)):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         heading, organisation = (names[0], names[1]) if len(names) == 2 else (None, names[0] if names else None)
-        body = lines[found.end:end]
+        body = lines[found.body:end]
         why = second_entry(body)
         entries.append(DirectoryEntry(
             position=n + 1, heading=heading, organisation=organisation, concept=found.concept,
             implementation=found.implementation, target_lines=[line.text for line in lines[anchor:found.end]],
             target_phases=["concept" if i < found.split else "implementation" for i in range(anchor, found.end)],
-            header_extra=extra, body_lines=body, lines=[line.text for line in lines[start:end]],
+            header_extra=extra + found.stray, body_lines=body, lines=[line.text for line in lines[start:end]],
             notes=[(lines[i].text, note) for i in range(start, end)
                    for note in (*notes.get(numbered[i][0], ()), *readings.get(i, ()))],
             second_entry=quarantine_reason(why) if why else None,

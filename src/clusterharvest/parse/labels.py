@@ -46,6 +46,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from ..lookups import fold, lookups
+from ..normalize.countries import parse_targets
 
 # Section labels need their colon; phone-like labels are often written without one.
 SECTION_KINDS = ("concept", "implementation", "contact")
@@ -59,13 +60,15 @@ COLON = f"[{COLONS}]"
 @dataclass(frozen=True)
 class Labelled:
     """A line that starts with a known label (``reading``: how a near spelling of one was read, else None;
-    ``unmarked``: read so without any colon, so only its words say it is a label)."""
+    ``unmarked``: read so without any colon, so only its words say it is a label; ``phase_only``: a target label
+    that names only the phase, a label only where countries follow, so its value names some or is empty)."""
 
     kind: str
     label: str
     value: str
     reading: str | None = None
     unmarked: bool = False
+    phase_only: bool = False  # a target label that names only the phase ('Concept phase'): one before countries
 
 
 FILE = "parse/labels.yml"
@@ -75,6 +78,22 @@ FILE = "parse/labels.yml"
 def label_variants() -> dict[str, tuple[str, ...]]:
     """Label variants per kind from ``labels.yml`` (one lookup per kind), longest first."""
     return {kind: tuple(sorted(found.matches(), key=len, reverse=True)) for kind, found in lookups(FILE).items()}
+
+
+PHASE_ONLY = "phase only"  # the value in labels.yml of target label variants that name only the phase
+
+
+@cache
+def phase_only() -> frozenset[str]:
+    """The folded target label variants that name only the phase ('concept phase', 'umsetzungsphase')."""
+    return frozenset(fold(m) for kind in ("concept", "implementation")
+                     for m, value in lookups(FILE)[kind].pairs().items() if value == PHASE_ONLY)
+
+
+def text_names_targets(text: str) -> bool:
+    """Whether a text names at least one target country or region."""
+    read = parse_targets(text, "target_countries")
+    return bool(read.countries or read.regions)
 
 
 def escaped(variant: str) -> str:
@@ -118,9 +137,12 @@ def match_label(line: str) -> Labelled | None:
         for kind, pattern in patterns().items():
             found = pattern.match(line)
             if found:
-                value = next((g for g in found.groups()[1:] if g is not None), "")
+                value = next((g for g in found.groups()[1:] if g is not None), "").strip()
+                bare = fold(found.group(1)) in phase_only()
+                if bare and value and not text_names_targets(value):  # 'Implementation phase: 2018-2020'
+                    return None
                 lookups(FILE)[kind].mark(found.group(1))
-                return Labelled(kind=kind, label=found.group(1), value=value.strip(),
+                return Labelled(kind=kind, label=found.group(1), value=value, phase_only=bare,
                                 unmarked=kind in SECTION_KINDS and found.group(2) is None)  # the whole line
     return near_label(line)
 
@@ -136,15 +158,17 @@ MAX_LABEL_WORDS = 6
 
 @cache
 def near_choices() -> dict[str, tuple[str, str]]:
-    """Folded section label variant -> (kind, the variant as written in ``labels.yml``)."""
-    return {fold(v): (kind, v) for kind in SECTION_KINDS for v in label_variants()[kind]}
+    """Folded section label variant -> (kind, the variant as written in ``labels.yml``); not the variants that
+    name only the phase, whose near spellings ('Pilot phase', 'Conceptual phase') name other things too."""
+    return {fold(v): (kind, v) for kind in SECTION_KINDS for v in label_variants()[kind] if fold(v) not in phase_only()}
 
 
 @cache
 def target_words() -> frozenset[str]:
     """The words of the target labels of five letters or more ('target', 'zielländer'): a line without a colon is
     scored only if one of its first two words is one of them."""
-    return frozenset(w for kind in TARGET_KINDS for v in label_variants()[kind] for w in fold(v).split() if len(w) > 4)
+    return frozenset(w for c, (kind, _) in near_choices().items() if kind in TARGET_KINDS for w in c.split()
+                     if len(w) > 4)
 
 
 @cache
@@ -157,7 +181,7 @@ def target_start() -> re.Pattern[str]:
 @cache
 def target_lengths() -> tuple[int, ...]:
     """The numbers of words the target labels have."""
-    return tuple(sorted({len(v.split()) for kind in TARGET_KINDS for v in label_variants()[kind]}))
+    return tuple(sorted({len(v.split()) for kind, v in near_choices().values() if kind in TARGET_KINDS}))
 
 
 @cache
