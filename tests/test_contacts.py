@@ -420,15 +420,17 @@ def test_contact_label_variants_in_a_directory_page_are_labels(label):
     assert [r.issues for r in records] == [[], [], []], [r.issues for r in records]
 
 
-def test_contact_labels_without_their_colon_give_the_bundled_records(bundled_directory_html):
-    # (a glued one too: 'Head of International ServicesContact Data' is read as two lines, as with its colon)
-    page = bundled_directory_html.replace(b"Contact data:", b"Contact data").replace(b"Contact Data:", b"Contact Data")
-    assert page != bundled_directory_html
+@pytest.mark.parametrize("label", ["Contact data", "Get in touch:", "Contact information:", "Anschrift:",
+                                   "Postal address"])
+def test_contact_label_variants_give_the_bundled_records(bundled_directory_html, label):
+    # every 'Contact data:' / 'Contact Data:' of the page so written; the one glued to the role line above it
+    # ('Head of International ServicesContact Data:') is read as two lines whatever the variant, colon or not
+    page = bundled_directory_html.decode("utf-8").replace("Contact data:", label).replace("Contact Data:", label)
     want = build_clusters(parse_directory(bundled_directory_html), "s")
-    got = build_clusters(parse_directory(page), "s")
+    got = build_clusters(parse_directory(page.encode("utf-8")), "s")
     assert [r.model_dump(exclude={"issues"}) for r in got] == [r.model_dump(exclude={"issues"}) for r in want], [
         r.id for r in got]
-    # the same issues, but for the label the text runs into ('Head of International ServicesContact Data'), which
-    # says so without the colon
-    assert [[(i.field, i.message.replace("Data:", "Data")) for i in r.issues] for r in want] == [
-        [(i.field, i.message) for i in r.issues] for r in got], [r.issues for r in got]
+    # the same issues, the glued label's naming the label as written
+    assert [[(i.field, i.message.replace("Contact Data:", label), i.value and i.value.replace("Contact Data:", label))
+             for i in r.issues] for r in want] == [[(i.field, i.message, i.value) for i in r.issues] for r in got], [
+        r.issues for r in got]
