@@ -259,3 +259,45 @@ def test_sigterm_during_a_harvest_ends_it_within_seconds_with_one_error_line(tmp
     assert errors == ["clusterharvest: error: terminated (SIGTERM); nothing more will be published"], lines
     assert proc.returncode == 143, proc.returncode
     assert read_latest(tmp_path / "out") is None
+
+
+# -- local files the commands read are regular files under a cap (issue 22, item 2) ----------------------------
+
+def run_limited(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command in a child process under a memory limit and a timeout: a read that blocks or never ends fails
+    the test, not the machine."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 31, 1 << 31))
+
+    try:
+        return subprocess.run([sys.executable, "-m", "clusterharvest.cli", *args], cwd=ROOT, capture_output=True,
+                              text=True, timeout=60, preexec_fn=limit)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"clusterharvest {' '.join(args)} did not end within 60 s")
+
+
+def no_regular_file(tmp_path: Path, which: str) -> tuple[Path, str]:
+    if which == "fifo":
+        os.mkfifo(tmp_path / "pipe")
+        return tmp_path / "pipe", "a FIFO"
+    return Path("/dev/zero"), "a character device"
+
+
+@pytest.mark.parametrize("which", ["fifo", "dev-zero"])
+def test_extract_reads_only_a_regular_file(tmp_path, which):
+    path, what = no_regular_file(tmp_path, which)
+    res = run_limited("extract", str(path), "--kind", "flyer")
+    assert (res.returncode, res.stdout) == (1, ""), res.stderr[-800:]
+    assert res.stderr == f"clusterharvest: error: {path} is {what}, not a regular file: only regular files are " \
+                         "read\n", res.stderr[-800:]
+
+
+@pytest.mark.parametrize("which", ["fifo", "dev-zero"])
+def test_a_sources_file_that_is_no_regular_file_is_one_error_line(tmp_path, which):
+    path, what = no_regular_file(tmp_path, which)
+    res = run_limited("harvest", "--sources", str(path), "--out", str(tmp_path / "out"), "--raw", str(tmp_path / "raw"))
+    assert (res.returncode, res.stdout) == (1, ""), res.stderr[-800:]
+    assert res.stderr == f"clusterharvest: error: {path}: is {what}, not a regular file: only regular files are " \
+                         "read\n", res.stderr[-800:]

@@ -264,3 +264,65 @@ def test_a_file_source_is_read_up_to_exactly_the_cap(tmp_path, size):
         with pytest.raises(FetchError) as err:
             read_file_source(source, 1000)
         assert str(err.value) == f"source flyer: {path} is 1001 bytes, over the cap of 1000", err.value
+
+
+PARSE_IN_CHILD = """
+import os, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 31, 1 << 31))  # a read that never ends fails here, not the machine
+from pathlib import Path
+from clusterharvest.pipeline import open_context, obtain, parse_snapshot
+ctx = open_context(sys.argv[1], sys.argv[2], sys.argv[3])
+source = ctx.registry.sources[0]
+snap = obtain(ctx, source)
+path = Path(source.location)
+path.unlink()  # the path changes between the checked read and the parse
+os.mkfifo(path) if sys.argv[4] == "fifo" else path.symlink_to("/dev/zero")
+print(len(parse_snapshot(source, snap).facts), "facts")
+"""
+
+
+@pytest.mark.parametrize("swapped_in", ["fifo", "dev-zero"])
+def test_a_file_source_is_parsed_from_the_bytes_read_not_read_again(tmp_path, swapped_in):
+    """The parse uses the bytes the checked read returned: a path that becomes a FIFO or a link to /dev/zero
+    after it was read is not read again (a second, unchecked read would block or eat all memory)."""
+    page = RawStore(Path(__file__).parents[1] / "raw").latest("bmbf-programme-page-en")
+    assert page is not None
+    (tmp_path / "page.html").write_bytes(page.read())
+    (tmp_path / "sources.toml").write_text('[[source]]\nid = "page"\nurl = "page.html"\nkind = "programme-page"\n'
+                                           'lang = "en"\n', encoding="utf-8")
+    try:
+        res = subprocess.run([sys.executable, "-c", PARSE_IN_CHILD, str(tmp_path / "sources.toml"),
+                              str(tmp_path / "out"), str(tmp_path / "raw"), swapped_in],
+                             capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the parse read the path again and blocked")
+    from clusterharvest.kinds import kind_of
+
+    want = len(kind_of("programme-page").read(page.read(), page.content_type, page.url, None).facts)
+    assert want > 0 and res.stdout == f"{want} facts\n", (res.stdout, res.stderr[-800:])
+
+
+SNAPSHOT_READ_IN_CHILD = """
+import sys
+from clusterharvest.errors import FetchError
+from clusterharvest.store import RawStore
+try:
+    RawStore(sys.argv[1]).described(__import__("pathlib").Path(sys.argv[2])).read()
+except FetchError as exc:
+    print(exc)
+"""
+
+
+def test_a_stored_snapshot_replaced_by_a_fifo_is_refused_not_waited_on(tmp_path):
+    """A snapshot of the raw store is read again through the same checked reader: a FIFO in its place (after the
+    store listed it) is refused at once."""
+    snap = RawStore(tmp_path).save("s", "http://example.org/", b"<p>x</p>", content_type="text/html")
+    Path(snap.file).unlink()
+    os.mkfifo(snap.file)
+    try:
+        res = subprocess.run([sys.executable, "-c", SNAPSHOT_READ_IN_CHILD, str(tmp_path),
+                              str(Path(snap.file).with_suffix(".json"))], capture_output=True, text=True, timeout=20)
+    except subprocess.TimeoutExpired:
+        pytest.fail("reading a snapshot that became a FIFO blocked")
+    want = f"source s: {snap.file} is a FIFO, not a regular file: only regular files are read\n"
+    assert res.stdout == want, (res.stdout, res.stderr[-500:])

@@ -432,22 +432,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def read_input(path: Path) -> bytes:
-    """A local file's bytes, or a HarvestError."""
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise HarvestError(f"cannot read {path}: {exc.strerror or exc}") from None
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
-    """Parse one local file with the library only and print what its kind's parser finds as JSON."""
+    """Parse one local file with the library only and print what its kind's parser finds as JSON. The file is
+    read as a file source is: a regular file only, under the default cap and deadline (a FIFO or ``/dev/zero``
+    is one error line)."""
+    from .config import FetchSettings
     from .fetch import guess_content_type
+    from .files import read_regular_file
     from .kinds import kind_of
 
     kind = kind_of(args.kind)
     try:
-        data = read_input(args.path)
+        data = read_regular_file(args.path, FetchSettings.max_bytes, FetchSettings.deadline)
+    except HarvestError as exc:
+        return fail(str(exc))
+    try:
         found = kind.read(data, guess_content_type(args.path, data), str(args.path), args.round)
         out = kind.extract(found, source_id=args.path.stem)
     except HarvestError as exc:

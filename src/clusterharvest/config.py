@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import ConfigError
+from .errors import ConfigError, FetchError
+from .files import read_regular_file
 
 LANGS = ("en", "de")
 # Sources a registry may have: the programme has five, and a few dozen renderings would still be far below. A
 # thousand ran into the temporary Prefect server's limits; a registry that long is a mistake, not a need.
 MAX_SOURCES = 200
+REGISTRY_MAX_BYTES = 1_000_000  # a sources.toml of MAX_SOURCES sources with every gate written is under 100 KB
 # Source ids name folders of the raw store: slugs only, never a path.
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 DEFAULT_USER_AGENT = (
@@ -233,17 +235,16 @@ def load_registry(path: str | Path) -> Registry:
         The registry, every source checked for id, url, kind, lang and options.
 
     Raises:
-        ConfigError: one line naming the file, the table and the key at fault.
+        ConfigError: one line naming the file, the table and the key at fault; for a file that is no regular
+            file (a FIFO, ``/dev/zero``) or is over ``REGISTRY_MAX_BYTES``, naming the file.
     """
     path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: sources file not found")
     try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: sources file not found") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a folder, not a sources file") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        data = tomllib.loads(read_regular_file(path, REGISTRY_MAX_BYTES).decode("utf-8"))
+    except FetchError as exc:  # a FIFO, a device, a folder, a file over the cap, an unreadable file
+        raise ConfigError(f"{path}: {exc.message.removeprefix(f'{path} ')}") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:

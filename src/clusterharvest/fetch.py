@@ -12,10 +12,8 @@ import contextlib
 import email.utils
 import logging
 import mimetypes
-import os
 import re
 import socket
-import stat
 import threading
 import time
 import zlib
@@ -35,6 +33,7 @@ from requests.adapters import HTTPAdapter
 
 from .config import FetchSettings, Source, product_token
 from .errors import FetchError
+from .files import read_regular_file
 from .parse.text import looks_like_html
 from .store import Provenance, RawStore, Snapshot, sha256_hex, utc_now
 
@@ -641,50 +640,6 @@ def guess_content_type(path: Path, data: bytes) -> str:
     return mimetypes.guess_type(path.name)[0] or "text/plain"
 
 
-# What a path that is no regular file is, for the error line: reading one could block (a FIFO) or never end.
-NOT_REGULAR = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-               (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"))
-FILE_CHUNK = 1 << 20
-
-
-def not_regular(mode: int) -> str | None:
-    """What a file of this mode is, when it is no regular file ('a FIFO'); None for a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    return next((what for test, what in NOT_REGULAR if test(mode)), "no regular file")
-
-
-def read_regular_file(path: Path, source_id: str, max_bytes: int, seconds: float) -> bytes:
-    """A regular file's bytes, at most ``max_bytes`` of them, read within ``seconds``; a FetchError for anything
-    else (a device, a FIFO, a folder, a socket: checked before opening, and again on what was opened)."""
-    def refuse(what: str) -> FetchError:
-        return FetchError(f"{path} is {what}, not a regular file: only regular files are read", source_id)
-
-    what = not_regular(os.stat(path).st_mode)
-    if what:
-        raise refuse(what)
-    # O_NONBLOCK: should a FIFO take the file's place after the check, opening it does not block.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(fd, "rb", buffering=0) as stream:
-        status = os.fstat(fd)
-        what = not_regular(status.st_mode)
-        if what:
-            raise refuse(what)
-        if status.st_size > max_bytes:
-            raise FetchError(f"{path} is {status.st_size} bytes, over the cap of {max_bytes}", source_id)
-        deadline = time.monotonic() + seconds
-        chunks: list[bytes] = []
-        total = 0
-        while chunk := stream.read(min(FILE_CHUNK, max_bytes + 1 - total)):  # one byte past the cap, at most
-            total += len(chunk)
-            if total > max_bytes:  # the file grew while it was read
-                raise FetchError(f"{path} is over the cap of {max_bytes} bytes", source_id)
-            chunks.append(chunk)
-            if time.monotonic() > deadline:
-                raise FetchError(f"{path} not read within the total deadline ({seconds:g}s)", source_id)
-    return b"".join(chunks)
-
-
 def read_file_source(source: Source, max_bytes: int, deadline: float = FetchSettings.deadline) -> Snapshot:
     """Read a file source directly (not copied into the store), hashed.
 
@@ -701,13 +656,12 @@ def read_file_source(source: Source, max_bytes: int, deadline: float = FetchSett
             folder, a socket), a file over the cap or the deadline, or one that cannot be read.
     """
     path = Path(source.location)
-    try:
-        data = read_regular_file(path, source.id, max_bytes, deadline)
-    except OSError as exc:
-        raise FetchError(f"cannot read {path}: {exc.strerror or exc}", source.id) from None
+    data = read_regular_file(path, max_bytes, deadline, source.id)
     digest = sha256_hex(data)
+    # The bytes travel with the snapshot: the parse uses them, never a second read of a path that may have
+    # become a FIFO or a link to a device since.
     snap = Snapshot(source_id=source.id, url=source.url, file=str(path), sha256=digest, bytes=len(data),
-                    content_type=guess_content_type(path, data), obtained_at=utc_now(), method="file")
+                    content_type=guess_content_type(path, data), obtained_at=utc_now(), method="file", data=data)
     return reconstruction_of(snap) or snap
 
 

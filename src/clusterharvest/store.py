@@ -19,6 +19,7 @@ from typing import Any
 
 from .controls import escape_controls
 from .errors import FetchError
+from .files import OverCap, read_regular_file
 
 EXTENSIONS = {
     "text/html": ".html",
@@ -94,17 +95,28 @@ class Snapshot:
     last_modified: str | None = None
     provenance: Provenance = field(default_factory=Provenance)
     not_modified: bool = False  # this run's request was answered 304
+    # A file source's bytes as its one checked read returned them (``fetch.read_file_source``); None for a
+    # snapshot of the raw store, read from ``file`` when needed.
+    data: builtins.bytes | None = field(default=None, repr=False, compare=False)
 
     def read(self) -> builtins.bytes:  # `bytes` is also a field name here
-        """The snapshot's bytes, checked against the sha256 its sidecar records (a snapshot changed on disk is
-        never replayed under its old hash)."""
-        try:
-            data = Path(self.file).read_bytes()
-        except OSError as exc:
-            raise FetchError(f"cannot read snapshot {self.file}: {exc.strerror or exc}", self.source_id) from None
-        if sha256_hex(data) != self.sha256:
-            raise FetchError(f"snapshot {self.file} does not match the sha256 its sidecar records (changed on "
+        """The snapshot's bytes, checked against the sha256 it records: a file source's bytes as they were read,
+        never the path read a second time; a stored snapshot's file read through the same checked reader (a
+        regular file of the recorded size, ``files.read_regular_file``), so a snapshot changed on disk is never
+        replayed under its old hash, and a FIFO or a device in its place is refused, not waited on.
+
+        Raises:
+            FetchError: naming the source, for bytes that do not match the sha256 or a file that cannot be read.
+        """
+        changed = FetchError(f"snapshot {self.file} does not match the sha256 its sidecar records (changed on "
                              "disk); refusing to use it", self.source_id)
+        try:
+            data = self.data if self.data is not None else read_regular_file(Path(self.file), self.bytes,
+                                                                             source_id=self.source_id)
+        except OverCap:
+            raise changed from None
+        if sha256_hex(data) != self.sha256:
+            raise changed
         return data
 
     def manifest_entry(self) -> dict[str, object]:
@@ -177,6 +189,7 @@ class RawStore:
         """(Re)write the sidecar of a snapshot, e.g. after a 304 refreshed its validators."""
         meta = asdict(snap)
         meta.pop("not_modified")
+        meta.pop("data")
         meta.pop("provenance")
         meta["extra"] = snap.provenance.as_dict()
         meta["file"] = Path(snap.file).name
