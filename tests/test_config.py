@@ -205,3 +205,47 @@ def test_a_registry_over_the_source_limit_is_an_error(tmp_path, count):
             load_registry(tmp_path / "s.toml")
         assert str(err.value) == f"{tmp_path / 's.toml'}: 201 [[source]] tables, more than the 200 a registry may " \
             "have", err.value
+
+
+# -- a URL's port and the User-Agent are checked with the rest (issue 22, item 10) ----------------------------
+
+@pytest.mark.parametrize(("body", "message"), [
+    (DIRECTORY.replace('"d.html"', '"http://127.0.0.1:99999/dir"', 1),
+     "source 'd': url 'http://127.0.0.1:99999/dir': the port must be a number from 1 to 65535"),
+    (DIRECTORY.replace('"d.html"', '"http://127.0.0.1:-1/dir"', 1),
+     "source 'd': url 'http://127.0.0.1:-1/dir': the port must be a number from 1 to 65535"),
+    (DIRECTORY.replace('"d.html"', '"http://127.0.0.1:0/dir"', 1),
+     "source 'd': url 'http://127.0.0.1:0/dir': the port must be a number from 1 to 65535"),
+    (DIRECTORY.replace('"d.html"', '"https://[::1]:70000/dir"', 1),
+     "source 'd': url 'https://[::1]:70000/dir': the port must be a number from 1 to 65535"),
+    ('[archive]\nwayback = "http://127.0.0.1:99999"\n' + DIRECTORY,
+     "[archive] wayback 'http://127.0.0.1:99999': the port must be a number from 1 to 65535"),
+    ('[archive]\nwayback = "http://127.0.0.1:-1"\n' + DIRECTORY,
+     "[archive] wayback 'http://127.0.0.1:-1': the port must be a number from 1 to 65535"),
+    ('[fetch]\nuser_agent = "clusterharvest/0.2 \u2014 contact ops@example.org"\n' + DIRECTORY,
+     "[fetch]: user_agent must be printable ASCII (it is sent as the User-Agent header), not "
+     "'clusterharvest/0.2 \u2014 contact ops@example.org'"),
+    ('[fetch]\nuser_agent = "clusterharvest/0.2\\r\\nX-Injected: 1"\n' + DIRECTORY,
+     "[fetch]: user_agent must be printable ASCII (it is sent as the User-Agent header), not "
+     "'clusterharvest/0.2\\r\\nX-Injected: 1'"),
+], ids=["port-99999", "port-minus-1", "port-0", "ipv6-port-70000", "wayback-99999", "wayback-minus-1",
+        "user-agent-em-dash", "user-agent-line-break"])
+def test_a_url_port_or_user_agent_no_request_can_carry_is_an_error_naming_the_key(tmp_path, body, message):
+    (tmp_path / "s.toml").write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_registry(tmp_path / "s.toml")
+    assert str(caught.value) == f"{tmp_path / 's.toml'}: {message}", caught.value
+
+
+def test_a_port_out_of_range_is_one_error_line_for_backfill_too(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "s.toml").write_text('[archive]\nwayback = "http://127.0.0.1:1"\n' + DIRECTORY.replace(
+        '"d.html"', '"http://127.0.0.1:99999/dir"', 1), encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "clusterharvest.cli", "backfill", "--sources", str(tmp_path / "s.toml"),
+                          "--out", str(tmp_path / "hist"), "--raw", str(tmp_path / "raw")], capture_output=True,
+                         text=True, timeout=60)
+    assert (res.returncode, res.stderr) == (1, f"clusterharvest: error: {tmp_path / 's.toml'}: source 'd': url "
+                                               "'http://127.0.0.1:99999/dir': the port must be a number from 1 to "
+                                               "65535\n"), res.stderr

@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from .errors import ConfigError, FetchError
 from .files import read_regular_file
@@ -31,6 +31,9 @@ DEFAULT_USER_AGENT = (
 )
 # RFC 9309 2.2.1: a crawler's product token, matched against robots.txt user-agent lines.
 PRODUCT_TOKEN = re.compile(r"[A-Za-z_-]+")
+# What a User-Agent may hold: visible ASCII and spaces (RFC 9110 5.5; a client encodes header values as ISO-8859-1
+# at most, and a line break would start another header).
+HEADER_TEXT = re.compile(r"[\x20-\x7e]+")
 
 
 def product_token(user_agent: str) -> str:
@@ -129,6 +132,18 @@ class Registry:
         raise ConfigError(f"{self.path}: no source with id {source_id!r}")
 
 
+PORT_RANGE = "the port must be a number from 1 to 65535"
+
+
+def valid_port(parts: SplitResult) -> bool:
+    """Whether a split URL's port, if it has one, is a TCP port (1 to 65535): 'http://host:99999/' passes urlsplit
+    and fails only when a request is made."""
+    try:
+        return parts.port is None or 1 <= parts.port <= 65535
+    except ValueError:  # out of range, or not a number ('-1')
+        return False
+
+
 def resolve_location(url: str, base: Path) -> str:
     """An http(s) URL as is; a file:// URL or a path relative to ``base`` as an absolute path."""
     try:
@@ -142,6 +157,8 @@ def resolve_location(url: str, base: Path) -> str:
             raise ConfigError(f"url {url!r} has no host")
         if "\\" in url or parts.username is not None or parts.password is not None:
             raise ConfigError(f"url {url!r}: backslashes and user names are not allowed in source URLs")
+        if not valid_port(parts):
+            raise ConfigError(f"url {url!r}: {PORT_RANGE}")
         return f"{scheme}{url[len(scheme):]}"  # 'HTTP://...' is an http URL, never a file path
     if scheme == "file":
         return str(Path(parts.path).resolve())
@@ -254,6 +271,9 @@ def load_registry(path: str | Path) -> Registry:
         raise ConfigError(f"{path}: unknown tables or keys {unknown} (known: [fetch], [archive], [[source]])")
     fetch = FetchSettings(**read_table(f"{path}: [fetch]", data.get("fetch", {}), FetchSettings, FETCH_MINIMUM,
                                        FETCH_MAXIMUM))
+    if not HEADER_TEXT.fullmatch(fetch.user_agent):
+        raise ConfigError(f"{path}: [fetch]: user_agent must be printable ASCII (it is sent as the User-Agent "
+                          f"header), not {fetch.user_agent!r}")
     if not PRODUCT_TOKEN.fullmatch(product_token(fetch.user_agent)):
         raise ConfigError(f"{path}: [fetch]: user_agent must start with a product token (letters, '_', '-'; RFC 9309) "
                           f"before its first '/', not {fetch.user_agent!r}")
@@ -271,11 +291,13 @@ def load_registry(path: str | Path) -> Registry:
     wayback = archive.get("wayback")
     if wayback is not None:
         try:
-            scheme = urlsplit(wayback).scheme
+            parts = urlsplit(wayback)
         except ValueError:
-            scheme = ""
-        if scheme not in ("http", "https"):
+            parts = urlsplit("")
+        if parts.scheme not in ("http", "https"):
             raise ConfigError(f"{path}: [archive] wayback must be an http(s) URL, not {wayback!r}")
+        if not valid_port(parts):
+            raise ConfigError(f"{path}: [archive] wayback {wayback!r}: {PORT_RANGE}")
     return Registry(path=path, sources=tuple(sources), fetch=fetch,
                     wayback=str(wayback).rstrip("/") if wayback else None)
 
