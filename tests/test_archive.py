@@ -234,6 +234,10 @@ def test_a_live_server_answering_malformed_is_not_gone(tmp_path, bundled_directo
     ("http://127.0.0.1:9/en/cluster-network?page=2", False),
     ("http://127.0.0.1:9.evil.example/en/cluster-network", False),
     ("not a url", False),
+    # what the fetcher refuses is no URL of the source, whatever host a parser reads in it
+    ("http://other.example\\@127.0.0.1:9/en/cluster-network", False),
+    ("http://other.example@127.0.0.1:9/en/cluster-network", False),
+    ("http://127.0.0.1:99999/en/cluster-network", False),
 ])
 def test_a_capture_is_of_the_source_url_scheme_and_trailing_slash_aside(original, same):
     assert same_url(original, LIVE_URL) == same, original
@@ -267,6 +271,30 @@ def test_a_capture_of_another_sites_url_is_never_used(tmp_path, bundled_director
     assert not any("20190101000000" in s.raw_path for s in archive.seen), [s.raw_path for s in archive.seen]
     assert any("http://evil.example/en/cluster-network" in m and "not used" in m for m in caplog.messages), \
         caplog.messages
+
+
+@pytest.mark.parametrize("original", ["http://other.example\\@127.0.0.1:9/en/cluster-network",
+                                      "http://other.example@127.0.0.1:9/en/cluster-network"],
+                         ids=["backslash", "user-info"])
+def test_a_capture_whose_url_the_fetcher_refuses_is_skipped_like_a_foreign_one(tmp_path, bundled_directory_html,
+                                                                             caplog, original):
+    """A CDX row whose ``original`` hides another host behind a backslash or user info is not the source's URL: it
+    is left out with a warning, and the fallback and the backfill go on with the real captures (they aborted,
+    the fetcher refusing the capture's URL)."""
+    html = bundled_directory_html.decode("utf-8")
+    archive = stand_in([("20160301120000", LIVE_URL, first_entries(html, 10).encode()),
+                        ("20190101000000", original, first_entries(html, 3).encode())])
+    try:
+        with caplog.at_level(logging.WARNING, logger="clusterharvest"):
+            harvested = run_harvest(open_context(registry_for(tmp_path, archive, LIVE_URL), tmp_path / "out",
+                                                 tmp_path / "raw"))
+            steps = backfill(open_context(registry_for(tmp_path, archive, LIVE_URL), tmp_path / "history",
+                                          tmp_path / "raw"))
+    finally:
+        archive.stop()
+    assert harvested.clusters == 10 and [s.capture for s in steps] == ["20160301120000"], (harvested, steps)
+    assert not any("20190101000000" in s.raw_path for s in archive.seen), [s.raw_path for s in archive.seen]
+    assert any(original in m and "another URL not used" in m for m in caplog.messages), caplog.messages
 
 
 def test_a_capture_dated_in_the_future_is_ignored_with_a_warning(tmp_path, bundled_directory_html, caplog):

@@ -234,3 +234,22 @@ def test_a_redirect_to_another_ipv6_host_is_refused_for_that_reason(tmp_path):
         srv.stop()
     assert err.value.message == "refused redirect to http://[::1]:9/x: host [::1]:9 is not a configured source", \
         err.value.message
+
+
+# -- a redirect's Location read as HTTP sends it; a URL no client can use refused (issue 22, item 10) ----------
+
+@pytest.mark.parametrize(("location", "landed"), [
+    (b"/en/St\xe4dte/M\xfcnchen", "/en/St%E4dte/M%FCnchen"),  # ISO-8859-1 bytes (RFC 9110 5.5: obs-text)
+    (b"/en/St\xc3\xa4dte", "/en/St%C3%A4dte"),  # UTF-8 bytes, percent-encoded as they are (RFC 3986 2.1)
+], ids=["latin-1", "utf-8"])
+def test_a_location_with_non_ascii_bytes_is_followed_percent_encoded(tmp_path, location, landed):
+    srv = RawServer({"/dir": lambda conn: conn.sendall(head("301 Moved Permanently", Content_Length="0")[:-2]
+                                                       + b"Location: " + location + b"\r\n\r\n"),
+                     landed: lambda conn: conn.sendall(head(Content_Type="text/html") + b"<p>Staedte</p>")})
+    want = srv.url(landed)
+    try:
+        snap = fetch(tmp_path, srv.url("/dir"))
+    finally:
+        srv.stop()
+    assert (snap.read(), snap.provenance.final_url) == (b"<p>Staedte</p>", want), snap
+

@@ -21,7 +21,7 @@ from urllib.parse import urlencode, urlsplit
 
 from .config import Source
 from .errors import FetchError
-from .fetch import DEFAULT_PORTS, Fetcher
+from .fetch import DEFAULT_PORTS, Fetcher, unsafe_url
 from .store import Provenance, RawStore, Snapshot, atomic_write, iso_z, pretty_json
 
 INDEX = "captures.json"
@@ -68,12 +68,13 @@ def valid_timestamp(text: str) -> bool:
 def page_key(url: str) -> tuple[str, int | None, str, str] | None:
     """What the URLs an archive records for one page share: the host in lower case without a leading 'www.', the
     port unless it is the scheme's default, the path without trailing slashes, the query (the scheme and the
-    fragment left out); None for anything but an http(s) URL with a host."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
+    fragment left out); None for anything but an http(s) URL with a host, and for a URL the fetcher refuses
+    whatever its host (``fetch.unsafe_url``: 'http://other.example\\@host/' names no page of ``host``)."""
+    url = url.strip()
+    if unsafe_url(url) is not None:
         return None
+    parts = urlsplit(url)
+    port = parts.port
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS or not parts.hostname:
         return None

@@ -217,6 +217,15 @@ class WatchedAdapter(HTTPAdapter):
         self.poolmanager.pool_classes_by_scheme = {"http": WatchedPool, "https": WatchedHTTPSPool}
 
 
+class HandRedirectSession(requests.Session):
+    """A session that leaves redirects to the fetcher (``Fetcher.get``): requests works out a redirect's next
+    request even with ``allow_redirects=False``, reading its Location as UTF-8, which raised UnicodeDecodeError
+    for a Location in ISO-8859-1 ('/St\\xe4dte')."""
+
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        return None
+
+
 class Transport:
     """One GET at a time, no redirects followed: this thread's HTTP session, the per-host rate limit, the
     connect/read timeouts, a total deadline from the request to the last byte (``ResponseWatch``), the size cap,
@@ -240,7 +249,7 @@ class Transport:
         """This thread's HTTP session."""
         session = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
+            session = HandRedirectSession()
             session.headers.update({"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"})
             session.trust_env = False  # no proxies or .netrc from the environment: only configured hosts
             for prefix in ("http://", "https://"):
@@ -352,6 +361,27 @@ class Retrying:
                          transient=True, status=last.status, unreachable=last.unreachable)
 
 
+def unsafe_url(url: str) -> str | None:
+    """Why the fetcher refuses a URL whatever its host, or None: not a valid URL (a port out of range too), a
+    scheme other than http(s), or a URL that parsers read differently: a backslash or user info
+    ('http://evil\\@good/') makes urlsplit see one host while urllib3 connects to another, so neither is allowed
+    at all."""
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        parts.port  # noqa: B018 - raises for a port out of range ('http://host:99999/') or not a number
+        connected_host = urllib3.util.parse_url(url).host or ""
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    if scheme not in ("http", "https"):
+        return f"scheme {scheme or 'none'!r} not allowed"
+    if "\\" in url or "@" in parts.netloc:
+        return "backslashes and user info are not allowed in URLs"
+    if ip_literal(connected_host).lower() != (parts.hostname or ""):  # urllib3 keeps an IPv6 literal's brackets
+        return f"URL parsers read its host differently ({connected_host!r} or {parts.hostname!r})"
+    return None
+
+
 class HostPolicy:
     """Where the fetcher may go: http(s) only, only the configured origins, no URL that parsers read
     differently, and what each host's robots.txt allows our product token (RFC 9309, see ``load_robots``)."""
@@ -379,23 +409,11 @@ class HostPolicy:
             raise FetchError(f"robots.txt disallows {url}", source_id)
 
     def check_url(self, url: str, source_id: str, redirect: bool = False) -> None:
-        """Refuse schemes other than http(s), hosts other than the configured sources', and URLs that parsers
-        read differently: a backslash or user info ('http://evil\\@good/') makes urlsplit see one host while
-        urllib3 connects to another, so neither is allowed at all."""
+        """Refuse a URL ``unsafe_url`` refuses, and hosts other than the configured sources'."""
         what = "redirect to" if redirect else "url"
-        try:
-            parts = urlsplit(url)
-            scheme = parts.scheme.lower()
-            connected_host = urllib3.util.parse_url(url).host or ""
-        except ValueError as exc:
-            raise FetchError(f"refused {what} {url}: not a valid URL ({exc})", source_id) from None
-        if scheme not in ("http", "https"):
-            raise FetchError(f"refused {what} {url}: scheme {scheme or 'none'!r} not allowed", source_id)
-        if "\\" in url or "@" in parts.netloc:
-            raise FetchError(f"refused {what} {url}: backslashes and user info are not allowed in URLs", source_id)
-        if ip_literal(connected_host).lower() != (parts.hostname or ""):  # urllib3 keeps an IPv6 literal's brackets
-            raise FetchError(f"refused {what} {url}: URL parsers read its host differently ({connected_host!r} or "
-                             f"{parts.hostname!r})", source_id)
+        reason = unsafe_url(url)
+        if reason:
+            raise FetchError(f"refused {what} {url}: {reason}", source_id)
         if origin(url) not in self.origins:
             host, port = origin(url)
             raise FetchError(f"refused {what} {url}: host {f'[{host}]' if ':' in host else host}:{port} is not a "
@@ -556,12 +574,23 @@ def redirect_target(resp: Response, seen: list[str], max_redirects: int, source_
     if not location:
         raise FetchError(f"redirect {resp.status} without Location from {resp.url}", source_id)
     seen.append(resp.url)
-    url = urljoin(resp.url, location)
+    url = urljoin(resp.url, location_reference(location))
     if url in seen:
         raise FetchError(f"redirect loop at {url}", source_id)
     if len(seen) > max_redirects:
         raise FetchError(f"more than {max_redirects} redirects", source_id)
     return url
+
+
+def location_reference(location: str) -> str:
+    """A Location header's value as an ASCII URI reference. A header value is bytes, read as ISO-8859-1 (RFC 9110
+    5.5), so each byte outside visible ASCII is percent-encoded as the byte it is (RFC 3986 2.1): a UTF-8 name
+    becomes the escapes of its UTF-8 bytes ('/St%C3%A4dte'), a Latin-1 one those of its own ('/St%E4dte')."""
+    try:
+        raw = location.strip().encode("latin-1")  # the bytes the header carried
+    except UnicodeEncodeError:  # not decoded as ISO-8859-1 on the way: its characters as UTF-8
+        raw = location.strip().encode("utf-8")
+    return re.sub(rb"[^\x21-\x7e]", lambda m: b"%%%02X" % m[0][0], raw).decode("ascii")
 
 
 def short_reason(exc: BaseException) -> str:
