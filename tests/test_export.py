@@ -92,3 +92,58 @@ def test_a_killed_exports_leftover_is_removed_and_a_symlinked_target_followed(tm
     assert (tmp_path / "link").is_symlink() and (tmp_path / "link").resolve() == real
     assert json.loads((real / "manifest.json").read_text(encoding="utf-8"))["redacted_personal_data"] is True
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "out", "real"]
+
+
+# -- an export replaces only an export: never a version of another dataset root (issue 22, item 7) ------------
+
+def test_a_version_of_another_dataset_root_is_refused_and_left_untouched(tmp_path):
+    """`cp -r out hist; export --to hist/<V1>` replaced hist's version with the export: a folder of a dataset root
+    (its parent holds LATEST), new or not, and a copied version folder elsewhere are no earlier exports."""
+    import shutil
+
+    out = tmp_path / "out"
+    latest = two_versions(out)
+    first, _ = list_versions(out)
+    shutil.copytree(out, tmp_path / "hist", symlinks=True)
+    (tmp_path / "copies").mkdir()
+    shutil.copytree(out / first, tmp_path / "copies" / first)
+    before = contents(tmp_path)
+    for target in (tmp_path / "hist" / first, tmp_path / "hist" / latest, tmp_path / "hist" / "new-export",
+                   tmp_path / "copies" / first):
+        for options in ((), ("--redact-personal",)):
+            line = one_error_line(export(out, target, *options))
+            assert str(target) in line and ("is in the dataset root" in line or "holds a version" in line), line
+    assert contents(tmp_path) == before
+
+
+def test_an_earlier_export_is_recognised_by_what_export_writes(tmp_path):
+    """An export says it is one (export.json, written by export only, listing the other files), so a re-export into
+    a folder named by its version id is allowed, and an export's own folder needs no dataset root beside it."""
+    out = tmp_path / "out"
+    latest = two_versions(out)
+    target = tmp_path / "exports" / latest
+    assert export(out, target).returncode == 0
+    marker = json.loads((target / "export.json").read_text(encoding="utf-8"))
+    assert (marker["version"], marker["redacted_personal_data"]) == (latest, False), marker
+    assert sorted(marker["files"]) == sorted(p.name for p in target.iterdir() if p.name != "export.json"), marker
+    res = export(out, target, "--redact-personal")
+    assert res.returncode == 0, res.stderr
+    assert json.loads((target / "export.json").read_text(encoding="utf-8"))["redacted_personal_data"] is True
+
+
+def test_versions_reports_a_version_folder_whose_manifest_names_another(tmp_path):
+    """A version folder overwritten with another version's files (or renamed) matches its own manifest's sha256s,
+    but is not the version its name says: versions reports it, and diff and show refuse it."""
+    import shutil
+
+    out = tmp_path / "out"
+    latest = two_versions(out)
+    first, _ = list_versions(out)
+    shutil.rmtree(out / first)
+    shutil.copytree(out / latest, out / first)
+    res = run_cli("versions", "--out", str(out))
+    assert res.returncode == 1, res.stdout
+    assert res.stderr == f"clusterharvest: error: version {first} in {out}: its manifest.json names version " \
+                         f"{latest} (a folder renamed or overwritten); refusing to use it\n", res.stderr
+    line = one_error_line(run_cli("diff", first, latest, "--out", str(out)))
+    assert f"its manifest.json names version {latest}" in line, line

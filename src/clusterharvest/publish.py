@@ -140,8 +140,13 @@ def verified_bytes(out_dir: str | Path, version: str, name: str, manifest: Manif
 
 def read_data(out_dir: str | Path, version: str, names: tuple[str, ...] = DATA_FILES) -> dict[str, Any]:
     """A version's data files (those of ``names`` its manifest lists) by name, as JSON, verified: the payloads the
-    diff compares and the content hash covers."""
+    diff compares and the content hash covers. A manifest that names another version (a folder renamed, or
+    overwritten with another version's files, which match their sha256s) is a ``PublishError`` too."""
     manifest = read_manifest(out_dir, version)
+    named = manifest.version
+    if named is not None and named != version:
+        raise PublishError(f"version {version} in {out_dir}: its manifest.json names version {named} (a folder "
+                           "renamed or overwritten); refusing to use it")
     out = {}
     for name in names:
         if name in manifest.files:
