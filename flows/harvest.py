@@ -43,6 +43,10 @@ from clusterharvest_flows.artifacts import leave_artifacts
 MAX_WORKERS = 4
 LIBRARY_LOGGER = "clusterharvest"
 TAG = "clusterharvest"  # every harvest run's tag, besides its sources' ids
+# Prefect's server refuses an event with more than 100 related resources (PREFECT_SERVER_EVENTS_MAXIMUM_RELATED_
+# RESOURCES), and each tag of a run is one, beside the flow, the run, a deployment and its pool and queue: a run is
+# tagged with its sources' ids only up to this many sources (a registry may have config.MAX_SOURCES, 200).
+MAX_TAGGED_SOURCES = 50
 DASK_CONNECT_TIMEOUT = 5.0  # seconds to reach a Dask scheduler
 DASK_WORKER_WAIT = 30.0  # seconds to wait for a Dask scheduler to have a worker
 
@@ -265,8 +269,11 @@ def run_name() -> str:
 
 
 def run_tags(registry: Registry) -> list[str]:
-    """The tags an operator filters a harvest's runs by: ``clusterharvest`` and each source's id."""
-    return [TAG, *(source.id for source in registry.sources)]
+    """The tags an operator filters a harvest's runs by: ``clusterharvest`` and, for a registry of at most
+    ``MAX_TAGGED_SOURCES`` sources, each source's id (a larger one's ids would pass the server's limit of related
+    resources per event, failing every run with an HTTP 500; its runs are found by their ``fetch[<id>]`` tasks)."""
+    ids = [source.id for source in registry.sources]
+    return [TAG, *(ids if len(ids) <= MAX_TAGGED_SOURCES else [])]
 
 
 def tag_run(ctx: pipeline.Context) -> None:

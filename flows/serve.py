@@ -63,7 +63,8 @@ def deployment(cron: str = DEFAULT_CRON, sources: str = "sources.toml", out_dir:
                raw_dir: str = "raw", offline: bool = False, allow_shrink: bool = False,
                name: str = SERVE_DEPLOYMENT) -> RunnerDeployment:
     """The scheduled deployment: a cron schedule (UTC), one run at a time (a run due while one is running
-    waits), its runs tagged ``clusterharvest`` and with the source ids."""
+    waits), its runs tagged as ``harvest.run_tags`` says (``clusterharvest``, and the source ids of a registry of
+    at most ``MAX_TAGGED_SOURCES``)."""
     return harvest.to_deployment(  # sync call: a RunnerDeployment, not a coroutine
         name=name, cron=cron,
         concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE),

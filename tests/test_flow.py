@@ -34,6 +34,21 @@ def test_scheduled_deployment_is_weekly_and_runs_one_at_a_time(tmp_path):
                       "announcement-round-3-2017", "interspin-directory-en"], d.tags  # its runs' tags
 
 
+@pytest.mark.parametrize("count", [50, 51, 200])
+def test_a_run_is_tagged_with_its_source_ids_up_to_a_limit(tmp_path, count):
+    """Each tag of a run is a related resource of its events, which Prefect's server limits to 100: a registry of
+    up to MAX_TAGGED_SOURCES sources tags its runs (and the served deployment) with their ids, a larger one not."""
+    from clusterharvest.config import load_registry
+    from clusterharvest_flows.harvest import MAX_TAGGED_SOURCES, run_tags
+    from clusterharvest_flows.serve import deployment
+
+    (tmp_path / "s.toml").write_text("".join(f'[[source]]\nid = "s{n:03d}"\nurl = "s{n:03d}.html"\n'
+                                             'kind = "announcement"\nlang = "en"\n' for n in range(count)))
+    want = ["clusterharvest", *(f"s{n:03d}" for n in range(count) if count <= MAX_TAGGED_SOURCES)]
+    assert MAX_TAGGED_SOURCES == 50 and run_tags(load_registry(tmp_path / "s.toml")) == want
+    assert deployment(sources=str(tmp_path / "s.toml"), out_dir=str(tmp_path / "out")).tags == want
+
+
 @pytest.mark.parametrize(("cron", "timezone", "now", "due"), [
     ("0 6 * * 1", "UTC", "2026-11-30T07:00:00", "2026-11-30T06:00:00"),  # a Monday, an hour after
     ("0 6 * * 1", "UTC", "2026-11-30T06:00:00", "2026-11-30T06:00:00"),  # the very second it falls due

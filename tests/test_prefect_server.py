@@ -619,3 +619,24 @@ def test_make_server_runs_a_background_server_in_a_profile_of_its_own(tmp_path):
         httpx.get(f"{api}/health", timeout=5)
     assert profiles()["active"] == "ops" and profiles()["profiles"]["ops"] == {
         "PREFECT_API_URL": "http://10.0.0.9:4200/api"}, profiles()
+
+
+# -- a registry of many sources runs on a Prefect server: its run's tags stay within the server's limits --------
+
+def test_a_registry_of_150_sources_ends_in_a_source_error_not_a_server_error(prefect_server, tmp_path):
+    """Prefect's server refuses an event with more than 100 related resources, and every tag of a run is one: a
+    run tagged with 150 source ids failed every harvest with 'unexpected PrefectHTTPStatusError ... 500'. The
+    sources here fail at once (files that do not exist), so the run ends in the first one's error line."""
+    from clusterharvest_flows.harvest import MAX_TAGGED_SOURCES
+
+    (tmp_path / "sources.toml").write_text("".join(
+        f'[[source]]\nid = "s{n:03d}"\nurl = "missing-{n:03d}.html"\nkind = "announcement"\nlang = "en"\n'
+        for n in range(150)), encoding="utf-8")
+    res = cli(prefect_server, "harvest", "--sources", str(tmp_path / "sources.toml"), "--out", str(tmp_path / "out"),
+              "--raw", str(tmp_path / "raw"), "--quiet", timeout=300)
+    assert (res.returncode, res.stderr) == (1, f"clusterharvest: error: source s000: cannot read "
+                                               f"{tmp_path / 'missing-000.html'}: No such file or directory\n"), \
+        res.stderr
+    run = newest_run(prefect_server)
+    assert run["state_type"] == "FAILED" and run["tags"] == ["clusterharvest"], run  # over MAX_TAGGED_SOURCES
+    assert MAX_TAGGED_SOURCES < 150

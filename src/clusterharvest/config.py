@@ -20,7 +20,8 @@ from .files import read_regular_file
 
 LANGS = ("en", "de")
 # Sources a registry may have: the programme has five, and a few dozen renderings would still be far below. A
-# thousand ran into the temporary Prefect server's limits; a registry that long is a mistake, not a need.
+# thousand ran into the temporary Prefect server's limits; a registry that long is a mistake, not a need. (A run
+# is tagged with its sources' ids up to 50 sources only: flows/harvest.py, MAX_TAGGED_SOURCES.)
 MAX_SOURCES = 200
 REGISTRY_MAX_BYTES = 1_000_000  # a sources.toml of MAX_SOURCES sources with every gate written is under 100 KB
 # Source ids name folders of the raw store: slugs only, never a path.
