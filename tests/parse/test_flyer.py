@@ -14,7 +14,7 @@ import pypdf
 import pytest
 
 from clusterharvest.errors import ParseError
-from clusterharvest.parse.flyer import join_lines, parse_flyer
+from clusterharvest.parse.flyer import flyer_paragraphs, join_lines, parse_flyer
 from clusterharvest.parse.pdf import pdf_pages
 
 from ..conftest import CAPTURES, ROOT
@@ -374,3 +374,38 @@ def test_a_contact_value_spread_over_lines_quotes_each_line_verbatim():
                                  "Beispiel GmbH\nHaus der Wirtschaft | 12345 Musterstadt"),
         "contact.phone": ("+49711123456", lines[4]), "contact.fax": ("+49711123457", lines[4]),
         "contact.email": ("e@x.de", "E-mail: e@x.de")}, got
+
+
+# A paragraph of body text whose full lines are about 70 characters long, to set the lines below against.
+BODY = ("When people from different backgrounds and countries work together, they\n"
+        "deliver something new. Leading-Edge Clusters and networks make use of this\nwinning formula.\n")
+
+
+@pytest.mark.parametrize(("pages", "paragraphs"), [
+    # a heading set large wraps in short lines: a line ending in 'and', 'the', 'of' runs on
+    ([BODY + "Forward-Looking Projects and\nComparable Networks\nForeword"],
+     ["Forward-Looking Projects and Comparable Networks", "Foreword"]),
+    ([BODY + "Contact for General Information about the\nFunding Measure\nDr. Florian Welter"],
+     ["Contact for General Information about the Funding Measure", "Dr. Florian Welter"]),
+    ([BODY + "Federal Ministry\nof Education\nand Research"], ["Federal Ministry", "of Education", "and Research"]),
+    # a sentence broken by a page runs on to the next page; a page's last line that ends one does not
+    ([BODY + "supported by the German Federal Ministry of Education",
+      "and Research, the clusters and networks advance their cooperation."],
+     ["supported by the German Federal Ministry of Education and Research, the clusters and networks advance "
+      "their cooperation."]),
+    ([BODY + "and information about projects, conferences and funding opportunities.",
+      "Contact for General Information about the Funding Measure"],
+     ["and information about projects, conferences and funding opportunities.",
+      "Contact for General Information about the Funding Measure"]),
+    ([BODY + "the clusters and networks are funded in three rounds of the competition",
+      "2\nSelection of about 10 promising German clusters and networks in each round.\n" + BODY],
+     ["the clusters and networks are funded in three rounds of the competition", "2",
+      "Selection of about 10 promising German clusters and networks in each round. " + " ".join(BODY.split())]),
+    # 'by' and 'to' end headings: "Published by", "In writing to"
+    ([BODY + "Published by\nBundesministerium für Bildung und Forschung"],
+     ["Published by", "Bundesministerium für Bildung und Forschung"]),
+], ids=["heading-ends-in-and", "heading-ends-in-the", "cover-lines", "sentence-across-pages", "page-ends-a-sentence",
+        "next-page-starts-with-its-number", "heading-ends-in-by"])
+def test_flyer_paragraphs(pages, paragraphs):
+    got = [" ".join(p.split()) for p in flyer_paragraphs(pages).split("\n\n") if p.strip()][1:]  # after BODY
+    assert got == paragraphs, flyer_paragraphs(pages)

@@ -61,6 +61,10 @@ DESIGNATION = re.compile(r"\b(?:programme|program|initiative|funding measure)\s+
 FUNDER = re.compile(r"\b(Federal Ministry (?:of|for) [A-Z][a-z]+(?:(?:, [A-Z][a-z]+){0,2} and [A-Z][a-z]+)?)"
                     r"(?:\s*\(([A-Z]{2,6})\))?")
 CONTACT_LABEL = re.compile(r"^(?:contact|kontakt|ansprechpartner)\b[^:]{0,80}$", re.I)
+# A word no phrase ends with, written in lower case: an article, a conjunction, 'of', 'für'. A line ending in one runs
+# on to the next ("Forward-Looking Projects and" / "Comparable Networks"). A closed class, English and German; not
+# 'by', 'to', 'von', which end headings ("Published by", "In writing to", "Herausgegeben von").
+OPEN_END = re.compile(r"(?:^|\s)(?:a|an|the|and|or|nor|of|der|die|das|des|dem|den|ein|eine|und|oder|für|zur|zum)$")
 
 
 @dataclass(frozen=True)

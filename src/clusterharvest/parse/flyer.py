@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .dates import Dated, edition
-from .facts import Fact, contact_facts, prose_facts
+from .facts import OPEN_END, Fact, contact_facts, prose_facts
 from .pdf import pdf_pages
 
 BULLET_ONLY = re.compile(r"^[^\w(“\"„]{1,2}$")  # a line holding only a bullet glyph ('•', '\x7f', '-')
@@ -83,26 +83,32 @@ def flyer_paragraphs(pages: list[str]) -> str:
 
     PDF text has no paragraphs, only wrapped lines: a bullet glyph on its own line starts a new one, and a line
     clearly shorter than the page's full lines (``full_width``: a heading, a paragraph's last line) ends one,
-    unless it ends in a comma, a hyphen or a dash, or it is a line of text whose sentence the next line carries
-    on (three words or more, no full stop at its end, and the next starts with a lower-case letter or a digit;
-    a few words standing alone, as a logo's or a cover's, still end one). So a footer set across a narrow
-    column, a column set narrower than the page, or lines broken short by hand change no paragraph and no fact.
+    unless its text runs on: it ends in a comma, a hyphen or a dash, or in a word no phrase ends with
+    (``OPEN_END``: a heading set large, "Forward-Looking Projects and" / "Comparable Networks"), or it is a line
+    of text whose sentence the next line carries on (three words or more, no full stop at its end, and the next
+    starts with a lower-case letter or a digit; a few words standing alone, as a logo's or a cover's, still end
+    one). A page's last line ends one unless its text runs on to the next page's first line (as above, but a
+    digit there does not carry a sentence over). So a footer set across a narrow column, a column set narrower
+    than the page, lines broken short by hand or a sentence broken by a page change no paragraph and no fact.
     """
     out: list[str] = []
-    for page in pages:
-        lines = [" ".join(line.split()) for line in page.splitlines()]
+    texts = [[" ".join(line.split()) for line in page.splitlines()] for page in pages]
+    for number, lines in enumerate(texts):
         width = full_width(lines)
+        last = max((n for n, line in enumerate(lines) if line), default=-1)
+        next_page = next((line for line in (texts[number + 1] if number + 1 < len(texts) else []) if line), "")
         for n, line in enumerate(lines):
             if not line or BULLET_ONLY.match(line):
                 out.append("")
                 continue
             out.append(line)
-            following = lines[n + 1] if n + 1 < len(lines) else ""
+            following = lines[n + 1] if n < last else next_page
+            # (a digit starting the next page may be its number or a header's: only lower case carries a sentence over)
             carries_on = (len(line.split()) >= 3 and not line.endswith((".", "!", "?"))
-                          and (following[:1].islower() or following[:1].isdigit()))
-            if len(line) < 0.6 * width and not line.endswith((",", "–", *HYPHENS)) and not carries_on:
+                          and (following[:1].islower() or (following[:1].isdigit() and n < last)))
+            runs_on = line.endswith((",", "–", *HYPHENS)) or bool(OPEN_END.search(line)) or carries_on
+            if (len(line) < 0.6 * width or n == last) and not runs_on:
                 out.append("")
-        out.append("")
     return "\n".join(join_lines(out))
 
 
