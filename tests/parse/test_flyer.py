@@ -4,6 +4,7 @@ PDF reader's limits."""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import io
 import re
@@ -14,7 +15,7 @@ import pypdf
 import pytest
 
 from clusterharvest.errors import ParseError
-from clusterharvest.parse.flyer import flyer_paragraphs, join_lines, parse_flyer
+from clusterharvest.parse.flyer import flyer_facts, flyer_paragraphs, join_lines, parse_flyer
 from clusterharvest.parse.pdf import pdf_pages
 
 from ..conftest import CAPTURES, ROOT
@@ -159,6 +160,114 @@ def test_the_control_flyer_set_in_a_column_of_any_width_gives_its_facts(column, 
     got = {k: v for k, v in values(facts).items() if k != "funder_abbreviation"}  # the footer's 'BMBF'
     assert got == CONTROL, got
     assert edition is not None and edition.date == "2016-10", edition
+
+
+# -- the bundled flyer's text set at other widths --------------------------------------------------------------
+
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)|<(https?://[^>]*)>")
+
+
+def markup(block: str) -> str:
+    """A capture block as reportlab paragraph markup: links as their text, '**' bold, a hard break ('  ' at a
+    line end) kept, other line ends as spaces."""
+    from xml.sax.saxutils import escape
+
+    text = escape(MARKDOWN_LINK.sub(lambda m: m.group(1) or m.group(2), block.strip()))
+    text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text, flags=re.S)
+    return re.sub(r" {2,}\n", "<br/>", text).replace("\n", " ")
+
+
+def flowed_pdf(capture: str, width: int, columns: int, font: str) -> bytes:
+    """The capture set by reportlab's paragraph engine (platypus): justified ``font`` in ``columns`` columns
+    ``width`` points wide, '#' headings in its bold face, list items with a bullet."""
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+    body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=12.5, alignment=TA_JUSTIFY, spaceAfter=5)
+    item = ParagraphStyle("item", parent=body, leftIndent=10)
+    bold = {"Helvetica": "Helvetica-Bold", "Times-Roman": "Times-Bold"}[font]
+    heading = {n: ParagraphStyle(f"h{n}", parent=body, fontName=bold, fontSize=16 - 2 * n, leading=19 - 2 * n,
+                                 alignment=0, spaceBefore=4) for n in (1, 2, 3)}
+    story = []
+    for block in re.split(r"\n\s*\n", capture):
+        if not block.strip():
+            continue
+        if block.startswith("#"):
+            story.append(Paragraph(markup(block.lstrip("#")), heading[len(block) - len(block.lstrip("#"))]))
+        elif block.lstrip().startswith("- "):
+            story += [Paragraph(markup(entry.strip()[2:]), item, bulletText="\u2022")
+                      for entry in re.split(r"\n(?=\s*- )", block)]
+        else:
+            story.append(Paragraph(markup(block), body))
+    gap, margin = 20, 36
+    size = (2 * margin + columns * width + (columns - 1) * gap, 842)
+    frames = [Frame(margin + n * (width + gap), margin, width, size[1] - 2 * margin, id=f"column{n}")
+              for n in range(columns)]
+    buf = io.BytesIO()
+    BaseDocTemplate(buf, pagesize=size, pageTemplates=[PageTemplate(frames=frames)], invariant=1).build(story)
+    return buf.getvalue()
+
+
+# The contact block's lines in the capture, each the quote of the values read from it.
+CONTACT_LINES = {
+    "contact.name": "Dr. Florian Welter", "contact.academic_title": "Dr. Florian Welter",
+    "contact.organisation": "Project Management Jülich, Forschungszentrum Jülich GmbH",
+    "contact.phone": "Phone.: +49 2461 61-9051, Fax: +49 2461 61-8047",
+    "contact.fax": "Phone.: +49 2461 61-9051, Fax: +49 2461 61-8047",
+    "contact.email": "E-mail: f.welter@fz-juelich.de",
+}
+# Widths (points) at which the contact heading, the organisation line and the phone line each wrap in different
+# places, or not at all: "... about the / Funding Measure", "... the Funding / Measure", "Contact for General /
+# Information ...", "Jülich, / Forschungszentrum", "Forschungszentrum / Jülich GmbH", "Fax: / +49 ...", "+49 2461 /
+# 61-8047".
+REFLOWED = [(width, columns, font) for font in ("Helvetica", "Times-Roman") for columns in (1, 2)
+            for width in (160, 190, 210, 240, 300, 480)]
+
+
+@functools.cache
+def reflow(width: int, columns: int, font: str) -> tuple[str, list, object]:
+    """The capture set at one width: (its text as the flyer parser reads it, the facts, the edition); each
+    setting typeset and read once."""
+    capture = (CAPTURES / "001_4ccb94be08351f73.txt").read_text(encoding="utf-8")
+    pages = pdf_pages(flowed_pdf(capture, width, columns, font))
+    return flyer_paragraphs(pages), *flyer_facts(pages)
+
+
+@pytest.fixture(params=REFLOWED, ids=lambda s: f"{s[2]}-{s[1]}col-{s[0]}pt")
+def reflowed(request) -> tuple[str, list, object]:
+    return reflow(*request.param)
+
+
+def test_the_settings_wrap_the_contact_lines_in_every_way():
+    """What makes the settings differ where it matters: the heading, the organisation and the phone line wrap
+    in each of the places a reader must see through."""
+    texts = "\n".join(reflow(*setting)[0] for setting in REFLOWED)
+    for wrapped in ("Contact for General Information about the\nFunding Measure",
+                    "Contact for General Information about the Funding\nMeasure",
+                    "Contact for General\n", "Contact for General Information about the Funding Measure\n",
+                    "Project Management Jülich,\nForschungszentrum Jülich GmbH",
+                    "Project Management Jülich, Forschungszentrum\nJülich GmbH",
+                    "Project Management Jülich, Forschungszentrum Jülich\nGmbH",
+                    "Fax:\n+49 2461 61-8047", "Fax: +49 2461\n61-8047"):
+        assert wrapped in texts, wrapped
+
+
+def test_the_flyer_set_at_any_width_gives_the_same_facts(reflowed):
+    _, facts, edition = reflowed
+    assert values(facts) == EXPECTED, values(facts)
+    assert [f.approximate for f in facts if f.path == "rounds[*].projects_selected_approx"] == [True]
+    assert edition is not None and edition.date == "2016-10", edition
+
+
+def test_the_flyer_set_at_any_width_quotes_the_contact_lines_as_set(reflowed):
+    """Each contact value quotes the lines it was read from, verbatim: the capture's line, wrapped where the
+    typesetting wrapped it."""
+    text, facts, _ = reflowed
+    lines = set(text.splitlines())
+    quotes = {f.path: f.quote for f in facts if f.path.startswith("contact.")}
+    assert {path: " ".join(quote.split()) for path, quote in quotes.items()} == CONTACT_LINES, quotes
+    assert all(set(quote.splitlines()) <= lines for quote in quotes.values()), quotes
 
 
 @pytest.mark.parametrize("name", ["00-control-flyer.pdf", "10-flyer-hyphenation.pdf"])
@@ -376,6 +485,124 @@ def test_a_contact_value_spread_over_lines_quotes_each_line_verbatim():
         "contact.email": ("e@x.de", "E-mail: e@x.de")}, got
 
 
+# The flyer's contact block, a paragraph per line as the capture has it; a paragraph's lines are the lines as set.
+CONTACT_BLOCK = {
+    "heading": ["Contact for General Information about the Funding Measure"], "person": ["Dr. Florian Welter"],
+    "organisation": ["Project Management Jülich, Forschungszentrum Jülich GmbH\n52425 Jülich, Germany"],
+    "numbers": ["Phone.: +49 2461 61-9051, Fax: +49 2461 61-8047"], "email": ["E-mail: f.welter@fz-juelich.de"]}
+# Its values, from the capture (EXPECTED above).
+WELTER = {path: value for path, value in EXPECTED.items() if path.startswith("contact.")}
+PHONE_AND_FAX = ("contact.phone", "contact.fax")
+
+
+@pytest.mark.parametrize(("written", "quotes"), [
+    # the heading wrapped anywhere, or set in one paragraph with the person: never a person or an organisation
+    ({"heading": ["Contact for General Information about the\nFunding Measure"]}, {}),
+    ({"heading": ["Contact for General Information about the Funding\nMeasure"]}, {}),
+    ({"heading": ["Contact for General", "Information about the Funding\nMeasure"]}, {}),
+    ({"heading": ["Contact for General Information about the\nFunding Measure\nDr. Florian Welter"], "person": []},
+     {}),
+    # the organisation's line wrapped: one organisation, quoting its lines as set
+    ({"organisation": ["Project Management Jülich,\nForschungszentrum Jülich GmbH\n52425 Jülich, Germany"]},
+     {"contact.organisation": "Project Management Jülich,\nForschungszentrum Jülich GmbH"}),
+    ({"organisation": ["Project Management Jülich, Forschungszentrum\nJülich GmbH", "52425 Jülich, Germany"]},
+     {"contact.organisation": "Project Management Jülich, Forschungszentrum\nJülich GmbH"}),
+    ({"organisation": ["Project Management Jülich, Forschungszentrum Jülich\nGmbH\n52425 Jülich, Germany"]},
+     {"contact.organisation": "Project Management Jülich, Forschungszentrum Jülich\nGmbH"}),
+    # the person and the organisation in one paragraph: two lines, never one
+    ({"person": [], "organisation": ["Dr. Florian Welter\nProject Management Jülich, Forschungszentrum Jülich GmbH\n"
+                                     "52425 Jülich, Germany"]}, {}),
+    # the phone and fax line wrapped after the label, inside the number, or before the fax
+    ({"numbers": ["Phone.: +49 2461 61-9051, Fax:\n+49 2461 61-8047"]},
+     dict.fromkeys(PHONE_AND_FAX, "Phone.: +49 2461 61-9051, Fax:\n+49 2461 61-8047")),
+    ({"numbers": ["Phone.: +49 2461 61-9051, Fax:", "+49 2461 61-8047"]},
+     dict.fromkeys(PHONE_AND_FAX, "Phone.: +49 2461 61-9051, Fax:\n+49 2461 61-8047")),
+    ({"numbers": ["Phone.: +49 2461 61-9051, Fax: +49 2461\n61-8047"]},
+     dict.fromkeys(PHONE_AND_FAX, "Phone.: +49 2461 61-9051, Fax: +49 2461\n61-8047")),
+    ({"numbers": ["Phone.: +49 2461 61-9051, Fax: +49\n2461 61-8047"]},
+     dict.fromkeys(PHONE_AND_FAX, "Phone.: +49 2461 61-9051, Fax: +49\n2461 61-8047")),
+    ({"numbers": ["Phone.: +49 2461 61-9051,\nFax: +49 2461 61-8047"]},
+     {"contact.phone": "Phone.: +49 2461 61-9051,", "contact.fax": "Fax: +49 2461 61-8047"}),
+    # the e-mail address on the line after its label
+    ({"email": ["E-mail:", "f.welter@fz-juelich.de"]}, {"contact.email": "E-mail:\nf.welter@fz-juelich.de"}),
+], ids=["heading-after-the", "heading-after-funding", "heading-in-two-paragraphs", "heading-and-person",
+        "organisation-after-comma", "organisation-before-juelich", "organisation-before-gmbh",
+        "person-and-organisation", "numbers-after-fax-label", "numbers-after-fax-label-two-paragraphs",
+        "numbers-inside-fax", "numbers-after-country-code", "numbers-before-fax", "email-after-label"])
+def test_the_contact_block_reads_the_same_however_its_lines_wrap(written, quotes):
+    from clusterharvest.parse.facts import contact_facts
+
+    paragraphs = ["news from the cluster management organisations, information about projects, conferences and\n"
+                  "funding opportunities."]
+    paragraphs += [p for part, block in CONTACT_BLOCK.items() for p in written.get(part, block)] + ["Published by"]
+    facts = contact_facts(paragraphs)
+    assert values(facts) == WELTER, values(facts)
+    got = {f.path: f.quote for f in facts}
+    assert got == {**CONTACT_LINES, **quotes}, got
+
+
+def test_a_person_with_no_title_after_a_wrapped_heading_is_the_contact():
+    """'Funding Measure' reads as a name as well as 'Florian Welter' does: the heading's own line is the one
+    before the person, whose lines follow."""
+    from clusterharvest.parse.facts import contact_facts
+
+    facts = contact_facts(["Contact for General Information about the\nFunding Measure", "Florian Welter",
+                           "Project Management Jülich,\nForschungszentrum Jülich GmbH",
+                           "E-mail: f.welter@fz-juelich.de"])
+    got = {f.path: (f.value, f.quote) for f in facts}
+    assert got == {"contact.name": ("Florian Welter", "Florian Welter"),
+                   "contact.organisation": ("Project Management Jülich, Forschungszentrum Jülich GmbH",
+                                            "Project Management Jülich,\nForschungszentrum Jülich GmbH"),
+                   "contact.email": ("f.welter@fz-juelich.de", "E-mail: f.welter@fz-juelich.de")}, got
+
+
+@pytest.mark.parametrize("paragraphs", [
+    ["Contact", "Project Management Jülich", "Florian Welter", "E-mail: f.welter@fz-juelich.de"],
+    ["Contact for General Information", "Project Management Jülich", "52425 Jülich",
+     "E-mail: f.welter@fz-juelich.de"],
+], ids=["bare-label", "no-person-after-heading"])
+def test_a_heading_takes_no_line_of_the_block_it_cannot_be_sure_of(paragraphs):
+    """A label alone ('Contact') is a whole heading; a phrase runs on over the lines before the block's person,
+    not over lines that may be the block's organisation."""
+    from clusterharvest.parse.facts import contact_facts
+
+    got = {f.path: f.quote for f in contact_facts(paragraphs)}
+    assert "Project Management Jülich" in "\n".join(got.values()), got
+
+
+
+def test_a_sentence_wrapped_before_contact_is_no_heading():
+    """'get in / contact with international partner ...': a line starting with the word in lower case is a sentence
+    wrapped there; its lines, prose, are never read as the block's."""
+    from clusterharvest.parse.facts import contact_facts
+
+    sentence = ("Funded clusters and networks develop internationalisation concepts, get in\n"
+                "contact with international partner innovation regions (with\n"
+                "complementary competences) and mutually work out project ideas.")
+    facts = contact_facts([sentence, *(p for block in CONTACT_BLOCK.values() for p in block)])
+    got = {f.path: f.quote for f in facts}
+    assert values(facts) == WELTER, values(facts)
+    assert got == CONTACT_LINES, got
+
+
+def test_lines_of_prose_under_a_heading_are_never_one_wrapped_block_line():
+    """The heading set above the flyer's prose, not its block (the lines of a page read in the wrong order): each
+    line of the paragraph stays a line, so the block, eight lines at most, ends in prose and names no one."""
+    from clusterharvest.parse.facts import contact_facts
+
+    paragraph = "\n".join([
+        "Contact for General Information about the Funding Measure",
+        "Funded clusters and networks develop internationalisation concepts, get in",
+        "contact with international partner innovation regions (with complementary",
+        "competences) and mutually work out project ideas in a bottom-up process.",
+        "Collaborative R & D & I projects with international partners from the partner",
+        "innovation regions are conducted (international partners need to bring in",
+        "their own project funding). Three rounds of funding: 2015, 2016 and 2017.",
+        "Selection of about 10 promising German clusters and networks in each round.",
+        "Funding per cluster or network: up to 4 million Euros, split in two phases.",
+        "Enhancing Global Cooperation"])
+    assert contact_facts([paragraph, "Aims & Objectives"]) == []
+
 # A paragraph of body text whose full lines are about 70 characters long, to set the lines below against.
 BODY = ("When people from different backgrounds and countries work together, they\n"
         "deliver something new. Leading-Edge Clusters and networks make use of this\nwinning formula.\n")
@@ -409,3 +636,17 @@ BODY = ("When people from different backgrounds and countries work together, the
 def test_flyer_paragraphs(pages, paragraphs):
     got = [" ".join(p.split()) for p in flyer_paragraphs(pages).split("\n\n") if p.strip()][1:]  # after BODY
     assert got == paragraphs, flyer_paragraphs(pages)
+
+
+def test_a_heading_wrapped_after_an_open_word_keeps_its_line_in_a_block_with_no_person():
+    """'... about the' / 'Funding Measure': no phrase ends in 'the', so the line after it is the heading's even
+    where it could be a name and no person follows."""
+    from clusterharvest.parse.facts import contact_facts
+
+    facts = contact_facts(["Contact for General Information about the\nFunding Measure",
+                           "Project Management Jülich, Forschungszentrum Jülich GmbH\n52425 Jülich, Germany",
+                           "E-mail: f.welter@fz-juelich.de"])
+    got = {f.path: (f.value, f.quote) for f in facts}
+    assert got == {"contact.organisation": ("Project Management Jülich, Forschungszentrum Jülich GmbH",
+                                            "Project Management Jülich, Forschungszentrum Jülich GmbH"),
+                   "contact.email": ("f.welter@fz-juelich.de", "E-mail: f.welter@fz-juelich.de")}, got

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models import Contact
+from ..normalize.addresses import is_street_line, parse_postcode_line
+from ..normalize.persons import is_organisation_line, is_person_line, is_role_line, split_person
 from ..paths import keyed
-from .contact_block import parse_contact_block
-from .labels import match_label, split_line
+from .contact_block import EMAIL_LIKE, PHONE_LIKE, PROSE_LENGTH, parse_contact_block
+from .labels import NUMBER_KINDS, match_label, split_line
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -60,7 +62,11 @@ DESIGNATION = re.compile(r"\b(?:programme|program|initiative|funding measure)\s+
 # Science, Research and Technology"); a comma not followed by such an ending leaves the name ("..., Bonn").
 FUNDER = re.compile(r"\b(Federal Ministry (?:of|for) [A-Z][a-z]+(?:(?:, [A-Z][a-z]+){0,2} and [A-Z][a-z]+)?)"
                     r"(?:\s*\(([A-Z]{2,6})\))?")
-CONTACT_LABEL = re.compile(r"^(?:contact|kontakt|ansprechpartner)\b[^:]{0,80}$", re.I)
+# A heading is capitalised: 'contact with partners' at a line's start is a sentence wrapped there.
+CONTACT_LABEL = re.compile(r"^(?:Contact|Kontakt|Ansprechpartner|CONTACT|KONTAKT|ANSPRECHPARTNER)\b[^:]{0,80}$")
+# The rest of a number on the line after it ('Fax: +49 2461' / '61-8047'): digits and the signs numbers are written
+# with, not starting as a number starts ('+', '0'), which would be a number of its own.
+NUMBER_REST = re.compile(r"^[1-9][\d\s/().\-\u2013]*$")
 # A word no phrase ends with, written in lower case: an article, a conjunction, 'of', 'für'. A line ending in one runs
 # on to the next ("Forward-Looking Projects and" / "Comparable Networks"). A closed class, English and German; not
 # 'by', 'to', 'von', which end headings ("Published by", "In writing to", "Herausgegeben von").
@@ -207,23 +213,105 @@ def contact_quotes(placed: list[tuple[str, str]], source_of: dict[str, str], per
     return quotes
 
 
-def contact_facts(lines: list[str], max_lines: int = 8) -> list[Fact]:
+SetLine = tuple[str, int]  # a line as set, and the number of its paragraph
+
+
+def titled_person(line: str) -> bool:
+    """A person's name with an academic title or a form of address ('Dr. Florian Welter')."""
+    person = split_person(line)
+    return bool(person.academic_title or person.honorific) and is_person_line(line)
+
+
+def block_shaped(line: str) -> bool:
+    """Whether a line has the shape of a contact block's line, never of a heading's: a label, a street or postcode
+    line, an e-mail address or a number, an organisation or a role, a list going on (a comma at its end), a titled
+    person."""
+    return bool(match_label(line) or is_street_line(line) or parse_postcode_line(line) or EMAIL_LIKE.search(line)
+                or PHONE_LIKE.search(line) or is_organisation_line(line) or is_role_line(line) or line.endswith(",")
+                or titled_person(line))
+
+
+def heading_end(lines: list[SetLine], n: int) -> int:
+    """Where the contact block under the label line ``lines[n]`` starts.
+
+    A label alone ('Contact') is the whole heading. A phrase ('Contact for General Information about the') may
+    wrap: it runs on over the lines with no shape of a block line (``block_shaped``), as long as it reads as one
+    label, up to the block's person: over all of them when the block's first shaped line is a titled person; up
+    to the last of them when that one is a person's name ('Funding Measure' reads as a name as well as 'Florian
+    Welter'), unless the line before it ends in a word no phrase ends with (``OPEN_END``: '... about the'); else
+    over those in the label's own paragraph or after such a word, which may be the block's organisation
+    otherwise."""
+    label, paragraph = lines[n]
+    if len(label.split()) < 2:
+        return n + 1
+    end, heading = n + 1, label
+    while end < len(lines) and not block_shaped(lines[end][0]) and CONTACT_LABEL.match(f"{heading} {lines[end][0]}"):
+        heading = f"{heading} {lines[end][0]}"
+        end += 1
+    if end < len(lines) and titled_person(lines[end][0]):
+        return end
+    if end > n + 1 and is_person_line(lines[end - 1][0]) and not OPEN_END.search(lines[end - 2][0]):
+        return end - 1
+    return next(i for i in range(n + 1, end + 1)
+                if i == end or (lines[i][1] != paragraph and not OPEN_END.search(lines[i - 1][0])))
+
+
+def continues(previous: str, line: str, same_paragraph: bool) -> bool:
+    """Whether ``line`` carries on the block line ``previous`` that a typesetter wrapped: after a label waiting for
+    its value ('..., Fax:' / '+49 2461 61-8047'), the rest of a number ('Fax: +49 2461' / '61-8047'), after a comma,
+    or in the same paragraph a line of no kind of its own ('Project Management Jülich, Forschungszentrum' / 'Jülich
+    GmbH'). A label, a street or postcode line, a person, a number or an e-mail address starts a line of its
+    own."""
+    if len(previous) + len(line) >= PROSE_LENGTH:
+        return False  # a contact line is short: longer, it is prose (``is_prose``), and lines of prose stay apart
+    last = match_label(split_line(previous)[-1])
+    if last is not None and last.kind in NUMBER_KINDS and last.value and NUMBER_REST.match(line):
+        return True  # (before the postcode test: '2461 61-8047' has the shape of a postcode and a place)
+    if match_label(line) or parse_postcode_line(line):
+        return False
+    if last is not None:
+        return not last.value
+    if is_person_line(line) or is_street_line(line) or EMAIL_LIKE.search(line) or PHONE_LIKE.search(line):
+        return False
+    return previous.endswith(",") or (same_paragraph and not (is_person_line(previous) or
+                                                             parse_postcode_line(previous)))
+
+
+def block_lines(lines: list[SetLine], max_lines: int) -> list[list[str]]:
+    """The contact block's lines as written, each as the lines it was set on (see ``continues``): at most
+    ``max_lines``, through the first e-mail line."""
+    out: list[list[str]] = []
+    for n, (line, paragraph) in enumerate(lines):
+        if out and continues(" ".join(out[-1]), line, paragraph == lines[n - 1][1]):
+            out[-1].append(line)
+            continue
+        label = match_label(" ".join(out[-1])) if out else None
+        if len(out) == max_lines or (label and label.kind == "email"):
+            break
+        out.append([line])
+    return out
+
+
+def contact_facts(paragraphs: list[str], max_lines: int = 8) -> list[Fact]:
     """The contact block under a 'Contact ...' label line: person, organisation, phone, fax, e-mail, each
-    quoting the line it was read from as the source has it (a line holding both the phone and the fax is
-    the quote of both; a value spread over lines quotes them one per line)."""
-    for n, line in enumerate(lines):
+    quoting the lines it was read from as the source has them (a line holding both the phone and the fax is
+    the quote of both; a value spread over lines quotes them one per line).
+
+    ``paragraphs``: the text's paragraphs, each its lines as set, '\\n' between them (a web page's lines are a
+    paragraph each). A line a typesetter wrapped is read whole: the heading (``heading_end``), an organisation, a
+    number or an address wrapped after its label (``continues``), and quotes the lines it was set on.
+    """
+    lines = [(line, n) for n, paragraph in enumerate(paragraphs) for line in paragraph.splitlines() if line.strip()]
+    for n, (line, _) in enumerate(lines):
         if not CONTACT_LABEL.match(line):
             continue
         block: list[str] = []
-        source_of: dict[str, str] = {}  # a part of a line ('Fax: ...' of 'Phone.: ..., Fax: ...') -> that line
-        for following in lines[n + 1:n + 1 + max_lines]:
-            parts = split_line(following)
+        source_of: dict[str, str] = {}  # a part of a line ('Fax: ...' of 'Phone.: ..., Fax: ...') -> its lines as set
+        for wrapped in block_lines(lines[heading_end(lines, n):], max_lines):
+            parts = split_line(" ".join(wrapped))
             block += parts
             for part in parts:
-                source_of.setdefault(part, following)
-            label = match_label(following)
-            if label and label.kind == "email":
-                break
+                source_of.setdefault(part, "\n".join(wrapped))
         parsed = parse_contact_block(block)
         if not parsed.contacts:
             continue

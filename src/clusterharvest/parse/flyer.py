@@ -112,8 +112,14 @@ def flyer_paragraphs(pages: list[str]) -> str:
     return "\n".join(join_lines(out))
 
 
-def parse_flyer(data: bytes) -> tuple[list[Fact], Dated | None]:
-    """The flyer's programme facts, and its edition (a line holding only a month and year)."""
-    text = flyer_paragraphs(pdf_pages(data))
+def flyer_facts(pages: list[str]) -> tuple[list[Fact], Dated | None]:
+    """The programme facts of a flyer's page text (``pdf_pages``), and its edition (a line holding only a month
+    and year)."""
+    text = flyer_paragraphs(pages)
     lines = [line for line in text.splitlines() if line]
-    return prose_facts(text) + contact_facts(lines), edition(lines)
+    return prose_facts(text) + contact_facts(re.split(r"\n\s*\n", text)), edition(lines)
+
+
+def parse_flyer(data: bytes) -> tuple[list[Fact], Dated | None]:
+    """The flyer's programme facts, and its edition; ``ParseError`` for a PDF that cannot be read (``pdf_pages``)."""
+    return flyer_facts(pdf_pages(data))
