@@ -440,11 +440,16 @@ def test_a_killed_harvest_leaves_no_temporary_prefect_server(tmp_path):
                                stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 90
     server: set[int] = set()
+    def cmdline(pid: int) -> bytes:
+        """A process's command line; empty once it has ended (a short-lived child, e.g. the PDF reader)."""
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return b""
+
     while time.monotonic() < deadline and not server:
         server = {p for p in descendants(harvest.pid)
-                  if b"uvicorn" in Path(f"/proc/{p}/cmdline").read_bytes() or
-                  b"prefect" in Path(f"/proc/{p}/cmdline").read_bytes() and b"server" in
-                  Path(f"/proc/{p}/cmdline").read_bytes()}
+                  if b"uvicorn" in cmdline(p) or b"prefect" in cmdline(p) and b"server" in cmdline(p)}
         time.sleep(0.2)
     assert server, "the harvest started no temporary server"
     time.sleep(1.5)  # the server has been up a moment (the watchdog looks five times a second)
