@@ -113,6 +113,31 @@ def test_escape_controls_keeps_tabs_line_feeds_and_every_visible_character():
         "a\tb\nc\\u000d\\u0000\\u007f\\u0085\\u009b\\u200b\\u202e\\u2028é€😀"
 
 
+@pytest.mark.parametrize(("char", "escaped"), [
+    ("\ufe0f", "\\ufe0f"), ("\ufff9", "\\ufff9"), ("\u3164", "\\u3164"), ("\uffa0", "\\uffa0"),
+    ("\u115f", "\\u115f"), ("\u17b4", "\\u17b4"), ("\u180b", "\\u180b"), ("\u206a", "\\u206a"),
+    # beyond U+FFFF: the UTF-16 surrogate pair, as JSON writes such a character (RFC 8259, section 7)
+    ("\U000e0041", "\\udb40\\udc41"), ("\U0001bca0", "\\ud82f\\udca0"), ("\U0001d173", "\\ud834\\udd73"),
+    ("\U000e0100", "\\udb40\\udd00"),
+])
+def test_every_character_the_canonical_step_removes_is_escaped_and_reads_back_from_json(char, escaped):
+    text = f"Alpha{char}Cluster"
+    assert escape_controls(text) == f"Alpha{escaped}Cluster", ascii(escape_controls(text))
+    assert json.loads(f'"{escape_controls(text)}"') == text
+
+
+def test_the_escaped_characters_are_those_the_canonical_step_removes():
+    from clusterharvest.parse.canonical import canonical_text
+
+    removed = {c for c in map(chr, range(0x110000)) if not 0xD800 <= ord(c) <= 0xDFFF and canonical_text(c) == ""}
+    escaped = {c for c in map(chr, range(0x110000)) if not 0xD800 <= ord(c) <= 0xDFFF and escape_controls(c) != c}
+    # Escaped but not removed: carriage return, which the parsers keep as a line break; U+2028/2029, which they turn
+    # into line feeds; and the Hangul fillers, which they read as spaces.
+    assert escaped - removed == {"\r", "\u2028", "\u2029", "\u115f", "\u1160", "\u3164", "\uffa0"}, \
+        sorted(map(ascii, escaped - removed))
+    assert removed - escaped == set(), sorted(map(ascii, removed - escaped))
+
+
 # -- end to end: a page with control characters, harvested -------------------------------------------------
 
 def all_strings(value) -> list[str]:

@@ -23,12 +23,19 @@ from .test_cases import CASES
 
 # What may not stand in a published string: U+FFFD, C0/C1 controls other than tab and line breaks, and the
 # invisible characters the canonical step removes (parse/canonical.py), written out again here on purpose.
-FORBIDDEN = re.compile("[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u034f\u061c\u180e\u200b-\u200f"
-                       "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufb00-\ufb06]")
+# Default_Ignorable_Code_Point (DerivedCoreProperties.txt): U+00AD, U+034F, U+061C, U+115F-1160, U+17B4-17B5,
+# U+180B-180F, U+200B-200F, U+202A-202E, U+2060-206F, U+3164, U+FE00-FE0F, U+FEFF, U+FFA0, U+FFF0-FFF8,
+# U+1BCA0-1BCA3, U+1D173-1D17A, U+E0000-E0FFF; and the interlinear annotation characters U+FFF9-FFFB.
+FORBIDDEN = re.compile("[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
+                       "\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+                       "\ufff0-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff\ufb00-\ufb06]")
 # Inserted at random into the page's text: invisible format characters, and the controls vertical tab, form feed
-# and NEL, which a browser does not draw either.
+# and NEL, which a browser does not draw either. (Not the Hangul fillers, which it draws as a blank: a space.)
 INVISIBLE = ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202a", "\u202c", "\u2066", "\u2069",
-             "\x0b", "\x0c", "\x85"]
+             "\x0b", "\x0c", "\x85",
+             "\ufe0f", "\ufe00", "\ufff9", "\ufffb", "\u17b4", "\u17b5", "\u180b", "\u180f", "\u206a", "\u206f",
+             "\U000e0001", "\U000e0041", "\U000e007f", "\U000e0100", "\U0001bca0", "\U0001bca3", "\U0001d173",
+             "\U0001d17a"]
 
 
 def published_strings(value, path=""):

@@ -34,6 +34,49 @@ def test_canonical_text(raw, want):
     assert is_canonical(got)
 
 
+# Every Default_Ignorable_Code_Point of Unicode (DerivedCoreProperties.txt) that the list above leaves out, and the
+# interlinear annotation characters: invisible, so removed as the others are.
+IGNORABLE = [
+    *(chr(c) for c in range(0xFE00, 0xFE10)),  # variation selectors
+    "\ufff9", "\ufffa", "\ufffb",  # interlinear annotation anchor, separator, terminator (Cf, not ignorable)
+    "\u17b4", "\u17b5",  # Khmer inherent vowels
+    "\u180b", "\u180c", "\u180d", "\u180f",  # Mongolian free variation selectors
+    *(chr(c) for c in range(0x206A, 0x2070)),  # deprecated format characters
+    "\U000e0001", *(chr(c) for c in range(0xE0020, 0xE0080)),  # tag characters
+    "\U000e0100", "\U000e01ef",  # variation selectors supplement
+    "\U0001bca0", "\U0001bca1", "\U0001bca2", "\U0001bca3",  # shorthand format controls
+    *(chr(c) for c in range(0x1D173, 0x1D17B)),  # musical symbol format characters
+]
+
+
+@pytest.mark.parametrize("char", IGNORABLE, ids=lambda c: f"U+{ord(c):04X}")
+def test_every_default_ignorable_code_point_is_removed(char):
+    got = canonical_text(f"Alpha Phot{char}onics, 07743 Je{char}na")
+    assert got == "Alpha Photonics, 07743 Jena", ascii(got)
+
+
+@pytest.mark.parametrize("filler", ["\u3164", "\uffa0", "\u115f", "\u1160"], ids=lambda c: f"U+{ord(c):04X}")
+def test_a_hangul_filler_is_read_as_the_blank_a_browser_draws(filler):
+    """Default_Ignorable, yet drawn as a blank as wide as a character (HarfBuzz does not hide them, as Uniscribe
+    draws them), and used in place of a space: a space, so 'Alpha<U+3164>Photonics' is 'Alpha Photonics'."""
+    assert canonical_text(f"Alpha{filler}Photonics Cluster") == "Alpha Photonics Cluster"
+    assert document_lines(f"<h3>Alpha{filler}Photonics  Cluster{filler}</h3>".encode(), "text/html") == [
+        "Alpha Photonics Cluster"]
+
+
+def test_the_characters_removed_are_unicodes_default_ignorables_and_the_controls():
+    """Checked against the Unicode data of another library (``regex``): every Default_Ignorable_Code_Point but the
+    Hangul fillers (a space), every C0/C1 control but tab, line feed and carriage return, and U+FFF9-FFFB are
+    removed; nothing else is."""
+    regex = pytest.importorskip("regex")
+    ignorable = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{Cc}\ufff9-\ufffb]")
+    # (U+2028/2029 become line feeds, the Hangul fillers spaces)
+    keep = {"\t", "\n", "\r", "\u2028", "\u2029", "\u115f", "\u1160", "\u3164", "\uffa0"}
+    want = {c for c in map(chr, range(0x110000)) if ignorable.match(c) and c not in keep}
+    got = {c for c in map(chr, range(0x110000)) if not (0xD800 <= ord(c) <= 0xDFFF) and canonical_text(c) == ""}
+    assert got == want, sorted(f"U+{ord(c):04X}" for c in got ^ want)
+
+
 @given(st.text())
 def test_canonical_text_is_idempotent_and_never_raises(text):
     once = canonical_text(text)
