@@ -10,6 +10,7 @@ line changed; every expected value is written by hand from that page.
 
 from __future__ import annotations
 
+import codecs
 import json
 
 import pytest
@@ -233,3 +234,53 @@ def test_a_line_not_read_keeps_its_place_so_no_value_moves_to_another_contact(ol
     alpha = records(changed(old, new))["alpha-photonics-cluster"]
     assert [c.model_dump() for c in alpha.contacts] == want, alpha.contacts
     assert issues(alpha) == [NOT_TAKEN, (field, LOST, raw)], issues(alpha)
+
+
+# -- what the page's bytes say (decoding) ---------------------------------------------------------------------
+
+# The control page with an umlaut in a name and in a city, both in UTF-8.
+SUED = changed("<h3>Alpha Photonics Cluster</h3>", "<h3>Alpha Süd Cluster</h3>").replace("01069 Dresden",
+                                                                                          "01069 Dresden-Löbtau")
+READ_AS_1252 = "bytes in this line are not UTF-8, the page's encoding; read as windows-1252"
+
+
+def records_of(data: bytes, content_type: str | None = "text/html",
+               quarantine: list[Quarantined] | None = None) -> dict[str, Cluster]:
+    return {r.id: r for r in build_clusters(parse_directory(data, "x", content_type), "s", quarantine)}
+
+
+def pasted(page: str, *texts: str) -> bytes:
+    """The page in UTF-8 with each of ``texts`` in windows-1252 (pasted from a word processor)."""
+    data = page.encode("utf-8")
+    for text in texts:
+        assert data.count(text.encode("utf-8")) == 1, text
+        data = data.replace(text.encode("utf-8"), text.encode("cp1252"))
+    return data
+
+
+@pytest.mark.parametrize("charset", ["iso-8859-2", "koi8-r", "shift_jis", "ibm866", "cp437", "tis-620", "iso-8859-4",
+                                     "gb2312", "euc-kr", "big5"])
+@pytest.mark.parametrize("where", ["header", "meta"])
+def test_a_utf8_page_declared_in_another_encoding_gives_the_records_it_writes(charset, where):
+    if where == "meta":
+        got = records_of(SUED.replace('<meta charset="utf-8">', f'<meta charset="{charset}">').encode())
+    else:
+        got = records_of(SUED.encode(), f"text/html; charset={charset}")
+    assert sorted(got) == ["alpha-sued-cluster", "beta-water-network", "gamma-bioeconomy-cluster"], got
+    assert got["alpha-sued-cluster"].name == "Alpha Süd Cluster", got["alpha-sued-cluster"]
+    beta = got["beta-water-network"]
+    assert beta.city == "Dresden-Löbtau" and [a.city for a in beta.addresses] == ["Dresden-Löbtau"], beta
+    assert [i for r in got.values() for i in r.issues] == []
+
+
+def test_a_page_with_a_byte_order_mark_and_stray_windows_1252_bytes_reads_them_piece_by_piece():
+    page = SUED.replace("Max Beispiel<br>", "Max Müller<br>")
+    got = records_of(codecs.BOM_UTF8 + pasted(page, "Max Müller", "Dresden-Löbtau", "Alpha Süd Cluster</h3>"), None)
+    assert sorted(got) == ["alpha-sued-cluster", "beta-water-network", "gamma-bioeconomy-cluster"], got
+    alpha, beta = got["alpha-sued-cluster"], got["beta-water-network"]
+    assert alpha.name == "Alpha Süd Cluster" and issues(alpha) == [("name", READ_AS_1252, "Alpha Süd Cluster")]
+    assert [c.model_dump() for c in beta.contacts] == [{**BETA_CONTACT, "name": "Max Müller"}], beta.contacts
+    assert [a.model_dump() for a in beta.addresses] == [{**BETA_ADDRESS, "city": "Dresden-Löbtau"}], beta.addresses
+    assert issues(beta) == [("contacts[0].name", READ_AS_1252, "Max Müller"),
+                            ("addresses[0]", READ_AS_1252, "Beispielweg 5 | 01069 Dresden-Löbtau")], issues(beta)
+

@@ -10,6 +10,7 @@ from clusterharvest.parse.cluster_directory import parse_directory
 from clusterharvest.parse.text import (
     LOST,
     READ_AS_1252,
+    UTF8_WITH_1252,
     Note,
     document_lines,
     html_lines,
@@ -29,6 +30,21 @@ UMLAUTS = "Elektromobilität Süd-West, Lüdenscheid, Weißandt-Gölzau"
     (b'<meta http-equiv="Content-Type" content="text/html; charset=utf-8"><p>x</p>', None, "utf-8"),
     ("ä".encode(), None, "utf-8"),
     ("ä".encode("cp1252"), None, "cp1252"),  # not UTF-8: the web's usual fallback
+    # A declaration other than a byte-order mark is checked against the bytes: valid UTF-8 with characters beyond
+    # ASCII is UTF-8, whatever legacy encoding, single- or multi-byte, is declared.
+    ("Süd".encode(), "text/html; charset=iso-8859-2", "utf-8"),
+    ("Süd".encode(), "text/html; charset=Shift_JIS", "utf-8"),
+    (b'<meta charset="koi8-r"><p>' + "Süd".encode() + b"</p>", "text/html", "utf-8"),
+    (b'<meta charset="utf-16"><p>' + "Süd".encode() + b"</p>", "text/html", "utf-8"),
+    # ... and bytes that are not UTF-8 are read as declared
+    ("Łódź".encode("iso-8859-2"), "text/html; charset=iso-8859-2", "iso8859-2"),
+    ("日本".encode("shift_jis"), "text/html; charset=shift_jis", "shift_jis"),
+    (b"<p>Gdansk</p>", "text/html; charset=iso-8859-2", "iso8859-2"),  # ASCII: nothing to check
+    # UTF-16 with its byte-order mark stays UTF-16, whatever the header says
+    ("<p>Süd</p>".encode("utf-16"), "text/html; charset=iso-8859-1", "utf-16"),
+    # A UTF-8 byte-order mark with bytes that are not UTF-8 behind it: UTF-8 piece by piece
+    (codecs.BOM_UTF8 + "Süd ".encode() + "Köln".encode("cp1252"), None, UTF8_WITH_1252),
+    (codecs.BOM_UTF8 + "Köln".encode("cp1252"), "text/html; charset=utf-8", UTF8_WITH_1252),
 ])
 def test_sniff_encoding(data, ctype, want):
     assert sniff_encoding(data, ctype)[0] == want
@@ -104,6 +120,48 @@ def test_bytes_windows_1252_leaves_undefined_are_control_characters_and_removed(
     # WHATWG's windows-1252 maps 0x81, 0x8D, 0x8F, 0x90, 0x9D to C1 controls; the canonical step removes them.
     page = "<p>Köln</p><p>".encode() + b"a\x81b\x8dc\x8fd\x90e\x9d M\xfcller</p>"
     assert read_document(page, "text/html").lines == ["Köln", "abcde Müller"]
+
+
+# -- a declared encoding the bytes contradict --------------------------------------------------------------------
+
+SUED = "<html><head>{meta}</head><body><h3>Alpha Süd Cluster</h3><p>01069 Dresden-Löbtau</p></body></html>"
+
+
+@pytest.mark.parametrize("charset", ["iso-8859-2", "koi8-r", "shift_jis", "ibm866", "cp437", "tis-620", "iso-8859-4",
+                                     "gb2312", "euc-kr", "big5", "windows-1250", "iso-8859-15", "macintosh",
+                                     "windows-1252", "utf-16"])
+@pytest.mark.parametrize("where", ["header", "meta"])
+def test_a_utf8_page_declared_in_another_encoding_is_read_as_utf8_and_says_so(charset, where, caplog):
+    meta = f'<meta charset="{charset}">' if where == "meta" else ""
+    page = SUED.format(meta=meta).encode("utf-8")
+    with caplog.at_level("WARNING", logger="clusterharvest"):
+        doc = read_document(page, f"text/html; charset={charset}" if where == "header" else "text/html")
+    assert doc.lines == ["Alpha Süd Cluster", "01069 Dresden-Löbtau"] and doc.notes == [], doc
+    warned = [r.getMessage() for r in caplog.records]
+    assert len(warned) == 1 and "declares the charset" in warned[0] and "read as UTF-8" in warned[0], warned
+
+
+def test_a_page_in_the_encoding_it_declares_is_read_in_it_without_a_warning(caplog):
+    page = SUED.format(meta='<meta charset="iso-8859-2">').replace("Löbtau", "Łódź").encode("iso-8859-2")
+    with caplog.at_level("WARNING", logger="clusterharvest"):
+        doc = read_document(page, "text/html")
+    assert doc.lines == ["Alpha Süd Cluster", "01069 Dresden-Łódź"] and doc.notes == [], doc
+    assert caplog.records == []
+
+
+# -- a UTF-8 byte-order mark before bytes that are not all UTF-8 ---------------------------------------------------
+
+def test_a_page_with_a_utf8_byte_order_mark_and_stray_windows_1252_bytes_is_read_piece_by_piece():
+    page = (codecs.BOM_UTF8 + f"<html><body><p>{UMLAUTS}</p><p>".encode() + PASTED.encode("cp1252")
+            + b"</p></body></html>")
+    doc = read_document(page, "text/html")
+    assert doc.lines == [UMLAUTS, PASTED], doc.lines
+    assert doc.notes == [Note(1, PASTED, READ_AS_1252)], doc.notes
+
+
+def test_a_utf8_byte_order_mark_before_windows_1252_text_reads_it_piece_by_piece():
+    doc = read_document(codecs.BOM_UTF8 + "<p>Köln</p>".encode("cp1252"), "text/html")
+    assert doc.lines == ["Köln"] and doc.notes == [Note(0, "Köln", READ_AS_1252)], doc
 
 
 @pytest.mark.parametrize("written", ["\ufffd", "&#xFFFD;", "&#0;", "&#xD800;"])

@@ -12,7 +12,7 @@ import codecs
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 import lxml.etree
@@ -87,24 +87,41 @@ VALID_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}
 INVALID_UTF8 = re.compile(rb"[\x80-\xff]")
 
 
-def sniff_encoding(data: bytes, content_type: str | None = None) -> tuple[str, bool]:
-    """(encoding, whether the bytes were found to be valid UTF-8 on the way).
+class Sniffed(NamedTuple):
+    """What ``sniff_encoding`` found: the encoding to read the bytes in; whether they were found to be valid UTF-8
+    on the way; and the encoding the page declared where its bytes, valid UTF-8, overruled it."""
 
-    A declaration is checked against the bytes, since pages lie about their charset. Bytes declared UTF-8 (or
-    declared as nothing) that are valid UTF-8 are UTF-8; bytes declared windows-1252 or Latin-1 that are valid
-    UTF-8 with non-ASCII characters are UTF-8 too (windows-1252 would turn 'ä' into 'Ã¤'). Bytes that are not
-    valid UTF-8 are ``UTF8_WITH_1252`` when they hold valid multi-byte UTF-8 sequences too (a UTF-8 page with a
-    fragment pasted in windows-1252, or the reverse) and read better that way
+    encoding: str
+    valid_utf8: bool
+    overruled: str | None = None
+
+
+def sniff_encoding(data: bytes, content_type: str | None = None) -> Sniffed:
+    """The encoding of a page's bytes (a Python codec name, or ``UTF8_WITH_1252``).
+
+    A byte-order mark decides: UTF-16 is UTF-16; UTF-8 is UTF-8, read piece by piece (``UTF8_WITH_1252``) where
+    bytes behind it are not UTF-8. Any other declaration (HTTP charset, ``<meta charset>``) is checked against
+    the bytes, since pages lie about their charset: bytes that are valid UTF-8 with characters beyond ASCII are
+    UTF-8 whatever encoding, single- or multi-byte, the page declares (``overruled`` then names it), since valid
+    multi-byte UTF-8 sequences all but never occur in text in another encoding (windows-1252 would turn 'ä' into
+    'Ã¤', ISO-8859-2 into 'Ă¤'). Bytes that are not valid UTF-8 are read as declared; declared UTF-8,
+    windows-1252 or nothing, they are ``UTF8_WITH_1252`` when they hold valid multi-byte UTF-8 sequences too (a UTF-8
+    page with a fragment pasted in windows-1252, or the reverse) and read better that way
     (``utf8_with_1252_reads_better``), else windows-1252 throughout.
     """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return Sniffed("utf-16", False)
+    if data.startswith(codecs.BOM_UTF8):
+        return Sniffed("utf-8-sig", True) if is_utf8(data) else Sniffed(UTF8_WITH_1252, False)
     declared = declared_encoding(data, content_type)
-    if declared in ("utf-8-sig", "utf-16"):
-        return declared, False
-    if declared not in ("utf-8", "cp1252", None) or data.isascii():
-        return declared or "utf-8", data.isascii()
+    if data.isascii():
+        return Sniffed(declared or "utf-8", True)
     if is_utf8(data):
-        return "utf-8", True
-    return (UTF8_WITH_1252 if VALID_MULTIBYTE.search(data) and utf8_with_1252_reads_better(data) else "cp1252"), False
+        return Sniffed("utf-8", True, declared if declared not in (None, "utf-8") else None)
+    if declared not in ("utf-8", "cp1252", None):
+        return Sniffed(declared, False)
+    mixed = VALID_MULTIBYTE.search(data) and utf8_with_1252_reads_better(data)
+    return Sniffed(UTF8_WITH_1252 if mixed else "cp1252", False)
 
 
 def utf8_with_1252_reads_better(data: bytes) -> bool:
@@ -387,20 +404,24 @@ def read_document(data: bytes | str, content_type: str | None = None) -> Documen
     """The visible lines of an HTML page or a plain-text document.
 
     Bytes are decoded as ``sniff_encoding`` says (BOM, HTTP charset, ``<meta charset>``, checked against the
-    bytes), a UTF-8 page with stray windows-1252 bytes piece by piece; every line is in canonical form
-    (``canonical.canonical_text``: also the text of character references, which only the HTML parser decodes).
+    bytes: a declaration the bytes overrule is logged as a warning), a UTF-8 page with stray windows-1252 bytes
+    piece by piece; every line is in canonical form (``canonical.canonical_text``: also the text of character
+    references, which only the HTML parser decodes).
 
     Raises:
         ParseError: if HTML markup cannot be parsed at all, or exceeds the parser's limits.
     """
     declared_html = "html" in (content_type or "")
     if isinstance(data, bytes):
-        encoding, valid_utf8 = sniff_encoding(data, content_type)
-        if encoding == "utf-8" and (declared_html or looks_like_html(data)) and valid_utf8:
+        sniffed = sniff_encoding(data, content_type)
+        if sniffed.overruled:
+            log.warning("the page declares the charset %s, but its bytes are UTF-8 (valid, with characters beyond "
+                        "ASCII): read as UTF-8", sniffed.overruled)
+        if sniffed.encoding == "utf-8" and sniffed.valid_utf8 and (declared_html or looks_like_html(data)):
             if CONTROL_BYTES.search(data):
                 data = CONTROL_BYTES.sub(b"", data)
             return noted(html_lines(data, "utf-8"))  # valid UTF-8: lxml reads the bytes directly, no str copy
-        data = decode(data, encoding)  # (other encodings: markup is looked for once decoded)
+        data = decode(data, sniffed.encoding)  # (other encodings: markup is looked for once decoded)
     data = canonical_text(data)
     return noted(html_lines(data) if declared_html or looks_like_html(data) else text_lines(data))
 
