@@ -236,12 +236,15 @@ def test_a_line_not_read_keeps_its_place_so_no_value_moves_to_another_contact(ol
     assert issues(alpha) == [NOT_TAKEN, (field, LOST, raw)], issues(alpha)
 
 
+
 # -- what the page's bytes say (decoding) ---------------------------------------------------------------------
 
 # The control page with an umlaut in a name and in a city, both in UTF-8.
 SUED = changed("<h3>Alpha Photonics Cluster</h3>", "<h3>Alpha Süd Cluster</h3>").replace("01069 Dresden",
                                                                                           "01069 Dresden-Löbtau")
 READ_AS_1252 = "bytes in this line are not UTF-8, the page's encoding; read as windows-1252"
+NO_CHARACTER = ("a byte in this line stands for no character (0x81, 0x8D, 0x8F, 0x90 or 0x9D, which windows-1252 "
+                "leaves undefined), where a character was lost before it reached us (shown as U+FFFD)")
 
 
 def records_of(data: bytes, content_type: str | None = "text/html",
@@ -284,3 +287,74 @@ def test_a_page_with_a_byte_order_mark_and_stray_windows_1252_bytes_reads_them_p
     assert issues(beta) == [("contacts[0].name", READ_AS_1252, "Max Müller"),
                             ("addresses[0]", READ_AS_1252, "Beispielweg 5 | 01069 Dresden-Löbtau")], issues(beta)
 
+
+def twice(text: str) -> str:
+    """Text whose UTF-8 was read as Latin-1 and encoded as UTF-8 again."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+@pytest.mark.parametrize(("old", "new", "named"), [
+    ("07743 Jena", f"07743 {twice('Gießen')}", "07743 GieÃ\\x9fen"),  # 'Ã' and the C1 control U+009F
+    ("07743 Jena", f"07743 {twice('Città')}", "07743 CittÃ\\xa0"),  # 'Ã' and a no-break space
+    ("<h3>Alpha Photonics Cluster</h3>", f"<h3>Alpha {twice('Groß')} Cluster</h3>", "Alpha GroÃ\\x9f Cluster"),
+])
+def test_a_name_or_city_encoded_twice_is_a_parse_error_naming_it(old, new, named):
+    with pytest.raises(ParseError, match="mojibake") as caught:
+        records(changed(old, new), [])
+    assert caught.value.source_id == "s" and named in str(caught.value), str(caught.value)
+
+
+@pytest.mark.parametrize(("old", "new", "contact", "address", "field", "raw"), [
+    ("Max Beispiel<br>", f"Max {twice('Strauß')}<br>", {"name": None}, {}, "contacts[0].name", "Max StrauÃ\x9f"),
+    ("Contact data:<br>\nBeta Water Network GmbH<br>", f"Contact data:<br>\nBeta Water Network {twice('Straß')}<br>",
+     {"organisation": None}, {"organisation": None}, "addresses[0].organisation", "Beta Water Network StraÃ\x9f"),
+    ("Beispielweg 5 | 01069 Dresden", f"{twice('Großweg')} 5 | 01069 Dresden", {}, NO_ADDRESS, "addresses[0]",
+     "GroÃ\x9fweg 5 | 01069 Dresden"),
+])
+def test_a_contact_block_line_encoded_twice_is_not_read(old, new, contact, address, field, raw):
+    beta = records(changed(old, new))["beta-water-network"]
+    assert [c.model_dump() for c in beta.contacts] == [{**BETA_CONTACT, **contact}], beta.contacts
+    assert [a.model_dump() for a in beta.addresses] == [{**BETA_ADDRESS, **address}], beta.addresses
+    assert issues(beta) == [(field, MOJIBAKE, raw)], issues(beta)
+
+
+def test_a_description_line_encoded_twice_is_kept_as_written_with_an_issue():
+    alpha = records(changed("optical technologies", f"optical technologies in {twice('Città')}di Castello"))[
+        "alpha-photonics-cluster"]
+    line = ("The cluster brings together companies and institutes working on optical technologies in CittÃ{}di "
+            "Castello and wants to open research links with partners in Finland and Japan.")
+    assert alpha.description.en == line.format(" "), alpha.description
+    assert issues(alpha) == [("description", "looks like mojibake: text decoded in the wrong encoding; kept in the "
+                                             "description as written", line.format("\xa0"))], issues(alpha)
+
+
+def test_an_address_line_with_a_byte_that_is_no_character_is_not_read():
+    page = changed("01069 Dresden", "90762 F\x81rth").encode("utf-8").replace(b"\xc2\x81", b"\x81")
+    beta = records_of(page)["beta-water-network"]
+    assert [a.model_dump() for a in beta.addresses] == [{**BETA_ADDRESS, **NO_ADDRESS}], beta.addresses
+    assert beta.city is None, beta
+    raw = "Beispielweg 5 | 90762 F\ufffdrth"
+    # (no "read as windows-1252": the line has no byte read as a windows-1252 character)
+    assert issues(beta) == [("addresses[0]", f"{NO_CHARACTER}; the line is not read, only kept in this issue", raw)], \
+        issues(beta)
+
+
+def test_a_name_line_with_a_byte_that_is_no_character_quarantines_its_entry():
+    page = changed("<h3>Beta Water Network</h3>", "<h3>Beta Water Netw\x90rk</h3>").encode().replace(b"\xc2\x90",
+                                                                                                  b"\x90")
+    quarantine: list[Quarantined] = []
+    got = records_of(page, quarantine=quarantine)
+    assert sorted(got) == ["alpha-photonics-cluster", "gamma-bioeconomy-cluster"], got
+    reason = ("its name line 'Beta Water Netw\ufffdrk' has a byte that stands for no character (shown as U+FFFD), "
+              "where a character was lost before it reached us: no record without its name")
+    assert [(q.position, q.first_line, q.reason) for q in quarantine] == [(2, "Beta Water Netwrk", reason)], quarantine
+
+
+def test_a_description_with_a_byte_that_is_no_character_keeps_the_line_without_it():
+    page = changed("for water", "for wa\x9dter").encode().replace(b"\xc2\x9d", b"\x9d")
+    beta = records_of(page)["beta-water-network"]
+    assert "for water treatment" in beta.description.en, beta.description
+    line = ("The network develops technologies for wa\ufffdter treatment together with its member companies and "
+            "plans joint projects with partners in Canada and Singapore.")
+    assert issues(beta) == [("description", f"{NO_CHARACTER}; the description has the line without that character",
+                             line)], issues(beta)

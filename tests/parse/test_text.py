@@ -9,6 +9,8 @@ import pytest
 from clusterharvest.parse.cluster_directory import parse_directory
 from clusterharvest.parse.text import (
     LOST,
+    MOJIBAKE,
+    NO_CHARACTER,
     READ_AS_1252,
     UTF8_WITH_1252,
     Note,
@@ -116,10 +118,21 @@ def test_a_page_that_is_windows_1252_throughout_is_read_as_windows_1252_without_
     assert doc.lines == [PASTED, UMLAUTS] and doc.notes == [], doc
 
 
-def test_bytes_windows_1252_leaves_undefined_are_control_characters_and_removed():
-    # WHATWG's windows-1252 maps 0x81, 0x8D, 0x8F, 0x90, 0x9D to C1 controls; the canonical step removes them.
-    page = "<p>Köln</p><p>".encode() + b"a\x81b\x8dc\x8fd\x90e\x9d M\xfcller</p>"
-    assert read_document(page, "text/html").lines == ["Köln", "abcde Müller"]
+@pytest.mark.parametrize("byte", [b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"])
+def test_a_byte_windows_1252_leaves_undefined_is_a_lost_character_noted_with_its_place(byte):
+    """WHATWG's windows-1252 reads these five bytes as C1 controls, which the canonical step removes: a character
+    of the source is gone, so the line is noted as one that lost it (shown as U+FFFD), never read silently."""
+    page = "<p>Köln</p><p>90762 F".encode() + byte + b"rth, M\xfcller</p>"
+    doc = read_document(page, "text/html")
+    assert doc.lines == ["Köln", "90762 Frth, Müller"], doc.lines
+    assert doc.notes == [Note(1, "90762 F\ufffdrth, Müller", READ_AS_1252),
+                         Note(1, "90762 F\ufffdrth, Müller", NO_CHARACTER)], doc.notes
+
+
+def test_a_byte_windows_1252_leaves_undefined_in_a_windows_1252_page_is_a_lost_character_too():
+    page = b"<meta charset='windows-1252'><p>M\xfcller</p><p>F\x81rth</p>"
+    doc = read_document(page, "text/html")
+    assert doc.lines == ["Müller", "Frth"] and doc.notes == [Note(1, "F\ufffdrth", NO_CHARACTER)], doc
 
 
 # -- a declared encoding the bytes contradict --------------------------------------------------------------------
@@ -162,6 +175,56 @@ def test_a_page_with_a_utf8_byte_order_mark_and_stray_windows_1252_bytes_is_read
 def test_a_utf8_byte_order_mark_before_windows_1252_text_reads_it_piece_by_piece():
     doc = read_document(codecs.BOM_UTF8 + "<p>Köln</p>".encode("cp1252"), "text/html")
     assert doc.lines == ["Köln"] and doc.notes == [Note(0, "Köln", READ_AS_1252)], doc
+
+
+# -- UTF-8 encoded twice: read as Latin-1, encoded again ---------------------------------------------------------
+
+def twice(text: str) -> str:
+    """What a page holds whose UTF-8 was read as Latin-1 and encoded as UTF-8 again."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+@pytest.mark.parametrize(("text", "line", "raw"), [
+    ("07743 Gießen", "07743 GieÃen", "07743 GieÃ\x9fen"),  # ß: 'Ã' and the C1 control U+009F
+    ("07743 Città", "07743 CittÃ", "07743 CittÃ\xa0"),  # à: 'Ã' and a no-break space
+    ("Città di Castello", "CittÃ di Castello", "CittÃ\xa0 di Castello"),
+    ("Łódź", "Å\x81Ã³dÅº", "Å\x81Ã³dÅº"),  # Ł: 'Å' and U+0081 (the line as read keeps it; the line drops it)
+    ("Max Mußmann, °C", "Max MuÃmann, Â°C", "Max MuÃ\x9fmann, Â°C"),
+])
+def test_utf8_encoded_twice_is_noted_as_mojibake_where_its_evidence_stands(text, line, raw):
+    line = line.replace("\x81", "")
+    doc = read_document(f"<p>Köln</p><p>{twice(text)}</p>".encode(), "text/html")
+    assert doc.lines == ["Köln", line], doc.lines
+    assert doc.notes == [Note(1, raw, MOJIBAKE)], doc.notes
+
+
+@pytest.mark.parametrize("text", [
+    "»Fuß«, »GROẞ«",  # a word's last letter before a guillemet
+    "Fuß\u00adball, Spaß\u00a0machen, 3×\u00a04 m, Ä°",  # before a soft hyphen, a no-break space, a degree sign
+    "São Paulo, Ãœ",  # 'Ã' before a letter
+])
+def test_latin_1_letters_before_latin_1_punctuation_are_no_evidence_of_double_encoding(text):
+    doc = read_document(f"<p>{text}</p>".encode(), "text/html")
+    assert doc.notes == [], doc.notes
+
+
+def test_double_encoding_is_noted_in_every_utf8_reading():
+    want = [Note(0, "GieÃ\x9fen", MOJIBAKE)]
+    for page, ctype in [(f"<p>{twice('Gießen')}</p>".encode(), "text/html"),  # valid UTF-8 HTML
+                        (f"{twice('Gießen')}\n".encode(), "text/plain"),  # plain text
+                        (codecs.BOM_UTF8 + f"<p>{twice('Gießen')}</p>".encode(), "text/html"),  # byte-order mark
+                        (f"<p>{twice('Gießen')}</p>".encode(), "text/html; charset=iso-8859-2")]:  # overruled
+        assert read_document(page, ctype).notes == want, (page, ctype)
+    # read piece by piece (a pasted windows-1252 line after it)
+    doc = read_document(f"<p>{twice('Gießen')}</p><p>".encode() + "Müller".encode("cp1252") + b"</p>", "text/html")
+    assert doc.notes == [*want, Note(1, "Müller", READ_AS_1252)], doc.notes
+
+
+def test_the_marks_decoding_uses_are_no_characters_a_page_can_smuggle_in():
+    """U+FDD0-FDEF are Unicode noncharacters, never in interchanged text: a page's own are removed first."""
+    page = "<p>Gro\ufdd0ß\ufdd1</p><p>a\ufdd29f</p>".encode()
+    doc = read_document(page, "text/html")
+    assert doc.lines == ["Groß", "a9f"] and doc.notes == [], doc
 
 
 @pytest.mark.parametrize("written", ["\ufffd", "&#xFFFD;", "&#0;", "&#xD800;"])

@@ -1,10 +1,11 @@
 """Lines of a directory entry that cannot be read as they stand, and what becomes of them.
 
-The decoding step notes the lines in which the source has a replacement character (U+FFFD: a character lost
-before it reached us); a line that looks like mojibake ('Ã¼', 'â€“', by ftfy's measure) is found here. Neither
-is ever published as a value: a name or city so garbled is a parse error, a name line that lost a character
-quarantines its entry, a description keeps the line with an issue, and any other line is not read, its text kept
-in an issue under the field it would have gone to.
+The decoding step notes the lines that lost a character before it reached us (the source has a replacement
+character, U+FFFD, or a byte that stands for no character) and those in UTF-8 encoded twice; a line that looks
+like mojibake ('Ã¼', 'â€“', by ftfy's measure) is found here. None is ever published as a value: a name or city
+in mojibake is a parse error, a name line that lost a character quarantines its entry, a description keeps the
+line with an issue, and any other line is not read, its text kept in an issue under the field it would have gone
+to.
 """
 
 from __future__ import annotations
@@ -22,24 +23,29 @@ from ..normalize.phones import e164, read_phone
 from .cluster_directory import DirectoryEntry
 from .contact_block import ContactBlock, parse_contact_block
 from .lines import Line, classify
-from .text import LOST
+from .text import LOST, MOJIBAKE, NO_CHARACTER
 
 Placed = list[tuple[str, str]]  # (line of the entry, field it went to): the audit trail
 
-MOJIBAKE = "looks like mojibake: text decoded in the wrong encoding"
 NOT_READ = "the line is not read, only kept in this issue"
 READ_AS_TWIN = "the entry has the same line without it, and it is read as that line"
+LOST_KINDS = (LOST, NO_CHARACTER)  # a character lost before it reached us
+DAMAGE = (*LOST_KINDS, MOJIBAKE)  # the notes of the decoding step that make a line damaged
 # What a description does with such a line: prose is published as the source wrote it.
 IN_DESCRIPTION = {LOST: "the description has the line without that character",
+                  NO_CHARACTER: "the description has the line without that character",
                   MOJIBAKE: "kept in the description as written"}
+# What a name line that lost a character has, in the reason its entry is quarantined.
+IN_NAME = {LOST: "a replacement character (U+FFFD)",
+           NO_CHARACTER: "a byte that stands for no character (shown as U+FFFD)"}
 
 
 @dataclass(frozen=True)
 class Damaged:
     """A line of an entry that cannot be read as it stands: its text as the source has it; why (``LOST``: the
-    source has a replacement character in it; ``MOJIBAKE``); and, for a lost character, whether the entry has the
-    same line undamaged too (``twin``: only a character inserted, such as a ``&#0;``, was lost), as which it is
-    read."""
+    source has a replacement character in it; ``NO_CHARACTER``: a byte in it stands for none; ``MOJIBAKE``); and,
+    for a lost character, whether the entry has the same line undamaged too (``twin``: only a character inserted,
+    such as a ``&#0;``, was lost), as which it is read."""
 
     raw: str
     reason: str
@@ -47,18 +53,24 @@ class Damaged:
 
 
 def damaged_lines(entry: DirectoryEntry) -> dict[str, Damaged]:
-    """The entry's damaged lines, by their text as read (a U+FFFD removed): those in which the source has a
-    replacement character (``text.Document``'s notes), and those that look like mojibake.
+    """The entry's damaged lines, by their text as read (a lost character removed): those that lost a character
+    (``text.Document``'s notes: a U+FFFD, a byte that is no character), those in UTF-8 encoded twice (noted as
+    ``MOJIBAKE``), and those that look like mojibake.
 
     A line that lost a character has a twin when its text, without the character, stands in the entry more often
     than on the lines that lost one: the entry's notes name a line by its text, so which of the copies lost the
     character is not known, and both are read as the source's undamaged one."""
-    lost: dict[str, tuple[str, set[int]]] = {}  # line -> (the source's line, the document lines it stands on)
+    lost: dict[str, tuple[str, str, set[int]]] = {}  # line -> (the source's line, why, the document lines it is on)
+    twice: dict[str, str] = {}  # line -> the source's line
     for line, note in entry.notes:
-        if note.reason == LOST:
-            lost.setdefault(line, (note.raw, set()))[1].add(note.line)
-    found = {line: Damaged(raw, LOST, twin=entry.lines.count(line) > len(noted))
-             for line, (raw, noted) in lost.items()}
+        if note.reason in LOST_KINDS:
+            lost.setdefault(line, (note.raw, note.reason, set()))[2].add(note.line)
+        elif note.reason == MOJIBAKE:
+            twice.setdefault(line, note.raw)
+    found = {line: Damaged(raw, reason, twin=entry.lines.count(line) > len(noted))
+             for line, (raw, reason, noted) in lost.items()}
+    for line, raw in twice.items():
+        found.setdefault(line, Damaged(raw, MOJIBAKE))
     for line in entry.lines:
         if line not in found and garbled(line):
             found[line] = Damaged(line, MOJIBAKE)
@@ -77,7 +89,7 @@ def reading_issues(entry: DirectoryEntry, placed: Placed, damaged: dict[str, Dam
         each.setdefault(line, []).append(field)
     found = []
     for line, note in entry.notes:
-        if note.reason != LOST:
+        if note.reason not in DAMAGE:
             fields = each.get(line, [])
             found.append(issue(fields.pop(0) if fields else where.get(line, "entry"), note.reason, note.raw))
     for line, bad in damaged.items():
@@ -154,14 +166,16 @@ def read_contacts(lines: list[Line], unreadable: dict[str, Damaged]) -> tuple[Co
 
     Such a line is read in its place, so that every other line goes where it belongs (a phone after a person not
     read is still that person's, not the previous person's; a person after a phone not read is a person, not a
-    role), as the text it stands for: with the U+FFFD removed, or its mojibake repaired by ftfy, only to tell what
-    kind of line it is. Then whatever it gave is taken out again (``drop_line``), and the reader's issues about it.
+    role), as the text it stands for: with the lost character removed, or its mojibake (as the source has it)
+    repaired by ftfy, only to tell what kind of line it is. Then whatever it gave is taken out again
+    (``drop_line``), and the reader's issues about it.
     """
     stands_for: dict[str, str] = {}  # text the reader saw (a line, a label's value) -> the entry's line
     seen = []
     for line in lines:
-        if line.text in unreadable:
-            original, text = line.text, fix_encoding(line.text)
+        if (bad := unreadable.get(line.text)) is not None:
+            original = line.text
+            text = fix_encoding(bad.raw if bad.reason == MOJIBAKE else original)
             if text != original:
                 line = replace(classify(text), glued=line.glued)
             for shown in (text, line.label.value if line.label else None):  # a label's value: a line of its own
@@ -188,27 +202,40 @@ def garbled(text: str | None) -> str | None:
 
 
 def check_garbled(record: Cluster, entry: DirectoryEntry, source_id: str) -> None:
-    """Refuse a record whose id, name or city looks garbled (mojibake by ftfy's measure), also the city of an
-    address line that is not read for it: never published, whatever the gates allow. (Any other line that looks
-    like mojibake is not read, or kept in a description, with an issue: see ``build_cluster``.)
+    """Refuse a record whose id, name or city looks garbled (mojibake by ftfy's measure, or a name line the decoding
+    step found in UTF-8 encoded twice), also the city of an address line that is not read for it: never published,
+    whatever the gates allow. (Any other line in mojibake is not read, or kept in a description, with an issue: see
+    ``build_cluster``.)
 
     Raises:
-        ParseError: naming the source, the entry and the text.
+        ParseError: naming the source, the entry and the text (and the line as the source has it, for a line
+            encoded twice).
     """
-    cities = [line.postcode.city for line in entry.body_lines if line.postcode and garbled(line.text)]
-    for what, text in (("name", record.name), ("city", record.city), ("id", record.id),
-                       *(("city", city) for city in cities)):
-        reason = garbled(text)
+    twice = {line: note.raw for line, note in entry.notes if note.reason == MOJIBAKE}
+    found: list[tuple[str, str | None, str | None]] = [  # (what, its text, why it looks garbled)
+        ("name", record.name, "mojibake: UTF-8 encoded twice" if record.name in twice else garbled(record.name)),
+        ("city", record.city, garbled(record.city)), ("id", record.id, garbled(record.id))]
+    for line in entry.body_lines:
+        if line.postcode and garbled(line.text):
+            found.append(("city", line.postcode.city, garbled(line.postcode.city)))
+        elif line.postcode and line.text in twice:  # the city encoded twice, if ftfy's repair of the line changes it
+            repaired = classify(fix_encoding(twice[line.text])).postcode
+            changed = repaired is None or repaired.city != line.postcode.city
+            found.append(("city", line.postcode.city, "mojibake: UTF-8 encoded twice" if changed else None))
+    for what, text, reason in found:
         if reason:
-            raise ParseError(f"entry {entry.position}: its {what} {text!r} looks garbled ({reason})", source_id)
+            written = next((raw for line, raw in twice.items() if text and text in line), None)
+            source = f"; the source's line: {written!r}" if written else ""
+            raise ParseError(f"entry {entry.position}: its {what} {text!r} looks garbled ({reason}){source}", source_id)
 
 
 def unreadable_name(entry: DirectoryEntry) -> str | None:
-    """Why an entry cannot become a record for its name line, in which the source has a replacement character
-    (U+FFFD), or None: a name read without the character would be a name the source never wrote."""
+    """Why an entry cannot become a record for its name line, which lost a character (the source has a replacement
+    character, U+FFFD, or a byte that stands for no character in it), or None: a name read without the character
+    would be a name the source never wrote."""
     line = entry.heading or entry.organisation
     bad = damaged_lines(entry).get(line) if line else None
-    if bad is None or bad.reason != LOST or bad.twin:
+    if bad is None or bad.reason not in LOST_KINDS or bad.twin:
         return None
-    return (f"its name line {bad.raw!r} has a replacement character (U+FFFD), where a character was lost before it "
+    return (f"its name line {bad.raw!r} has {IN_NAME[bad.reason]}, where a character was lost before it "
             "reached us: no record without its name")

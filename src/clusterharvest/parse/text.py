@@ -83,6 +83,7 @@ def declared_encoding(data: bytes, content_type: str | None) -> str | None:
 # The decoding that a page declared (or sniffed as) UTF-8 gets when a few of its bytes are not UTF-8: a fragment
 # pasted from a word processor. Valid UTF-8 stays UTF-8; each invalid byte is read as windows-1252.
 UTF8_WITH_1252 = "utf-8+windows-1252"
+UTF8_READINGS = ("utf-8", "utf-8-sig", UTF8_WITH_1252)
 VALID_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 INVALID_UTF8 = re.compile(rb"[\x80-\xff]")
 
@@ -128,7 +129,7 @@ def utf8_with_1252_reads_better(data: bytes) -> bool:
     """Whether bytes holding both valid multi-byte UTF-8 and bytes that are not UTF-8 read better as UTF-8 with
     windows-1252 pieces than as windows-1252 throughout: less mojibake by ftfy's measure, and on a tie more
     valid UTF-8 sequences than stray bytes."""
-    pieces, whole = decode(data, UTF8_WITH_1252).replace(REPAIRED, ""), windows_1252(data)
+    pieces, whole = as_read(decode(data, UTF8_WITH_1252)), as_read(windows_1252(data))
     if (a := badness(pieces)) != (b := badness(whole)):
         return a < b
     valid = sum(1 for _ in VALID_MULTIBYTE.finditer(data))
@@ -144,15 +145,52 @@ def is_utf8(data: bytes) -> bool:
     return True
 
 
-# Marks the characters read by the windows-1252 fallback while the page is parsed: a Unicode noncharacter,
-# which never stands in interchanged text (any in the page itself are removed first).
-REPAIRED = "\ufdd0"
+# Marks that decoding leaves in the text for ``noted``, which takes them out again: Unicode noncharacters, which
+# never stand in interchanged text (any in a page itself are removed first, ``marked_utf8``).
+REPAIRED = "\ufdd0"  # around what the windows-1252 fallback read
+NO_CHARACTER_MARK = "\ufdd1"  # a byte windows-1252 leaves undefined: a character lost
+TWICE_MARK = "\ufdd2"  # UTF-8 encoded twice: stands for the pair's second character, written after it in hex
+MARKS = (REPAIRED, NO_CHARACTER_MARK, TWICE_MARK, "\ufffd")  # what ``noted`` has something to say about
+TWICE_WRITTEN = re.compile(f"{TWICE_MARK}([0-9a-f]{{2}})")
+PAGE_MARKS = re.compile(rb"\xef\xb7[\x90-\xaf]")  # U+FDD0-FDEF in UTF-8
+# UTF-8 encoded twice (its bytes read as Latin-1 and encoded as UTF-8 again), where the evidence is sure: a UTF-8
+# lead byte read as Latin-1 (U+00C2-00DF) followed by a C1 control (a continuation byte 0x80-0x9F read as
+# Latin-1), which no text holds; or 'Â' or 'Ã' (the leads of U+0080-00FF) followed by U+00A0-00BF ('Ã\xa0' is 'à',
+# 'Â°' is '°'). Not another Latin-1 letter before Latin-1 punctuation: '»Fuß«', 'Fuß' and a soft hyphen, '3×' and a
+# no-break space are text.
+TWICE = re.compile(rb"\xc3(?:[\x82-\x9f]\xc2[\x80-\x9f]|[\x82\x83]\xc2[\xa0-\xbf])")
+
+
+def marked_utf8(data: bytes) -> bytes:
+    """UTF-8 bytes without the noncharacters U+FDD0-FDEF (the marks of this module), each pair of characters that
+    is UTF-8 encoded twice (``TWICE``) marked for ``noted``: its second character written as ``TWICE_MARK`` and two
+    hex digits (so that the canonical text step, which removes a C1 control, cannot remove the evidence)."""
+    if b"\xef\xb7" in data:
+        data = PAGE_MARKS.sub(b"", data)
+    if TWICE.search(data):
+        data = TWICE.sub(lambda m: m[0][:2] + TWICE_MARK.encode() + b"%02x" % m[0][3], data)
+    return data
+
+
+def as_read(text: str) -> str:
+    """Text with the marks of decoding resolved as the source has it: a pair encoded twice as written, a byte
+    windows-1252 leaves undefined as U+FFFD."""
+    if TWICE_MARK in text:
+        text = TWICE_WRITTEN.sub(lambda m: chr(int(m[1], 16)), text)
+    return text.replace(REPAIRED, "").replace(NO_CHARACTER_MARK, "\ufffd")
+
+
+def no_character(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: each byte windows-1252 leaves undefined as ``NO_CHARACTER_MARK``."""
+    assert isinstance(error, UnicodeDecodeError)
+    return NO_CHARACTER_MARK * (error.end - error.start), error.end
 
 
 def windows_1252(data: bytes) -> str:
-    """Bytes as browsers read windows-1252 (WHATWG Encoding): its five unassigned bytes are the C1 controls
-    of the same number (which the canonical text step then removes)."""
-    return "".join(chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252") for b in data)
+    """Bytes as browsers read windows-1252 (WHATWG Encoding), but for its five undefined bytes (0x81, 0x8D, 0x8F,
+    0x90, 0x9D), which browsers read as C1 controls and the canonical text step would remove: each is
+    ``NO_CHARACTER_MARK``, a character lost."""
+    return data.decode("cp1252", errors="clusterharvest-no-character")
 
 
 def read_as_windows_1252(error: UnicodeError) -> tuple[str, int]:
@@ -161,13 +199,17 @@ def read_as_windows_1252(error: UnicodeError) -> tuple[str, int]:
     return f"{REPAIRED}{windows_1252(error.object[error.start:error.end])}{REPAIRED}", error.end
 
 
+codecs.register_error("clusterharvest-no-character", no_character)
 codecs.register_error("clusterharvest-windows-1252", read_as_windows_1252)
 
-
 def decode(data: bytes, encoding: str) -> str:
-    """Bytes as text in a ``sniff_encoding`` result; ``UTF8_WITH_1252`` marks what it read as windows-1252."""
-    if encoding == UTF8_WITH_1252:
-        return data.replace(REPAIRED.encode(), b"").decode("utf-8", errors="clusterharvest-windows-1252")
+    """Bytes as text in a ``sniff_encoding`` result, with the marks ``noted`` reads: ``UTF8_WITH_1252`` marks what it
+    read as windows-1252; windows-1252 marks a byte it leaves undefined; UTF-8 marks text encoded twice."""
+    if encoding in UTF8_READINGS:
+        data = marked_utf8(data)
+        if encoding == UTF8_WITH_1252:
+            return data.decode("utf-8", errors="clusterharvest-windows-1252")
+        return data.decode(encoding, errors="replace")
     if encoding == "cp1252":
         return windows_1252(data) if not data.isascii() else data.decode("ascii")
     return data.decode(encoding, errors="replace")
@@ -378,23 +420,28 @@ CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 
 READ_AS_1252 = "bytes in this line are not UTF-8, the page's encoding; read as windows-1252"
 LOST = "the source has a replacement character (U+FFFD) in this line, where a character was lost before it reached us"
+NO_CHARACTER = ("a byte in this line stands for no character (0x81, 0x8D, 0x8F, 0x90 or 0x9D, which windows-1252 "
+                "leaves undefined), where a character was lost before it reached us (shown as U+FFFD)")
+MOJIBAKE = "looks like mojibake: text decoded in the wrong encoding"
 
 
 @dataclass(frozen=True)
 class Note:
-    """Something said about one line of a document while reading it (``READ_AS_1252``, ``LOST``)."""
+    """Something said about one line of a document while reading it (``READ_AS_1252``, ``LOST``, ``NO_CHARACTER``,
+    ``MOJIBAKE``)."""
 
     line: int  # position in ``Document.lines``
-    raw: str  # the line as read (a U+FFFD kept)
+    raw: str  # the line as read (a U+FFFD kept, a byte that is no character as U+FFFD, text encoded twice as is)
     reason: str
 
 
 @dataclass
 class Document:
     """A document's visible lines, in canonical form, and notes on lines that needed more than decoding: bytes
-    that were not UTF-8 in a UTF-8 page (read as windows-1252, so nothing is garbled), or a U+FFFD in the text
-    (removed from the line, so none is published; the note keeps the line with it). The caller decides what a
-    line that lost a character may still give, and says so in the records' issues."""
+    that were not UTF-8 in a UTF-8 page (read as windows-1252, so nothing is garbled); a character lost, as a
+    U+FFFD in the text or a byte that stands for no character (removed from the line, so none is published; the
+    note keeps the line with it); or UTF-8 encoded twice (mojibake). The caller decides what such a line may still
+    give, and says so in the records' issues."""
 
     lines: list[str]
     notes: list[Note] = field(default_factory=list)
@@ -420,25 +467,39 @@ def read_document(data: bytes | str, content_type: str | None = None) -> Documen
         if sniffed.encoding == "utf-8" and sniffed.valid_utf8 and (declared_html or looks_like_html(data)):
             if CONTROL_BYTES.search(data):
                 data = CONTROL_BYTES.sub(b"", data)
-            return noted(html_lines(data, "utf-8"))  # valid UTF-8: lxml reads the bytes directly, no str copy
+            # valid UTF-8: lxml reads the bytes directly, no str copy
+            return noted(html_lines(marked_utf8(data), "utf-8"))
         data = decode(data, sniffed.encoding)  # (other encodings: markup is looked for once decoded)
     data = canonical_text(data)
     return noted(html_lines(data) if declared_html or looks_like_html(data) else text_lines(data))
 
 
+def marked(text: str) -> bool:
+    """Whether a text holds a mark of decoding or a U+FFFD."""
+    return any(mark in text for mark in MARKS)
+
+
 def noted(lines: list[str]) -> Document:
-    """Lines with the marks of the windows-1252 fallback and any U+FFFD removed, each such line noted."""
-    if not any(REPAIRED in line or "\ufffd" in line for line in lines):
+    """Lines with the marks of decoding (``decode``) and any U+FFFD removed, each such line noted: read as
+    windows-1252 (where a byte was read as a character), UTF-8 encoded twice, a byte that is no character, a
+    U+FFFD."""
+    if not marked("\n".join(lines)):  # (one string: `in` is many times faster than a regex's character class)
         return Document(lines)
     doc = Document([])
     for n, line in enumerate(lines):
-        if REPAIRED in line:
-            doc.notes.append(Note(n, line.replace(REPAIRED, ""), READ_AS_1252))
-            line = line.replace(REPAIRED, "")
+        if not marked(line):
+            doc.lines.append(line)
+            continue
+        raw = as_read(line)
+        if REPAIRED in line and any(part.replace(NO_CHARACTER_MARK, "") for part in line.split(REPAIRED)[1::2]):
+            doc.notes.append(Note(n, raw, READ_AS_1252))
+        if TWICE_MARK in line:
+            doc.notes.append(Note(n, raw, MOJIBAKE))
+        if NO_CHARACTER_MARK in line:
+            doc.notes.append(Note(n, raw, NO_CHARACTER))
         if "\ufffd" in line:
-            doc.notes.append(Note(n, line, LOST))
-            line = " ".join(line.replace("\ufffd", "").split())
-        doc.lines.append(line)
+            doc.notes.append(Note(n, raw, LOST))
+        doc.lines.append(clean_line(raw.replace("\ufffd", "")))
     return doc
 
 
@@ -446,5 +507,6 @@ def document_lines(data: bytes | str, content_type: str | None = None) -> list[s
     """``read_document``'s lines (a U+FFFD removed); its notes are logged as warnings."""
     doc = read_document(data, content_type)
     for note in doc.notes[:5]:
-        log.warning("%s%s: %r", note.reason, "; the character removed" if note.reason == LOST else "", note.raw[:80])
+        log.warning("%s%s: %r", note.reason, "; the character removed" if note.reason in (LOST, NO_CHARACTER) else "",
+                    note.raw[:80])
     return doc.lines
