@@ -328,6 +328,16 @@ def test_a_description_line_encoded_twice_is_kept_as_written_with_an_issue():
                                              "description as written", line.format("\xa0"))], issues(alpha)
 
 
+def test_windows_1252_bytes_that_look_like_utf8_of_another_script_are_read_as_windows_1252():
+    # 'ß“' in windows-1252 is DF 93, which is also UTF-8: the NKo letter U+07D3.
+    got = records_of(pasted(changed("<h3>Gamma Bioeconomy Cluster</h3>", "<h3>Gamma „Groß“ Cluster</h3>"),
+                            "Gamma „Groß“ Cluster"))
+    assert sorted(got) == ["alpha-photonics-cluster", "beta-water-network", "gamma-gross-cluster"], got
+    gamma = got["gamma-gross-cluster"]
+    assert gamma.name == "Gamma „Groß“ Cluster", gamma
+    assert issues(gamma) == [("name", READ_AS_1252, "Gamma „Groß“ Cluster")], issues(gamma)
+
+
 def test_an_address_line_with_a_byte_that_is_no_character_is_not_read():
     page = changed("01069 Dresden", "90762 F\x81rth").encode("utf-8").replace(b"\xc2\x81", b"\x81")
     beta = records_of(page)["beta-water-network"]

@@ -227,6 +227,40 @@ def test_the_marks_decoding_uses_are_no_characters_a_page_can_smuggle_in():
     assert doc.lines == ["Groß", "a9f"] and doc.notes == [], doc
 
 
+# -- windows-1252 bytes that happen to be valid UTF-8, in a page read piece by piece -------------------------
+
+@pytest.mark.parametrize("pasted", [  # each with bytes that are not UTF-8 too ('„', 'ö', 'ü', '”')
+    "Gamma „Groß“ Cluster",  # 'ß“': bytes DF 93, also the UTF-8 of the NKo letter U+07D3
+    "Fuß–Weg, Göttingen",  # 'ß–': NKo U+07D6
+    "GRÜ… und BLÖ“ für",  # 'Ü…': the Syriac colon U+0705; 'Ö“': the Hebrew accent U+0593
+    "Groß» für Spaß\u00a0und Fuß\u00adball",  # 'ß»': unassigned U+07FB; 'ß' + no-break space, + soft hyphen
+    "Â“Alpha”",  # 'Â“': the C1 control U+0093
+])
+def test_windows_1252_bytes_that_form_utf8_of_a_script_the_page_does_not_use_are_read_as_windows_1252(pasted):
+    """A page known to hold windows-1252 bytes (read piece by piece): a two-byte UTF-8 sequence whose character
+    is of a script no other character of the page is written in, and whose windows-1252 reading is a letter and
+    a punctuation mark or space, is windows-1252 too."""
+    page = "<p>Süd – “Köln”</p><p>".encode() + pasted.encode("cp1252") + b"</p>"
+    doc = read_document(page, "text/html")
+    want = " ".join(pasted.replace("\u00ad", "").split())
+    assert doc.lines == ["Süd – “Köln”", want], doc.lines
+    assert doc.notes == [Note(1, want, READ_AS_1252)], doc.notes
+
+
+@pytest.mark.parametrize("written", [
+    "Ελλάδα, φ",  # φ (CF 86, 'Ï†' in windows-1252) where the page writes Greek
+    "Санкт-Петербург",  # т (D1 82, 'Ñ‚') where the page writes Cyrillic
+    "Jēkabs, Łódź",  # Latin letters: ē is C4 93, 'Ä“'
+    "Dr. Müller · 10 µm · »Titel« · §5 · Nr.\u00a01",  # Latin-1 punctuation
+    "→ ≥ “x” €",  # three-byte sequences
+])
+def test_utf8_characters_of_the_pages_own_scripts_stay_in_a_page_read_piece_by_piece(written):
+    page = f"<p>{written}</p><p>".encode() + "Müller".encode("cp1252") + b"</p>"
+    doc = read_document(page, "text/html")
+    assert doc.lines == [written.replace("\u00a0", " "), "Müller"], doc.lines
+    assert doc.notes == [Note(1, "Müller", READ_AS_1252)], doc.notes
+
+
 @pytest.mark.parametrize("written", ["\ufffd", "&#xFFFD;", "&#0;", "&#xD800;"])
 def test_a_replacement_character_is_removed_and_noted_never_kept(written):
     doc = read_document(f"<p>Beta Water{written} Network</p><p>ok</p>".encode(), "text/html")

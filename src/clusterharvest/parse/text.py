@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from urllib.parse import unquote
@@ -202,13 +203,50 @@ def read_as_windows_1252(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error("clusterharvest-no-character", no_character)
 codecs.register_error("clusterharvest-windows-1252", read_as_windows_1252)
 
+# Characters of two-byte UTF-8 sequences beyond Latin-1, and the C1 controls: a windows-1252 letter followed by
+# one of its punctuation marks can make such a sequence ('ß“' is DF 93, the NKo letter U+07D3).
+TWO_BYTE = re.compile("[\x80-\x9f\u0100-\u07ff]")
+
+
+def script(char: str) -> str | None:
+    """The script a character belongs to as its Unicode name begins with it ('LATIN', 'GREEK', 'NKO', 'SYRIAC'), or
+    None for one without a name (a control, an unassigned code point)."""
+    return unicodedata.name(char, "").split(" ", 1)[0] or None
+
+
+def looks_like_1252(char: str) -> bool:
+    """Whether a character's two UTF-8 bytes read in windows-1252 as a letter and a punctuation mark, a no-break
+    space or a soft hyphen: a word's last letter and what a word processor writes after it."""
+    after = windows_1252(char.encode("utf-8")[1:])
+    return unicodedata.category(after)[0] == "P" or after in "\xa0\xad"
+
+
+def reread_lookalikes(text: str) -> str:
+    """Text decoded as ``UTF8_WITH_1252`` with the valid UTF-8 sequences that are windows-1252 too read as such
+    (and marked with ``REPAIRED``): in a page known to hold windows-1252 bytes, a two-byte sequence whose bytes read
+    as windows-1252 like a word's end (``looks_like_1252``) and whose character is of a script no other character
+    of the page is written in (a control, an unassigned code point, an NKo letter in a German page)."""
+    parts = text.split(REPAIRED)  # what was UTF-8, what was read as windows-1252, what was UTF-8, ...
+    suspects = {char for part in parts[::2] for char in TWO_BYTE.findall(part) if looks_like_1252(char)}
+    if not suspects:
+        return text
+    scripts = {name for char in set(text) - suspects if not char.isascii() and (name := script(char))} | {"LATIN"}
+    foreign = "".join(char for char in suspects if script(char) not in scripts)
+    if not foreign:
+        return text
+    pattern = re.compile(f"[{re.escape(foreign)}]")
+    parts[::2] = [pattern.sub(lambda m: f"{REPAIRED}{windows_1252(m[0].encode())}{REPAIRED}", part)
+                  for part in parts[::2]]
+    return REPAIRED.join(parts)
+
+
 def decode(data: bytes, encoding: str) -> str:
     """Bytes as text in a ``sniff_encoding`` result, with the marks ``noted`` reads: ``UTF8_WITH_1252`` marks what it
     read as windows-1252; windows-1252 marks a byte it leaves undefined; UTF-8 marks text encoded twice."""
     if encoding in UTF8_READINGS:
         data = marked_utf8(data)
         if encoding == UTF8_WITH_1252:
-            return data.decode("utf-8", errors="clusterharvest-windows-1252")
+            return reread_lookalikes(data.decode("utf-8", errors="clusterharvest-windows-1252"))
         return data.decode(encoding, errors="replace")
     if encoding == "cp1252":
         return windows_1252(data) if not data.isascii() else data.decode("ascii")
