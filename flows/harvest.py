@@ -254,9 +254,16 @@ class TaskSteps:
 
 
 def results(futures: list[Any]) -> list[Any]:
-    """Wait for every future, then return their results; the first failure raises."""
+    """Wait for every future, then return their results; failures raise as ``pipeline.settled`` says (one:
+    its own error; several: one error naming every failed source briefly, each in full in the run's log)."""
     wait(futures)
-    return [f.result() for f in futures]
+    outcomes: list[Any] = []
+    for future in futures:
+        try:
+            outcomes.append(future.result())
+        except Exception as exc:  # noqa: BLE001 - handed on; settled raises it, or names it with the others
+            outcomes.append(exc)
+    return pipeline.settled(outcomes)
 
 
 def run_name() -> str:

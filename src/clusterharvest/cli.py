@@ -141,7 +141,13 @@ def run_flow(args: argparse.Namespace, call: Callable[[], Any]) -> tuple[Any, in
     try:
         return run_in_thread(call), None, own
     except HarvestError as exc:
-        line = error_line(str(exc), log_file)
+        message = str(exc)
+        failures = getattr(exc, "failures", None)  # several sources (SourceErrors): each in full in the log
+        if failures and log_file is not None:
+            with log_file.open("a", encoding="utf-8", errors="replace") as log:
+                log.writelines(f"{PROG}: error: {failure}\n" for failure in failures)
+            message = f"{message} (in full: {log_file})"
+        line = error_line(message, log_file)
         print(line, file=own)
         if log_file is not None and str(log_file) in line:
             log_file = None  # it holds the whole message: kept for the user

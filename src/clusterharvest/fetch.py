@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import errno
 import logging
 import mimetypes
 import re
@@ -46,6 +47,12 @@ ROBOTS_DISALLOW_ALL = "User-agent: *\nDisallow: /"
 # '-', as Google's reference parser reads it ('User-agent: ExampleBot/1.0' names examplebot).
 ROBOTS_AGENT = re.compile(r"\*(?!\S)|[A-Za-z_-]+")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Why a connection was never made, in a few words (the message keeps the system's words): by getaddrinfo's
+# error for a name that did not resolve, by errno for a connection the network or the host refused.
+DNS_FAILURES = {socket.EAI_NONAME: "no such host", socket.EAI_AGAIN: "temporary failure",
+                getattr(socket, "EAI_NODATA", socket.EAI_NONAME): "no address"}
+CONNECT_FAILURES = {errno.ECONNREFUSED: "connection refused", errno.ENETUNREACH: "network unreachable",
+                    errno.EHOSTUNREACH: "no route to host", errno.EADDRNOTAVAIL: "address not available"}
 
 
 @dataclass(frozen=True)
@@ -178,7 +185,8 @@ class ResponseWatch:
 
     def error(self, url: str, source_id: str) -> FetchError:
         """The failure of a response cut off at the deadline (final: a retry would only take as long again)."""
-        return FetchError(f"{url} not received within the total deadline ({self.seconds:g}s)", source_id)
+        return FetchError(f"{url} not received within the total deadline ({self.seconds:g}s)", source_id,
+                          reason=f"over the total deadline ({self.seconds:g}s)")
 
 
 def shut(sock: socket.socket) -> None:
@@ -284,20 +292,32 @@ def request_error(exc: requests.exceptions.RequestException, url: str, source_id
     if watch.expired:
         return watch.error(url, source_id)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return FetchError(f"timed out connecting to {url}", source_id, transient=True)
+        return FetchError(f"timed out connecting to {url}", source_id, transient=True, reason="connect timed out")
     if isinstance(exc, requests.exceptions.Timeout):
-        return FetchError(f"timed out waiting for the answer from {url}", source_id, transient=True)
+        return FetchError(f"timed out waiting for the answer from {url}", source_id, transient=True,
+                          reason="read timed out")
     if isinstance(exc, requests.exceptions.ConnectionError):
         reason = exc.args[0] if exc.args else exc
         reason = getattr(reason, "reason", None) or reason  # a MaxRetryError's
         if isinstance(reason, urllib3.exceptions.NewConnectionError):  # refused, no route, DNS failure
             return FetchError(f"cannot connect to {url}: {short_reason(reason.__cause__ or reason)}", source_id,
-                              transient=True, unreachable=True)
+                              transient=True, unreachable=True, reason=connect_failure(reason))
         if isinstance(reason, urllib3.exceptions.ProtocolError) and len(reason.args) == 2:
             reason = reason.args[1]  # ('Connection aborted.', what went wrong)
         return FetchError(f"{url} answered with a broken or malformed response: {short_reason(reason)}", source_id,
                           transient=True)
     return FetchError(f"request to {url} failed: {short_reason(exc)}", source_id)
+
+
+def connect_failure(error: urllib3.exceptions.NewConnectionError) -> str:
+    """Why a connection was never made, in a few words: 'DNS: no such host', 'connection refused', ..."""
+    cause = error.__cause__
+    if isinstance(cause, socket.gaierror) or isinstance(error, urllib3.exceptions.NameResolutionError):
+        code = getattr(cause, "errno", None)
+        return "DNS: " + DNS_FAILURES.get(code, str(getattr(cause, "strerror", None) or "no address").lower())
+    if isinstance(cause, OSError) and cause.errno in CONNECT_FAILURES:
+        return CONNECT_FAILURES[cause.errno]
+    return str(getattr(cause, "strerror", None) or "no connection").lower()
 
 
 def check_peer(raw: requests.Response, url: str, source_id: str) -> None:
@@ -320,7 +340,10 @@ def check_peer(raw: requests.Response, url: str, source_id: str) -> None:
 
 class Retrying:
     """Retries of one URL on 408/429/5xx and connection errors, with exponential backoff, honouring
-    ``Retry-After`` (a wait longer than ``max_retry_after`` is a failure): the one retry layer."""
+    ``Retry-After`` (a wait longer than ``max_retry_after`` is a failure): the one retry layer. A connection
+    never made (refused, a name that does not resolve, no route) is not retried: it is what a network outage
+    or a gone server looks like, neither of which passes within the seconds a retry waits, and the source
+    falls back to the web archive at once."""
 
     def __init__(self, transport: Transport, log: logging.Logger, sleep: Callable[[float], None] = time.sleep) -> None:
         self.transport = transport
@@ -336,29 +359,30 @@ class Retrying:
             try:
                 resp = self.transport.request_once(url, source_id, headers, max_bytes or s.max_bytes)
             except FetchError as exc:
-                if not exc.transient:
+                if not exc.transient or exc.unreachable:
                     raise
                 last, wait = exc, s.backoff * 2 ** (attempt - 1)
             else:
                 if resp.status not in RETRY_STATUS:
                     return resp
                 last = FetchError(f"HTTP {resp.status} from {url}", source_id, transient=True,
-                                  status=resp.status)
+                                  status=resp.status, reason=f"HTTP {resp.status}")
                 wait = s.backoff * 2 ** (attempt - 1)
                 asked = parse_retry_after(resp.headers.get("retry-after"))
                 if asked is not None:
                     if asked > s.max_retry_after:
                         raise FetchError(f"HTTP {resp.status} from {url} asks to retry after {asked:.0f}s, "
                                          f"more than the {s.max_retry_after:.0f}s allowed", source_id,
-                                         status=resp.status)
+                                         status=resp.status, reason=f"HTTP {resp.status}, retry after {asked:.0f}s")
                     wait = max(asked, 0.0)
             if attempt < s.max_tries:
                 self.log.warning("%s: %s; retry %d/%d in %.1fs", source_id, last.message, attempt,
                                  s.max_tries - 1, wait)
                 self.sleep(wait)
         assert last is not None
-        raise FetchError(f"{last.message} (gave up after {s.max_tries} tries)", source_id,
-                         transient=True, status=last.status, unreachable=last.unreachable)
+        raise FetchError(f"{last.message} (gave up after {s.max_tries} tries)", source_id, transient=True,
+                         status=last.status, unreachable=last.unreachable,
+                         reason=f"{last.brief}, {s.max_tries} tries")
 
 
 def unsafe_url(url: str) -> str | None:
@@ -384,7 +408,8 @@ def unsafe_url(url: str) -> str | None:
 
 class HostPolicy:
     """Where the fetcher may go: http(s) only, only the configured origins, no URL that parsers read
-    differently, and what each host's robots.txt allows our product token (RFC 9309, see ``load_robots``)."""
+    differently, and what each host's robots.txt allows our product token (RFC 9309, see ``load_robots``).
+    An origin found unreachable (no connection made) is not tried again by this fetcher: one try per host."""
 
     def __init__(self, origins: frozenset[tuple[str, int]], retrying: Retrying, obey_robots: bool = True) -> None:
         self.origins = origins
@@ -392,21 +417,32 @@ class HostPolicy:
         self.obey_robots = obey_robots
         self._robots: dict[tuple[str, str, int], Protego] = {}
         self._robots_lock = threading.Lock()
+        self._unreachable: dict[tuple[str, int], FetchError] = {}
 
     def __getstate__(self) -> dict[str, Any]:
-        """Picklable: the robots.txt cache and its lock are per process."""
-        return {k: v for k, v in self.__dict__.items() if k not in ("_robots", "_robots_lock")}
+        """Picklable: the robots.txt cache, what was unreachable, and the lock are per process."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_robots", "_robots_lock", "_unreachable")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._robots = {}
         self._robots_lock = threading.Lock()
+        self._unreachable = {}
 
     def check(self, url: str, source_id: str, redirect: bool = False) -> None:
-        """Refuse a URL (or a redirect's target) the fetcher may not fetch, with the reason."""
+        """Refuse a URL (or a redirect's target) the fetcher may not fetch, with the reason; an unreachable
+        FetchError, without a request, for an origin found unreachable before."""
         self.check_url(url, source_id, redirect)
+        known = self._unreachable.get(origin(url))
+        if known is not None:
+            raise FetchError(known.message, source_id, transient=True, unreachable=True, reason=known.reason)
         if self.obey_robots and not self.robots_allows(url, source_id):
             raise FetchError(f"robots.txt disallows {url}", source_id)
+
+    def unreachable(self, url: str, error: FetchError) -> None:
+        """Remember that ``url``'s origin could not be connected to (``error``), for the rest of this fetcher's
+        life (a run): later requests there fail at once."""
+        self._unreachable.setdefault(origin(url), error)
 
     def check_url(self, url: str, source_id: str, redirect: bool = False) -> None:
         """Refuse a URL ``unsafe_url`` refuses, and hosts other than the configured sources'."""
@@ -426,7 +462,12 @@ class HostPolicy:
         with self._robots_lock:
             rules = self._robots.get(key)
             if rules is None:
-                rules = self.load_robots(f"{parts.scheme}://{parts.netloc}/robots.txt", source_id)
+                try:
+                    rules = self.load_robots(f"{parts.scheme}://{parts.netloc}/robots.txt", source_id)
+                except FetchError as exc:
+                    if exc.unreachable:
+                        self.unreachable(url, exc)
+                    raise
                 self._robots[key] = rules
         return rules.can_fetch(url, "*")  # the rules' one group holds what applies to us
 
@@ -448,7 +489,7 @@ class HostPolicy:
         except FetchError as exc:
             if exc.unreachable:
                 raise FetchError(f"cannot connect to {origin(url)[0]} (robots.txt: {exc.message})",
-                                 source_id, transient=True, unreachable=True) from None
+                                 source_id, transient=True, unreachable=True, reason=exc.reason) from None
             self.retrying.log.warning("%s: robots.txt not read (%s): treating the host as disallowed",
                                       source_id, exc.message)
             return Protego.parse(ROBOTS_DISALLOW_ALL)
@@ -557,14 +598,19 @@ class Fetcher:
         seen: list[str] = []
         while True:
             self.policy.check(url, source_id, redirect=bool(seen))
-            resp = self.retrying.get(url, source_id, headers or {})
+            try:
+                resp = self.retrying.get(url, source_id, headers or {})
+            except FetchError as exc:
+                if exc.unreachable:
+                    self.policy.unreachable(url, exc)
+                raise
             if resp.status not in REDIRECT_STATUS:
                 break
             url = redirect_target(resp, seen, self.settings.max_redirects, source_id)
         if resp.status in (200, 304):
             return resp
         raise FetchError(f"HTTP {resp.status} from {url}", source_id, status=resp.status,
-                         transient=resp.status in RETRY_STATUS)
+                         transient=resp.status in RETRY_STATUS, reason=f"HTTP {resp.status}")
 
 
 def redirect_target(resp: Response, seen: list[str], max_redirects: int, source_id: str) -> str:

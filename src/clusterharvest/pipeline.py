@@ -34,7 +34,17 @@ from .dataset import (
     Run,
     SourceEntry,
 )
-from .errors import ConfigError, FetchError, GateError, LockedError, ParseError, PublishError, ValidationFailed
+from .errors import (
+    ConfigError,
+    FetchError,
+    GateError,
+    HarvestError,
+    LockedError,
+    ParseError,
+    PublishError,
+    SourceErrors,
+    ValidationFailed,
+)
 from .fetch import Fetcher, read_file_source
 from .gates import GateCheck, Measure, baselines, recent_manifests, value_checks, value_figures
 from .kinds import SourceKind, kind_of
@@ -94,7 +104,8 @@ def obtain(ctx: Context, source: Source) -> Snapshot:
     if ctx.offline or ctx.fetcher is None:
         stored = ctx.store.latest(source.id)
         if stored is None:
-            raise FetchError(f"offline and no snapshot of {source.url} in {ctx.store.root}", source.id)
+            raise FetchError(f"offline and no snapshot of {source.url} in {ctx.store.root}", source.id,
+                             reason="offline, no stored snapshot")
         ctx.log.info("source %s: replayed snapshot %s (%s %s) from %s", source.id, stored.sha256[:12], stored.method,
                      stored.obtained_at, ctx.store.root)
         return stored
@@ -111,7 +122,7 @@ def obtain(ctx: Context, source: Source) -> Snapshot:
             snap = Archive(ctx.registry.wayback, ctx.fetcher, ctx.store).newest(source)
         except FetchError as archived:
             raise FetchError(f"{exc.message}; archive fallback failed too: {archived.message}", source.id,
-                             status=exc.status) from None
+                             status=exc.status, reason=exc.brief, fallback=archived.brief) from None
         ctx.log.warning("source %s: %s; using the archived capture of %s (%s)", source.id, exc.message,
                         snap.provenance.as_of, snap.provenance.capture_url)
         return replace(snap, provenance=replace(snap.provenance, live_error=exc.message))
@@ -622,17 +633,42 @@ class Steps(Protocol):
     """How the steps of a harvest run: here one after another, or as Prefect tasks (``flows/harvest.py``)."""
 
     def each(self, name: str, step: Callable[..., T], calls: list[tuple[Any, ...]]) -> list[T]:
-        """Run a per-source step once per argument tuple (concurrently, where the runner can)."""
+        """Run a per-source step once per argument tuple (concurrently, where the runner can); every call ends
+        before a failure is raised, as ``settled`` does."""
 
     def one(self, name: str, step: Callable[..., T], *args: Any) -> T:
         """Run a step once."""
+
+
+def settled(outcomes: list[Any]) -> list[Any]:
+    """The values of a per-source step's calls once every call has ended (each a value or the exception it
+    raised): one failed call raises its own error; several raise ``SourceErrors``, which names each source and
+    why in a few words, each error logged in full (in a flow, the run's log). An exception that is no
+    ``HarvestError`` (a bug) is raised as it is."""
+    bug = next((o for o in outcomes if isinstance(o, BaseException) and not isinstance(o, HarvestError)), None)
+    if bug is not None:
+        raise bug
+    failures = [o for o in outcomes if isinstance(o, HarvestError)]
+    if not failures:
+        return outcomes
+    if len(failures) == 1:
+        raise failures[0]
+    for failure in failures:
+        log.error("%s", failure)
+    raise SourceErrors(failures)
 
 
 class InProcess:
     """Every step in this process, one after another: the harvest without Prefect."""
 
     def each(self, name: str, step: Callable[..., T], calls: list[tuple[Any, ...]]) -> list[T]:
-        return [step(*args) for args in calls]
+        outcomes: list[Any] = []
+        for args in calls:
+            try:
+                outcomes.append(step(*args))
+            except HarvestError as exc:  # the other sources' step still runs: every failure is named
+                outcomes.append(exc)
+        return settled(outcomes)
 
     def one(self, name: str, step: Callable[..., T], *args: Any) -> T:
         return step(*args)
