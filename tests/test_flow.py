@@ -228,3 +228,44 @@ def test_the_artifacts_show_the_version_its_folder_and_report_the_counts_and_eve
     assert [(r["figure"], r["of"], r["figure_then"], r["of_then"], r["limit"]) for r in rows[6:]] == \
         [(g["now"]["count"], g["now"]["of"], g["before"]["count"], g["before"]["of"], g["limit"]) for g in value_gates]
     assert artifacts["clusterharvest-gates"]["description"] == "12 gates checked: all passed"
+
+
+@pytest.mark.flow
+def test_the_heartbeats_a_run_sends_itself_come_every_interval_and_stop_at_its_end(on_server):
+    """``run`` takes the flow-run heartbeat over from Prefect (whose thread sleeps in one-second steps that a run
+    ending waits out): a beat at the start and one every interval, none after the run."""
+    import threading
+    import time
+
+    from prefect import flow
+    from prefect.context import FlowRunContext
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from clusterharvest_flows.harvest import HEARTBEATS, heartbeats
+
+    from .prefect_server import wait_for
+
+    @flow(name="heartbeats")
+    def beating() -> str:
+        with heartbeats():
+            time.sleep(2.5)
+        context = FlowRunContext.get()
+        assert context is not None and context.flow_run is not None
+        return str(context.flow_run.id)
+
+    every = HEARTBEATS.set(1)
+    try:
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            run_id = beating()
+    finally:
+        HEARTBEATS.reset(every)
+    assert "clusterharvest-heartbeat" not in [t.name for t in threading.enumerate()]
+
+    def beats() -> list[dict]:
+        return list(on_server.post("/events/filter", {"filter": {
+            "event": {"name": ["prefect.flow-run.heartbeat"]},
+            "resource": {"id": [f"prefect.flow-run.{run_id}"]}}})["events"])
+
+    wait_for(lambda: len(beats()) >= 3, 30, "three heartbeats")
+    time.sleep(1.5)  # none comes later
+    assert len(beats()) == 3, beats()

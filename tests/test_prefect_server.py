@@ -113,6 +113,28 @@ def test_a_run_is_named_by_its_start_and_mode_and_tagged_with_its_sources(prefec
     assert run["id"] in [r["id"] for r in found]
 
 
+def test_a_run_sends_prefect_s_heartbeat_and_its_task_runs_carry_no_tags(prefect_server, first_run):
+    """The command line's run sends the flow-run heartbeat itself (it ends the moment its work does), as Prefect's
+    engine sends it; its task runs are untagged, so Prefect asks the server for no tag concurrency slots."""
+    _, _, run = first_run
+    beats = prefect_server.post("/events/filter", {"filter": {
+        "event": {"name": ["prefect.flow-run.heartbeat"]}, "resource": {"id": [f"prefect.flow-run.{run['id']}"]}}})
+    [beat] = beats["events"]  # the run lasts less than the 180 s between heartbeats: the one at its start
+    assert beat["resource"] == {"prefect.resource.id": f"prefect.flow-run.{run['id']}",
+                                "prefect.resource.name": run["name"], "prefect.version": prefect_version()}, beat
+    related = {(r["prefect.resource.id"], r["prefect.resource.role"]) for r in beat["related"]}
+    assert related == {(f"prefect.flow.{run['flow_id']}", "flow"),
+                       *((f"prefect.tag.{tag}", "tag") for tag in ["clusterharvest", *SOURCES])}, related
+    tasks = prefect_server.post("/task_runs/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}})
+    assert len(tasks) == 16 and all(t["tags"] == [] for t in tasks), [t["tags"] for t in tasks]
+
+
+def prefect_version() -> str:
+    from importlib.metadata import version
+
+    return version("prefect")
+
+
 def test_a_harvest_shows_on_the_server_with_the_library_logs_named_tasks_and_artifacts(prefect_server, first_run):
     first, out, run = first_run
     version = read_latest(out)
