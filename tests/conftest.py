@@ -24,6 +24,15 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """No local Prefect server outlives the session (one a harvest without a configured server would start)."""
+    home = Path(os.environ["PREFECT_HOME"])
+    if (home / "clusterharvest-server.json").exists():
+        from clusterharvest_flows.server import stop
+
+        stop(home)
+
+
 @pytest.fixture(scope="session")
 def bundled_directory_html() -> bytes:
     """The bundled (reconstructed) directory page."""

@@ -200,38 +200,28 @@ def exit_time(proc: subprocess.Popen[str], limit: float) -> float:
     return time.monotonic()
 
 
-def temporary_server(pid: int) -> set[int]:
-    """The processes of Prefect's temporary server below ``pid`` (not the watchdog)."""
-    from clusterharvest.watchdog import descendants
-
-    found = set()
-    for child in descendants(pid):
-        try:
-            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"watchdog" not in cmdline and (b"uvicorn" in cmdline or b"prefect" in cmdline and b"server" in cmdline):
-            found.add(child)
-    return found
-
-
 @pytest.mark.flow
 def test_a_harvest_whose_prefect_server_went_away_exits_within_seconds_of_its_error_line(tmp_path):
-    # The temporary server dies mid-run (as under a thousand sources), while nothing is being logged; then the
-    # source fails. The run's last logs and events wait for the gone server: at exit, Prefect's log and event
-    # workers would retry it without a limit (22 s here with 3 client retries; 11 minutes with a thousand sources).
+    # The server (the local one the command starts) dies mid-run, while nothing is being logged; then the source
+    # fails. The run's last logs and events wait for the gone server: at exit, Prefect's log and event workers
+    # would retry it without a limit (22 s here with 3 client retries; 11 minutes with a thousand sources).
+    import json
     import signal
+
+    from clusterharvest_flows.server import STATE_NAME, alive
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update({"PREFECT_HOME": str(tmp_path / "home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                "PREFECT_SERVER_UI_ENABLED": "false",
                 "PREFECT_CLIENT_MAX_RETRIES": "3"})  # Prefect's default is 5: the run fails sooner, the test is shorter
     source = Stalling()
     proc, lines = harvest_process(tmp_path, registry_of(tmp_path, source.url), env)
+    server = None
     try:
         assert source.asked.wait(120), lines
+        server = json.loads((tmp_path / "home" / STATE_NAME).read_text(encoding="utf-8"))["pid"]
         time.sleep(4)  # the logs of the run so far are sent
-        for pid in temporary_server(proc.pid):
-            os.kill(pid, signal.SIGKILL)
+        os.kill(server, signal.SIGKILL)
         time.sleep(4)
         source.released.set()
         ended = exit_time(proc, 240)
@@ -239,6 +229,8 @@ def test_a_harvest_whose_prefect_server_went_away_exits_within_seconds_of_its_er
         source.stop()
         if proc.poll() is None:
             proc.kill()
+        if server and alive(server):
+            os.kill(server, signal.SIGKILL)
     errors = [(at, line) for at, line in lines if line.startswith("clusterharvest: error: ")]
     assert len(errors) == 1 and proc.returncode == 1, (proc.returncode, lines)
     at, line = errors[0]

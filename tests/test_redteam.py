@@ -427,43 +427,6 @@ def test_the_error_line_stands_alone_with_prefect_logging_at_warning(tmp_path, p
 
 
 
-def test_a_killed_harvest_leaves_no_temporary_prefect_server(tmp_path):
-    """SIGKILL a harvest while Prefect's temporary server runs: the watchdog stops the server."""
-    import signal
-
-    from clusterharvest.watchdog import descendants
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update({"PREFECT_HOME": str(tmp_path / "home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
-    harvest = subprocess.Popen([sys.executable, "-m", "clusterharvest.cli", "harvest", "--offline", "--out",
-                                str(tmp_path / "out")], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 90
-    server: set[int] = set()
-    def cmdline(pid: int) -> bytes:
-        """A process's command line; empty once it has ended (a short-lived child, e.g. the PDF reader)."""
-        try:
-            return Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            return b""
-
-    while time.monotonic() < deadline and not server:
-        server = {p for p in descendants(harvest.pid)
-                  if b"uvicorn" in cmdline(p) or b"prefect" in cmdline(p) and b"server" in cmdline(p)}
-        time.sleep(0.2)
-    assert server, "the harvest started no temporary server"
-    time.sleep(1.5)  # the server has been up a moment (the watchdog looks five times a second)
-    harvest.send_signal(signal.SIGKILL)
-    harvest.wait()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in server):
-        time.sleep(0.2)
-    left = [p for p in server if Path(f"/proc/{p}").exists()]
-    for p in left:
-        os.kill(p, signal.SIGKILL)
-    assert not left, "the temporary server outlived the killed harvest"
-
-
 def test_a_programme_page_that_lost_most_of_its_facts_is_refused(tmp_path):
     page = {"body": RawStore(ROOT / "raw").latest("bmbf-programme-page-en").read()}  # type: ignore[union-attr]
     srv = start_server({"/page": lambda seen: (200, {"Content-Type": "text/html; charset=utf-8"}, page["body"])})

@@ -68,17 +68,43 @@ class EscapingFormatter(logging.Formatter):
 
 def prefect_environment() -> None:
     """Settings for running Prefect from the command line (before Prefect is imported)."""
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-    # The ephemeral server's telemetry heartbeat races the run for its SQLite file ("database is
-    # locked" tracebacks) and would phone home from an unattended harvester: off.
+    # A local server's telemetry heartbeat races the runs for its SQLite file ("database is locked"
+    # tracebacks) and would phone home from an unattended harvester: off.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
+def local_server(quiet: bool) -> None:
+    """With no Prefect server configured (no ``PREFECT_API_URL`` in the environment, the active profile or a
+    settings file), make this process's runs use the local server (``clusterharvest_flows.server``): the one
+    running, else one started now, which later runs reuse and which stops itself once idle. Says which on
+    stderr unless ``quiet``; a ``ServerError`` when it cannot start."""
+    from prefect.context import refresh_global_settings_context
+    from prefect.settings import get_current_settings
+
+    if get_current_settings().api.url:
+        return
+    from clusterharvest_flows.server import duration, ensure
+
+    server, started = ensure()
+    os.environ["PREFECT_API_URL"] = server.url
+    refresh_global_settings_context()  # Prefect read its settings when imported
+    if quiet:
+        return
+    idle = duration(server.idle)
+    if started:
+        say(f"{PROG}: no Prefect server configured: started a local one for this and later runs at {server.url} "
+            f"(pid {server.pid}); it stops itself after {idle} without a run (`{PROG} server stop` stops it now)",
+            file=sys.stderr)
+    else:
+        say(f"{PROG}: using the local Prefect server at {server.url} (it stops itself after {idle} without a run)",
+            file=sys.stderr)
+
+
 def divert_stderr(verbose: bool) -> tuple[TextIO, Path | None]:
-    """From here to the end of the process, everything written to stderr (Prefect's console logs, the
-    temporary server's output and its shutdown at exit, warnings) goes to a log file, whatever the user's
-    Prefect logging settings, so the command's own lines (progress, the one error line) stand alone; ``-v``
-    shows it all instead. Returns the stream for the command's own lines and the log file (None with ``-v``)."""
+    """From here to the end of the process, everything written to stderr (Prefect's console logs, warnings)
+    goes to a log file, whatever the user's Prefect logging settings, so the command's own lines (progress, the
+    one error line) stand alone; ``-v`` shows it all instead. Returns the stream for the command's own lines and
+    the log file (None with ``-v``)."""
     if verbose:
         return sys.stderr, None
     fd, name = tempfile.mkstemp(prefix="clusterharvest-run-", suffix=".log")
@@ -180,9 +206,12 @@ def cmd_harvest(args: argparse.Namespace) -> int:
     except HarvestError as exc:
         return fail(str(exc))
     prefect_environment()
-    from . import watchdog
+    from clusterharvest_flows.server import ServerError
 
-    watchdog.start()  # should this process be killed, Prefect's temporary server does not outlive it
+    try:
+        local_server(args.quiet)
+    except ServerError as exc:
+        return fail(f"no Prefect server configured: {exc}")
     from clusterharvest_flows.harvest import run  # Prefect is imported only for the commands that run flows
 
     result, code, own = run_flow(args, lambda: run(
@@ -204,9 +233,9 @@ def cmd_harvest(args: argparse.Namespace) -> int:
 
 def leave(code: int, own: TextIO) -> NoReturn:
     """End a command that ran a flow within seconds of its last line, whatever became of Prefect's server:
-    Prefect's workers get ``SHUTDOWN_SECONDS`` to send the run's logs and events and its temporary server is
-    stopped (``shutdown``); then the process exits at once, without the interpreter's exit handlers, where
-    those workers would wait without a limit (a run whose server had gone lived on for 11 minutes)."""
+    Prefect's workers get ``SHUTDOWN_SECONDS`` to send the run's logs and events (``shutdown``); then the process
+    exits at once, without the interpreter's exit handlers, where those workers would wait without a limit (a
+    run whose server had gone lived on for 11 minutes)."""
     from clusterharvest_flows.harvest import shutdown
 
     with contextlib.suppress(Exception):  # the command's outcome is printed already: nothing more to say
@@ -274,6 +303,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return fail(str(exc))
     except KeyboardInterrupt:
         pass
+    return 0
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    """Start, show or stop the local Prefect server that harvests use when no server is configured."""
+    from clusterharvest_flows.server import ServerError, duration, ensure, idle_seconds, prefect_home, running, stop
+
+    try:
+        if args.action == "start":
+            prefect_environment()
+            server, started = ensure(idle_seconds(args.idle))
+            say(f"{'started' if started else 'already running:'} the local Prefect server at {server.url} "
+                f"(pid {server.pid}; it stops itself after {duration(server.idle)} without a run; log: {server.log})")
+        elif args.action == "status":
+            found = running()
+            if found is None:
+                say(f"no local Prefect server is running (PREFECT_HOME {prefect_home()})")
+                return 3  # LSB: not running
+            ui = f"; its UI at {found.ui}" if found.ui else ""
+            say(f"the local Prefect server runs at {found.url} (pid {found.pid}, since {found.started}{ui}; it stops "
+                f"itself after {duration(found.idle)} without a run; log: {found.log})")
+        else:
+            stopped = stop()
+            say(f"stopped the local Prefect server at {stopped.url} (pid {stopped.pid})" if stopped else
+                f"no local Prefect server is running (PREFECT_HOME {prefect_home()})")
+    except ServerError as exc:
+        return fail(str(exc))
     return 0
 
 
@@ -510,6 +566,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="schedule (default: '0 6 * * 1', Mondays 06:00 UTC)")
     add_dataset_options(p)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("server", help="the local Prefect server harvests use when no server is configured")
+    p.add_argument("action", choices=("start", "status", "stop"), help="start it (if not running), show it, stop it")
+    p.add_argument("--idle", default=None, metavar="SECONDS",
+                   help="start: stop itself after this many seconds without a run (default: "
+                        "$CLUSTERHARVEST_SERVER_IDLE, else 900)")
+    p.set_defaults(func=cmd_server)
 
     p = sub.add_parser("alerts", help="alert on failed harvests: a Prefect automation that calls a webhook")
     p.add_argument("--webhook", required=True, metavar="URL", help="the URL to POST to when a harvest run fails")

@@ -1,0 +1,153 @@
+"""The local Prefect server (issue 23, item 7) against real processes: `clusterharvest server start|status|stop`,
+a harvest with no server configured that uses it or starts it, a stale state file, the stop after an idle
+period, and a server that cannot start. Each test has a PREFECT_HOME of its own and stops every server it
+started, whatever happens."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from clusterharvest.publish import read_latest
+from clusterharvest_flows.server import STATE_NAME, alive
+
+from .conftest import ROOT
+from .prefect_server import BIN, wait_for
+
+
+def environment(home: Path, **extra: str) -> dict[str, str]:
+    """No Prefect server configured: no PREFECT_* setting but the home (and the UI off, to start sooner)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_") and k != "CLUSTERHARVEST_SERVER_IDLE"}
+    env.update({"PREFECT_HOME": str(home), "PREFECT_SERVER_UI_ENABLED": "false", **extra})
+    return env
+
+
+def command(env: dict[str, str], *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / "clusterharvest"), *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def state(home: Path) -> dict | None:
+    try:
+        return dict(json.loads((home / STATE_NAME).read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None
+
+
+@pytest.fixture
+def home(tmp_path):
+    """A PREFECT_HOME; whatever local server runs there at the end is stopped (killed, should stop fail)."""
+    path = tmp_path / "prefect-home"
+    path.mkdir()
+    yield path
+    found = state(path)
+    subprocess.run([str(BIN / "clusterharvest"), "server", "stop"], env=environment(path), capture_output=True,
+                   timeout=60)
+    if found and alive(found["pid"]):
+        os.kill(found["pid"], signal.SIGKILL)
+
+
+def dead_pid() -> int:
+    """The id of a process that has ended."""
+    done = subprocess.Popen(["true"])
+    done.wait()
+    return done.pid
+
+
+def stale(home: Path, pid: int) -> None:
+    (home / STATE_NAME).write_text(json.dumps({
+        "pid": pid, "port": 9, "url": "http://127.0.0.1:9/api", "idle": 900.0, "started": "2026-11-30T06:00:00+00:00",
+        "log": str(home / "clusterharvest-server.log"), "home": str(home)}), encoding="utf-8")
+
+
+@pytest.mark.parametrize("who", ["ended", "another process"])
+def test_a_stale_state_file_is_no_server_and_is_removed(home, who):
+    stale(home, dead_pid() if who == "ended" else os.getpid())  # a process id reused by something else: this one
+    status = command(environment(home), "server", "status", timeout=60)
+    assert (status.returncode, status.stdout) == (3, f"no local Prefect server is running (PREFECT_HOME {home})\n"), \
+        status
+    assert state(home) is None
+    stopped = command(environment(home), "server", "stop", timeout=60)
+    assert stopped.returncode == 0 and stopped.stdout.startswith("no local Prefect server is running"), stopped
+
+
+@pytest.mark.flow
+def test_server_start_status_and_stop_and_a_harvest_uses_it(home, tmp_path):
+    env = environment(home)
+    stale(home, dead_pid())  # left by a server that was killed: replaced
+    started = command(env, "server", "start", "--idle", "600")
+    assert started.returncode == 0, started.stderr
+    found = re.fullmatch(r"started the local Prefect server at (http://127\.0\.0\.1:(\d+)/api) \(pid (\d+); it stops "
+                         r"itself after 10 minutes without a run; log: (.+)\)\n", started.stdout)
+    assert found, started.stdout
+    url, port, pid, log = found.group(1), int(found.group(2)), int(found.group(3)), found.group(4)
+    assert state(home) == {"pid": pid, "port": port, "url": url, "idle": 600.0, "started": state(home)["started"],
+                           "log": log, "home": str(home), "ui": None}, state(home)  # the UI is off here
+    assert alive(pid) and httpx.get(f"{url}/health", timeout=5).status_code == 200
+
+    status = command(env, "server", "status", timeout=60)
+    assert status.returncode == 0, status.stderr
+    assert status.stdout.startswith(f"the local Prefect server runs at {url} (pid {pid}, "), status.stdout
+    again = command(env, "server", "start")
+    assert again.returncode == 0 and again.stdout.startswith(f"already running: the local Prefect server at {url} "
+                                                             f"(pid {pid};"), again.stdout
+
+    out = tmp_path / "out"
+    harvested = command(env, "harvest", "--offline", "--out", str(out))
+    assert harvested.returncode == 0, harvested.stderr
+    assert harvested.stderr.splitlines()[0] == (f"clusterharvest: using the local Prefect server at {url} (it stops "
+                                                "itself after 10 minutes without a run)"), harvested.stderr
+    [run] = httpx.post(f"{url}/flow_runs/filter", json={}, timeout=30).json()
+    assert run["state_type"] == "COMPLETED" and run["name"].endswith("-offline"), run
+    assert read_latest(out)
+
+    stopped = command(env, "server", "stop", timeout=60)
+    assert stopped.returncode == 0 and stopped.stdout == f"stopped the local Prefect server at {url} (pid {pid})\n", \
+        stopped
+    assert not alive(pid) and state(home) is None
+    assert command(env, "server", "status", timeout=60).returncode == 3
+    assert "clusterharvest server: stopped" in Path(log).read_text(encoding="utf-8")
+
+
+@pytest.mark.flow
+def test_a_harvest_with_no_server_starts_one_that_stops_itself_when_idle(home, tmp_path):
+    env = environment(home, CLUSTERHARVEST_SERVER_IDLE="4")
+    harvested = command(env, "harvest", "--offline", "--out", str(tmp_path / "out"))
+    assert harvested.returncode == 0, harvested.stderr
+    found = state(home)
+    assert found is not None
+    assert harvested.stderr.splitlines()[0] == (
+        f"clusterharvest: no Prefect server configured: started a local one for this and later runs at "
+        f"{found['url']} (pid {found['pid']}); it stops itself after 4 seconds without a run (`clusterharvest server "
+        "stop` stops it now)"), harvested.stderr
+    [run] = httpx.post(f"{found['url']}/flow_runs/filter", json={}, timeout=30).json()
+    assert run["state_type"] == "COMPLETED", run
+    ended = time.monotonic()
+    wait_for(lambda: not alive(found["pid"]), 30, "the idle server to stop itself")
+    assert time.monotonic() - ended < 15  # 4 s idle, looked at every second, then its services stop
+    assert state(home) is None
+    log = Path(found["log"]).read_text(encoding="utf-8")
+    assert "no request for 4 seconds: stopping" in log and "clusterharvest server: stopped" in log, log
+
+
+@pytest.mark.flow
+def test_a_harvest_whose_local_server_cannot_start_fails_with_one_line(home, tmp_path):
+    # a database the server cannot open: its process ends at start-up
+    env = environment(home, PREFECT_SERVER_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{tmp_path}/missing/x.db")
+    started = time.monotonic()
+    res = command(env, "harvest", "--offline", "--out", str(tmp_path / "out"))
+    assert time.monotonic() - started < 60
+    assert res.returncode == 1, res.stderr
+    [line] = res.stderr.splitlines()
+    assert line == ("clusterharvest: error: no Prefect server configured: the local Prefect server did not start "
+                    "(exit 3): sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) unable to open database "
+                    f"file (log: {home / 'clusterharvest-server.log'})"), line
+    assert state(home) is None and read_latest(tmp_path / "out") is None
