@@ -68,6 +68,19 @@ def stale(home: Path, pid: int) -> None:
         "log": str(home / "clusterharvest-server.log"), "home": str(home)}), encoding="utf-8")
 
 
+def test_the_idle_period_is_a_number_of_seconds_within_bounds(monkeypatch):
+    from clusterharvest_flows.server import ServerError, duration, idle_seconds
+
+    monkeypatch.delenv("CLUSTERHARVEST_SERVER_IDLE", raising=False)
+    assert (idle_seconds(), idle_seconds("4"), duration(900), duration(4), duration(7200)) == \
+        (900.0, 4.0, "15 minutes", "4 seconds", "2 hours")
+    monkeypatch.setenv("CLUSTERHARVEST_SERVER_IDLE", "60")
+    assert (idle_seconds(), duration(idle_seconds())) == (60.0, "1 minute")
+    for wrong in ("0", "nan", "inf", "ten", "-5", "2592001"):
+        with pytest.raises(ServerError, match=f"idle time '{wrong}' is no number of seconds from 1 to 2592000"):
+            idle_seconds(wrong)
+
+
 @pytest.mark.parametrize("who", ["ended", "another process"])
 def test_a_stale_state_file_is_no_server_and_is_removed(home, who):
     stale(home, dead_pid() if who == "ended" else os.getpid())  # a process id reused by something else: this one
