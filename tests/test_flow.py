@@ -203,7 +203,7 @@ def test_the_artifacts_show_the_version_its_folder_and_report_the_counts_and_eve
         "| quarantined entries | 1 |\n"
         "| link issues | 0 |\n"
         "| failed checks | 0 |\n"
-        "| gates | 12 gates checked: all passed (artifact clusterharvest-gates) |\n")
+        "| gates | 15 gates checked: all passed (artifact clusterharvest-gates) |\n")
     counts = {row["measure"]: row["value"] for row in json.loads(artifacts["clusterharvest-counts"]["data"])}
     assert {k: counts[k] for k in ("added", "removed", "modified", "quarantined", "link_issues", "failed_checks")} \
         == {"added": 0, "removed": 0, "modified": 1, "quarantined": 1, "link_issues": 0, "failed_checks": 0}, counts
@@ -221,13 +221,15 @@ def test_the_artifacts_show_the_version_its_folder_and_report_the_counts_and_eve
         row("max_quarantined", "quarantined", 1, 0.1, of=33),
         row("min_entries", "records", 32, 1),
     ], rows[:6]
-    # the value gates, as the manifest records them: five values and the issues, all against the first version
+    # the value gates, as the manifest records them: eight values (targets in either phase and in each, the
+    # person, phone, e-mail, address, description) and the issues, all against the first version
     assert [(r["gate"], r["metric"], r["compared_with"]) for r in rows[6:]] == \
-        [("max_value_loss", m, first) for m in ("target_countries", "contact_person", "phone", "address",
-                                                 "description")] + [("max_new_issues", "issues", first)], rows[6:]
+        [("max_value_loss", m, first) for m in ("target_countries", "concept_targets", "implementation_targets",
+                                                 "contact_person", "phone", "email", "address", "description")] \
+        + [("max_new_issues", "issues", first)], rows[6:]
     assert [(r["figure"], r["of"], r["figure_then"], r["of_then"], r["limit"]) for r in rows[6:]] == \
         [(g["now"]["count"], g["now"]["of"], g["before"]["count"], g["before"]["of"], g["limit"]) for g in value_gates]
-    assert artifacts["clusterharvest-gates"]["description"] == "12 gates checked: all passed"
+    assert artifacts["clusterharvest-gates"]["description"] == "15 gates checked: all passed"
 
 
 @pytest.mark.flow
