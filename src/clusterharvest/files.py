@@ -77,5 +77,6 @@ def read_regular_file(path: Path, max_bytes: int, seconds: float = LOCAL_DEADLIN
                 if time.monotonic() > deadline:
                     raise FetchError(f"{path} not read within the total deadline ({seconds:g}s)", source_id)
     except OSError as exc:
-        raise FetchError(f"cannot read {path}: {exc.strerror or exc}", source_id) from None
+        why = exc.strerror or str(exc)
+        raise FetchError(f"cannot read {path}: {why}", source_id, reason=f"cannot read: {why}") from None
     return b"".join(chunks)
