@@ -648,7 +648,8 @@ def test_make_server_runs_a_background_server_in_a_profile_of_its_own(tmp_path):
 def test_a_registry_of_150_sources_ends_in_a_source_error_not_a_server_error(prefect_server, tmp_path):
     """Prefect's server refuses an event with more than 100 related resources, and every tag of a run is one: a
     run tagged with 150 source ids failed every harvest with 'unexpected PrefectHTTPStatusError ... 500'. The
-    sources here fail at once (files that do not exist), so the run ends in the first one's error line."""
+    sources here fail at once (files that do not exist), so the run ends in one line naming the first of them and
+    counting the rest, each in full in the run's log file the line names."""
     from clusterharvest_flows.harvest import MAX_TAGGED_SOURCES
 
     (tmp_path / "sources.toml").write_text("".join(
@@ -656,9 +657,18 @@ def test_a_registry_of_150_sources_ends_in_a_source_error_not_a_server_error(pre
         for n in range(150)), encoding="utf-8")
     res = cli(prefect_server, "harvest", "--sources", str(tmp_path / "sources.toml"), "--out", str(tmp_path / "out"),
               "--raw", str(tmp_path / "raw"), "--quiet", timeout=300)
-    assert (res.returncode, res.stderr) == (1, f"clusterharvest: error: source s000: cannot read "
-                                               f"{tmp_path / 'missing-000.html'}: No such file or directory\n"), \
-        res.stderr
+    assert res.returncode == 1, res.stderr
+    [line] = res.stderr.splitlines()
+    said = re.fullmatch(r"clusterharvest: error: 150 sources failed: ((?:s\d{3}, )*s\d{3}) "
+                        r"\(cannot read: No such file or directory\); (\d+) more \(in full: \S+\.log\)", line)
+    assert said, line
+    shown = said[1].split(", ")  # the first sources, as many as fit in the line
+    assert shown == [f"s{n:03d}" for n in range(len(shown))] and len(shown) + int(said[2]) == 150, line
+    assert len(line) <= 300 and len(shown) >= 20, line
+    log = Path(line.rsplit("(in full: ", 1)[1][:-1]).read_text(encoding="utf-8")
+    for n in (0, 149):
+        assert f"clusterharvest: error: source s{n:03d}: cannot read {tmp_path / f'missing-{n:03d}.html'}: " \
+               "No such file or directory\n" in log
     run = newest_run(prefect_server)
     assert run["state_type"] == "FAILED" and run["tags"] == ["clusterharvest"], run  # over MAX_TAGGED_SOURCES
     assert MAX_TAGGED_SOURCES < 150

@@ -21,7 +21,7 @@ from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from .controls import escape_controls, escape_controls_utf8
-from .errors import HarvestError
+from .errors import HarvestError, summary
 
 PROG = "clusterharvest"
 SHUTDOWN_SECONDS = 5.0  # what Prefect's log and event workers get to send what they hold when a harvest ends
@@ -172,7 +172,8 @@ def run_flow(args: argparse.Namespace, call: Callable[[], Any]) -> tuple[Any, in
         if failures and log_file is not None:
             with log_file.open("a", encoding="utf-8", errors="replace") as log:
                 log.writelines(f"{PROG}: error: {failure}\n" for failure in failures)
-            message = f"{message} (in full: {log_file})"
+            tail = f" (in full: {log_file})"
+            message = summary(failures, MAX_LINE - len(f"{PROG}: error: ") - len(tail)) + tail  # fits the line
         line = error_line(message, log_file)
         print(line, file=own)
         if log_file is not None and str(log_file) in line:
