@@ -3,6 +3,8 @@ federal state and coordinates; a city not found, or found several times, is no p
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from clusterharvest.normalize.places import Place, find_place
@@ -17,6 +19,8 @@ FOUND = [
     ("Saarbrücken", "Saarbrücken", "DE-SL", "Saarland", 49.23, 7.00),
     ("Jena", "Jena", "DE-TH", "Thüringen", 50.93, 11.59),
     ("Kiel", "Kiel", "DE-SH", "Schleswig-Holstein", 54.32, 10.13),  # Kehl, smaller, was once called Kiel too
+    ("St. Ingbert", "Sankt Ingbert", "DE-SL", "Saarland", 49.28, 7.12),  # "St." is GeoNames' "Sankt"
+    ("Garching b. München", "Garching", "DE-BY", "Bayern", 48.25, 11.65),  # "b." is "bei"
 ]
 
 
@@ -36,10 +40,19 @@ def test_a_city_found_gives_its_state_and_coordinates(city, name, code, state, l
     ("Halle", "GeoNames places in DE are called 'Halle'"),  # in Westphalia, and Halle (Saale), larger
     ("Kirchheim", "3 GeoNames places in DE are called 'Kirchheim'"),
     ("Atlantis", "not among GeoNames' places in DE"),
+    ("", "no city"),
+    ("  ", "no city"),
 ])
 def test_a_city_not_found_or_ambiguous_is_no_place(city, why):
     got = find_place(city, "DE")
     assert isinstance(got, str) and why in got, got
+
+
+def test_places_of_one_name_in_one_state_are_told_apart_by_their_geonames_ids():
+    got = find_place("Mülheim", "DE")  # two places of that name in North Rhine-Westphalia
+    assert isinstance(got, str) and got.startswith("2 GeoNames places in DE are called 'Mülheim'"), got
+    ids = re.findall(r"Mülheim \(Nordrhein-Westfalen, GeoNames (\d+)\)", got)
+    assert len(set(ids)) == 2, got
 
 
 def test_outside_germany_a_place_has_no_federal_state():

@@ -61,6 +61,13 @@ def places_of(country: str) -> tuple[dict[str, list[dict[str, Any]]], dict[str, 
     return by_name, by_alternate
 
 
+def spelled_out(name: str) -> str:
+    """A place name's comparison form (``key``) with its abbreviations spelled out as GeoNames writes them
+    (``places.yml``: 'st.' -> 'sankt', 'b.' -> 'bei')."""
+    words = lookup("normalize/places.yml", "abbreviations")
+    return " ".join(words.get(word) or word for word in name.split())
+
+
 def state_of(country: str, admin1: str | None) -> tuple[str | None, str | None]:
     """(ISO 3166-2 code, name) of a German federal state from its GeoNames admin1 code; (None, None) otherwise."""
     code = lookup("normalize/places.yml", "states").get(f"{country}.{admin1}") if admin1 else None
@@ -69,10 +76,16 @@ def state_of(country: str, admin1: str | None) -> tuple[str | None, str | None]:
 
 
 def find_place(city: str, country: str) -> Place | str:
-    """The one GeoNames place of ``country`` (ISO 3166-1 alpha-2) called ``city``, or why there is none (a str:
-    not among the places, or several of that name)."""
+    """The one GeoNames place of ``country`` (ISO 3166-1 alpha-2) called ``city`` (as written, else with its
+    abbreviations spelled out: ``spelled_out``), or why there is none (a str: no city, not among the places, or
+    several of that name, each with its GeoNames id)."""
+    if not city.strip():
+        return "no city is given; no federal state or coordinates are derived"
     by_name, by_alternate = places_of(country)
+    spelled = spelled_out(key(city))
     named, also = by_name.get(key(city), []), by_alternate.get(key(city), [])
+    if not named and not also and spelled != key(city):
+        named, also = by_name.get(spelled, []), by_alternate.get(spelled, [])
     if len(named) == 1:
         # A larger place also known by this name makes it ambiguous ('Neustadt', a quarter of Hamburg, and
         # Neustadt an der Weinstraße); a smaller one does not (Kiel, and Kehl, once called Kiel too).
@@ -86,8 +99,8 @@ def find_place(city: str, country: str) -> Place | str:
         return Place(int(place["geonameid"]), place["name"], code, state, float(place["latitude"]),
                      float(place["longitude"]))
     if found:
-        where = ", ".join(sorted({f"{p['name']} ({state_of(country, p.get('admin1code'))[1] or '?'})"
-                                  for p in found}))
+        where = ", ".join(sorted(f"{p['name']} ({state_of(country, p.get('admin1code'))[1] or '?'}, GeoNames "
+                                 f"{p['geonameid']})" for p in found))
         return f"{len(found)} GeoNames places in {country} are called {city!r} ({where}); none is chosen"
     return (f"{city!r} is not among GeoNames' places in {country} of {MIN_POPULATION:,} or more inhabitants; no "
             "federal state or coordinates are derived")
