@@ -213,8 +213,9 @@ CLUSTERS = Table(
      model_column(Project, "title", "project_title", "Project title (see the projects table for its source)."),
      model_column(Project, "acronym", "project_acronym", "Project acronym."),
      *(typed_column(f"target_countries_{p}", list[str] | None,
-                    f"ISO 3166-1 alpha-2 codes of the target countries, {p} phase; empty where the entry has no "
-                    "line for the phase (see the targets table, which tells the two apart).") for p in PHASES),
+                    f"ISO 3166-1 alpha-2 codes of the target countries, {p} phase; null where the entry has no "
+                    "line for the phase, empty where its line names no country (in CSV both are an empty cell; "
+                    "the targets table's phase_stated tells them apart).") for p in PHASES),
      *(typed_column(f"target_regions_{p}", list[str] | None, f"Targets that are regions, not countries, {p} phase.")
        for p in PHASES),
      model_column(Description, "en", "description_en"), model_column(Description, "de", "description_de"),
