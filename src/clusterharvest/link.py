@@ -10,11 +10,12 @@ missing or ambiguous, never guessed. ``links.yml`` also lists explicit aliases.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
 
+from .dataset import Link
 from .lookups import Lookup, lookups
 from .models import Cluster, Project, issue
 from .normalize.names import slugify
@@ -57,7 +58,7 @@ def name_variants(name: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Link:
+class Match:
     """The outcome of linking one announced name."""
 
     announced: str
@@ -67,13 +68,13 @@ class Link:
     candidates: tuple[tuple[str, float], ...] = ()
 
 
-def link_name(announced: str, records: list[Cluster], table: LinkTable | None = None) -> Link:
-    """Link one announced name to one record, or say why not."""
+def link_name(announced: str, records: list[Cluster], table: LinkTable | None = None) -> Match:
+    """Match one announced name to one record (a ``Match``), or say why not."""
     table = table or link_table()
     ids = {r.id for r in records}
     alias = table.aliases.get(announced)
     if alias in ids:
-        return Link(announced, alias, 100.0, "alias")
+        return Match(announced, alias, 100.0, "alias")
     keys = [name_key(v, table) for v in name_variants(announced)]
     scores = []
     for record in records:
@@ -83,22 +84,10 @@ def link_name(announced: str, records: list[Cluster], table: LinkTable | None = 
     scores.sort(key=lambda s: -s[1])
     top = tuple(scores[:3])
     if not scores or scores[0][1] < THRESHOLD:
-        return Link(announced, None, scores[0][1] if scores else 0.0, "missing", top)
+        return Match(announced, None, scores[0][1] if scores else 0.0, "missing", top)
     if len(scores) > 1 and scores[1][1] > scores[0][1] - MARGIN:
-        return Link(announced, None, scores[0][1], "ambiguous", top)
-    return Link(announced, scores[0][0], scores[0][1], "fuzzy", top)
-
-
-@dataclass(frozen=True)
-class LinkEntry:
-    """One announced cluster and the record it was linked to (``cluster_id`` None: not linked)."""
-
-    source: str
-    position: int
-    announced: str
-    cluster_id: str | None
-    score: float
-    method: str
+        return Match(announced, None, scores[0][1], "ambiguous", top)
+    return Match(announced, scores[0][0], scores[0][1], "fuzzy", top)
 
 
 @dataclass(frozen=True)
@@ -107,12 +96,12 @@ class LinkProblem:
 
     source: str
     problem: str
-    link: LinkEntry | None = None  # the announced cluster concerned; None for a problem of the whole post
+    link: Link | None = None  # the announced cluster concerned; None for a problem of the whole post
     candidates: tuple[tuple[str, float], ...] | None = None  # the best records, for a missing or ambiguous match
 
     def to_json(self) -> dict[str, Any]:
         """The manifest's form: the link's fields, the problem, and the candidates where there are some."""
-        out: dict[str, Any] = {**(asdict(self.link) if self.link else {}), "source": self.source,
+        out: dict[str, Any] = {**(self.link.model_dump() if self.link else {}), "source": self.source,
                                "problem": self.problem}
         if self.candidates is not None:
             out["candidates"] = [{"id": i, "score": s} for i, s in self.candidates]
@@ -131,18 +120,19 @@ def same_project(own: Project, announced: Project) -> bool:
 
 
 def apply_links(records: list[Cluster], source_id: str, round_number: int | None,
-                selected: list[Announced]) -> tuple[list[Cluster], list[LinkEntry], list[LinkProblem]]:
+                selected: list[Announced]) -> tuple[list[Cluster], list[Link], list[LinkProblem]]:
     """Link each announced cluster to one record: returns the records (a linked one copied with its round,
     project, region, the announced name among its aliases and the announcement among its sources; records are never
     changed in place), the link entries and the problems (missing, ambiguous, a second announced name for one
     record, a round clash)."""
     by_id = {r.id: r for r in records}
-    links: list[LinkEntry] = []
+    links: list[Link] = []
     problems: list[LinkProblem] = []
     taken: dict[str, str] = {}
     for item in selected:
         found = link_name(item.name, list(by_id.values()))
-        entry = LinkEntry(source_id, item.position, item.name, found.cluster_id, found.score, found.method)
+        entry = Link(source=source_id, position=item.position, announced=item.name, cluster_id=found.cluster_id,
+                     score=found.score, method=found.method)
         if found.cluster_id is None:
             problems.append(LinkProblem(source_id, f"{found.method} match", entry, found.candidates))
             links.append(entry)
@@ -150,7 +140,7 @@ def apply_links(records: list[Cluster], source_id: str, round_number: int | None
         if found.cluster_id in taken:
             earlier = taken[found.cluster_id]
             problems.append(LinkProblem(source_id, f"{found.cluster_id} is already linked to {earlier!r}", entry))
-            links.append(replace(entry, cluster_id=None))
+            links.append(entry.model_copy(update={"cluster_id": None}))
             continue
         taken[found.cluster_id] = item.name
         record = by_id[found.cluster_id]

@@ -48,7 +48,7 @@ from .errors import (
 from .fetch import Fetcher, read_file_source
 from .gates import GateCheck, Measure, baselines, recent_manifests, value_checks, value_figures
 from .kinds import SourceKind, kind_of
-from .link import LinkEntry, LinkProblem, apply_links
+from .link import LinkProblem, apply_links
 from .merge import merge_by_id
 from .models import Cluster, Place, Programme, issue
 from .normalize.places import find_place
@@ -433,7 +433,7 @@ class Combined:
 
     clusters: list[Cluster]
     programme: Programme
-    links: list[LinkEntry]
+    links: list[Link]
     link_issues: list[LinkProblem]
     checks: list[Check]
     quarantined: list[Quarantined]
@@ -454,7 +454,7 @@ def run_record(ctx: Context, parsed: list[Parsed], clusters: list[Cluster], quar
               quarantined=quarantine_entries(quarantined), backfill=backfill)
     if combined is not None:
         run.allowed_shrink = ctx.allow_shrink
-        run.links = [Link.model_validate(asdict(link)) for link in combined.links]
+        run.links = list(combined.links)
         run.link_issues = [LinkIssue.model_validate(problem.to_json()) for problem in combined.link_issues]
         run.checks = [CheckEntry.model_validate(c.to_json()) for c in combined.checks]
         run.entry_gates = [GateEntry.model_validate(g.to_json()) for g in combined.entry_gates]
@@ -465,7 +465,7 @@ def run_record(ctx: Context, parsed: list[Parsed], clusters: list[Cluster], quar
 def combine(ctx: Context, validated: Validated, parsed: list[Parsed]) -> Combined:
     """Link announced clusters to records, build the programme record, run the cross-source checks."""
     clusters = validated.clusters
-    links: list[LinkEntry] = []
+    links: list[Link] = []
     problems: list[LinkProblem] = []
     announced = []
     for p in parsed:
