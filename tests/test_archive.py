@@ -10,6 +10,7 @@ import socket
 import struct
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -178,6 +179,19 @@ def registry_for(tmp_path, archive: LocalServer, url: str) -> str:
     return str(path)
 
 
+def harvest_and_backfill(tmp_path, archive: LocalServer) -> tuple[Any, list[Any]]:
+    """A harvest of the live URL (down, so the archive stands in) and a backfill from the archive, each into its own
+    dataset root; the archive stopped after."""
+    try:
+        harvested = run_harvest(open_context(registry_for(tmp_path, archive, LIVE_URL), tmp_path / "out",
+                                             tmp_path / "raw"))
+        steps = backfill(open_context(registry_for(tmp_path, archive, LIVE_URL), tmp_path / "history",
+                                      tmp_path / "raw"))
+    finally:
+        archive.stop()
+    return harvested, steps
+
+
 # -- "gone" means gone: a live server that answers malformed is a failure of the run (issue 22, item 4) ------
 
 def too_many_headers(conn):
@@ -284,14 +298,8 @@ def test_a_capture_whose_url_the_fetcher_refuses_is_skipped_like_a_foreign_one(t
     html = bundled_directory_html.decode("utf-8")
     archive = stand_in([("20160301120000", LIVE_URL, first_entries(html, 10).encode()),
                         ("20190101000000", original, first_entries(html, 3).encode())])
-    try:
-        with caplog.at_level(logging.WARNING, logger="clusterharvest"):
-            harvested = run_harvest(open_context(registry_for(tmp_path, archive, LIVE_URL), tmp_path / "out",
-                                                 tmp_path / "raw"))
-            steps = backfill(open_context(registry_for(tmp_path, archive, LIVE_URL), tmp_path / "history",
-                                          tmp_path / "raw"))
-    finally:
-        archive.stop()
+    with caplog.at_level(logging.WARNING, logger="clusterharvest"):
+        harvested, steps = harvest_and_backfill(tmp_path, archive)
     assert harvested.clusters == 10 and [s.capture for s in steps] == ["20160301120000"], (harvested, steps)
     assert not any("20190101000000" in s.raw_path for s in archive.seen), [s.raw_path for s in archive.seen]
     assert any(original in m and "another URL not used" in m for m in caplog.messages), caplog.messages
@@ -302,14 +310,8 @@ def test_a_capture_dated_in_the_future_is_ignored_with_a_warning(tmp_path, bundl
     captures = [("20160301120000", LIVE_URL, first_entries(html, 10).encode()),
                 ("20990101000000", LIVE_URL, first_entries(html, 3).encode())]
     archive = stand_in(captures)
-    try:
-        with caplog.at_level(logging.WARNING, logger="clusterharvest"):
-            harvested = run_harvest(open_context(registry_for(tmp_path, archive, LIVE_URL), tmp_path / "out",
-                                                 tmp_path / "raw"))
-            steps = backfill(open_context(registry_for(tmp_path, archive, LIVE_URL), tmp_path / "history",
-                                          tmp_path / "raw"))
-    finally:
-        archive.stop()
+    with caplog.at_level(logging.WARNING, logger="clusterharvest"):
+        harvested, steps = harvest_and_backfill(tmp_path, archive)
     assert harvested.clusters == 10 and [s.capture for s in steps] == ["20160301120000"], steps
     assert any("20990101000000" in m and "future" in m for m in caplog.messages), caplog.messages
     assert not any("20990101000000" in s.raw_path for s in archive.seen if "/web/" in s.raw_path)
