@@ -13,6 +13,9 @@ uvicorn, as ``prefect server start`` runs it, with its services and UI), kept ru
 - **Stopping itself** after ``idle`` seconds with no request and no open connection (default 900 s, 15
   minutes; ``CLUSTERHARVEST_SERVER_IDLE`` or ``clusterharvest server start --idle``). A run keeps a connection
   open (its events) while it lasts, so a long run is never cut off; a look at ``/api/health`` is no activity.
+  A harvest that finds the server claims it (``claim``: a request that counts as use) under the lock, and the
+  server stops for idleness only under the same lock, removing its state file first: a harvest either claimed
+  it in time (idle time starts anew) or finds no server and starts one, never one about to stop.
 - **Leaving the operator's Prefect settings alone**: nothing is written to a profile. The server's settings
   come from the environment it is started with (``PREFECT_API_URL`` removed, analytics off unless set); it
   records its runs in ``PREFECT_HOME``'s database, where Prefect's temporary server recorded them.
@@ -35,6 +38,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -46,6 +50,7 @@ IDLE_SECONDS = 900.0  # default: stops itself after 15 minutes without a request
 IDLE_ENV = "CLUSTERHARVEST_SERVER_IDLE"  # seconds, for a server a harvest starts
 START_TIMEOUT = 120.0  # seconds for a new server to answer (database migrations on a first start)
 STOP_TIMEOUT = 20.0  # seconds between SIGTERM and SIGKILL
+HUNG_TIMEOUT = 5.0  # seconds a server that listens (its state file written) gets to answer before it is replaced
 STATE_NAME = "clusterharvest-server.json"
 MODULE = "clusterharvest_flows.server"
 DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never through a proxy
@@ -144,13 +149,19 @@ def read_state(home: Path | None = None) -> LocalServer | None:
     return server
 
 
-def healthy(url: str, timeout: float = 2.0) -> bool:
-    """Whether the API at ``url`` answers its health check."""
+def healthy(url: str, timeout: float = 2.0, path: str = "/health") -> bool:
+    """Whether the API at ``url`` answers its health check (or ``path``) with 200."""
     try:
-        with DIRECT.open(f"{url}/health", timeout=timeout) as resp:
+        with DIRECT.open(f"{url}{path}", timeout=timeout) as resp:
             return bool(resp.status == 200)
     except (OSError, ValueError):
         return False
+
+
+def claim(url: str, timeout: float = 2.0) -> bool:
+    """Whether the API at ``url`` answers a request that counts as use (``/admin/version``, unlike the health
+    check): a server that was idle nearly its limit starts its idle time anew."""
+    return healthy(url, timeout, "/admin/version")
 
 
 def file_lock(home: Path) -> Any:
@@ -167,22 +178,46 @@ def running(home: Path | None = None) -> LocalServer | None:
     return server if server is not None and healthy(server.url) else None
 
 
-def ensure(idle: float | None = None, home: Path | None = None,
-           timeout: float = START_TIMEOUT) -> tuple[LocalServer, bool]:
-    """The running local server, started first if there is none: (server, whether it was started now).
+@dataclass(frozen=True)
+class Ensured:
+    """The local server a run uses: ``started`` now or found running; ``replaced`` says why an earlier one
+    recorded in the state file was not used (it had ended, or it did not answer), None when there was none."""
+
+    server: LocalServer
+    started: bool
+    replaced: str | None = None
+
+
+def ensure(idle: float | None = None, home: Path | None = None, timeout: float = START_TIMEOUT) -> Ensured:
+    """The running local server, claimed (``claim``), else one started now.
 
     Raises:
-        ServerError: it did not answer within ``timeout`` seconds, or its process ended (the message gives the
-            last lines of its log).
+        ServerError: a new server did not answer within ``timeout`` seconds, or its process ended (the message
+            gives the last lines of its log).
     """
     home = home or prefect_home()
     with file_lock(home):
+        recorded = recorded_pid(home)
         server = read_state(home)
-        if server is not None and (healthy(server.url) or wait_healthy(server, timeout)):
-            return server, False
-        if server is not None:  # alive, but not answering: a server of ours that hangs
-            terminate(server.pid)
-        return start(idle if idle is not None else idle_seconds(), home, timeout), True
+        replaced = None
+        if server is not None:
+            if claim(server.url) or wait_healthy(server, HUNG_TIMEOUT):
+                return Ensured(server, False)
+            # alive and listening, but not answering: a server of ours that hangs
+            terminate(server.pid, HUNG_TIMEOUT)
+            read_state(home)  # its file is stale now
+            replaced = f"the local server {server.url} (pid {server.pid}) did not answer within " \
+                       f"{HUNG_TIMEOUT:g} s and was stopped"
+        elif recorded is not None:
+            replaced = f"the local server recorded in {state_file(home)} (pid {recorded}) was no longer running"
+        return Ensured(start(idle if idle is not None else idle_seconds(), home, timeout), True, replaced)
+
+
+def recorded_pid(home: Path) -> int | None:
+    """The process id the state file names, whether or not that process still runs (None: no file)."""
+    with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
+        return int(json.loads(state_file(home).read_text(encoding="utf-8")).get("pid"))
+    return None
 
 
 def start(idle: float, home: Path, timeout: float) -> LocalServer:
@@ -214,7 +249,7 @@ def wait_healthy(server: LocalServer, timeout: float) -> bool:
     """Wait for a server that is starting to answer; False if it ends or does not within ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and is_ours(server.pid):
-        if healthy(server.url, timeout=1.0):
+        if claim(server.url, timeout=1.0):
             return True
         time.sleep(0.1)
     return False
@@ -261,6 +296,46 @@ def stop(home: Path | None = None) -> LocalServer | None:
         terminate(server.pid)
         read_state(home)  # the server removes its file as it stops; one it could not (SIGKILL) is stale now
     return server
+
+
+class ApiWatch:
+    """Whether the Prefect API a run reports to is still there, looked at about once every ``interval`` seconds
+    through its health check (``__call__``, cheap between looks): gone when it refuses the connection twice in a
+    row (its process ended), or has not answered for ``silence`` seconds (it hangs). A busy server that answers
+    slowly is not gone. Works for any Prefect server, the local one or a configured one."""
+
+    def __init__(self, url: str, interval: float = 1.0, silence: float = 30.0) -> None:
+        self.url = url
+        self.interval = interval
+        self.silence = silence
+        self.next = time.monotonic() + interval
+        self.answered = time.monotonic()
+        self.refused = 0
+
+    def __call__(self) -> str | None:
+        """None while the server is there; else why it is taken for gone ('connection refused', 'no answer for
+        30 s')."""
+        now = time.monotonic()
+        if now < self.next:
+            return None
+        self.next = now + self.interval
+        try:
+            with DIRECT.open(f"{self.url}/health", timeout=min(5.0, self.silence)):
+                self.answered, self.refused = time.monotonic(), 0
+                return None
+        except urllib.error.HTTPError:  # it answers, if not well: there
+            self.answered, self.refused = time.monotonic(), 0
+            return None
+        except urllib.error.URLError as exc:
+            refused = isinstance(exc.reason, ConnectionRefusedError)
+        except OSError as exc:
+            refused = isinstance(exc, ConnectionRefusedError)
+        self.refused = self.refused + 1 if refused else 0
+        if self.refused >= 2:
+            return "connection refused"
+        if time.monotonic() - self.answered >= self.silence:
+            return f"no answer for {self.silence:g} s"
+        return None
 
 
 # -- the server process ------------------------------------------------------------------------------------
@@ -320,11 +395,18 @@ def serve(idle: float, home: Path) -> None:
         watch.last = time.monotonic()  # idle from now: the start-up is no idleness
         write_state(me, home)
         say(f"listening at {me.url} (pid {me.pid}); stops itself after {duration(idle)} without a request")
+        lock = file_lock(home)
         while not server.should_exit:
             await asyncio.sleep(min(1.0, idle / 4))
-            if watch.idle_for() >= idle:
-                say(f"no request for {duration(idle)}: stopping")
-                server.should_exit = True
+            if watch.idle_for() < idle or not try_acquire(lock):
+                continue  # in use, or a harvest (or `server stop`) holds the lock: look again later
+            try:
+                if watch.idle_for() >= idle:  # still idle now that no harvest can claim it unseen
+                    remove_state(me, home)  # from here on, a harvest starts a server of its own
+                    say(f"no request for {duration(idle)}: stopping")
+                    server.should_exit = True
+            finally:
+                lock.release()
 
     async def main() -> None:
         watcher = asyncio.create_task(idle_stop())
@@ -341,6 +423,17 @@ def serve(idle: float, home: Path) -> None:
     finally:
         remove_state(me, home)
         say("stopped")
+
+
+def try_acquire(lock: Any) -> bool:
+    """Take ``lock`` if no one holds it, without waiting."""
+    from filelock import Timeout
+
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return False
+    return True
 
 
 def write_state(server: LocalServer, home: Path) -> None:

@@ -5,6 +5,7 @@ started, whatever happens."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -81,6 +82,47 @@ def test_the_idle_period_is_a_number_of_seconds_within_bounds(monkeypatch):
             idle_seconds(wrong)
 
 
+def test_the_api_watch_tells_a_gone_or_hung_server_from_a_slow_one():
+    """``ApiWatch`` against real loopback servers: one that answers (slowly, or with an error status) is there;
+    one whose port refuses is gone at the second look; one that accepts and never answers is gone after its
+    ``silence``."""
+    import threading
+
+    from clusterharvest_flows.server import ApiWatch
+
+    from .httpserver import start_server
+    from .rawserver import RawServer
+
+    def looks(watch: ApiWatch, seconds: float) -> list[str | None]:
+        said, end = [], time.monotonic() + seconds
+        while time.monotonic() < end and not any(said):
+            said.append(watch())
+            time.sleep(0.05)
+        return said
+
+    slow = start_server({"/api/health": lambda seen: (time.sleep(0.3), (200, {}, b"true"))[1],
+                         "/bad/health": lambda seen: (503, {}, b"busy")})
+    try:
+        assert not any(looks(ApiWatch(slow.url("/api"), interval=0.1, silence=2), 1.5))
+        assert not any(looks(ApiWatch(slow.url("/bad"), interval=0.1, silence=0.5), 1.5))  # it answers: there
+        refused = ApiWatch(slow.url("/api"), interval=0.1, silence=60)
+        assert refused() is None
+    finally:
+        slow.stop()
+    said = looks(refused, 2)
+    assert said[-1] == "connection refused" and said.count(None) >= 2, said  # two refusals in a row, not one
+
+    released = threading.Event()
+    hung = RawServer({"/api/health": lambda conn: released.wait(10)})
+    try:
+        started = time.monotonic()
+        said = looks(ApiWatch(hung.url("/api"), interval=0.1, silence=1), 5)
+        assert said[-1] == "no answer for 1 s" and 1 <= time.monotonic() - started < 4, said
+    finally:
+        released.set()
+        hung.stop()
+
+
 @pytest.mark.parametrize("who", ["ended", "another process"])
 def test_a_stale_state_file_is_no_server_and_is_removed(home, who):
     stale(home, dead_pid() if who == "ended" else os.getpid())  # a process id reused by something else: this one
@@ -98,7 +140,9 @@ def test_server_start_status_and_stop_and_a_harvest_uses_it(home, tmp_path):
     stale(home, dead_pid())  # left by a server that was killed: replaced
     started = command(env, "server", "start", "--idle", "600")
     assert started.returncode == 0, started.stderr
-    found = re.fullmatch(r"started the local Prefect server at (http://127\.0\.0\.1:(\d+)/api) \(pid (\d+); it stops "
+    found = re.fullmatch(rf"note: the local server recorded in {re.escape(str(home / STATE_NAME))} \(pid \d+\) was "
+                         r"no longer running\n"
+                         r"started the local Prefect server at (http://127\.0\.0\.1:(\d+)/api) \(pid (\d+); it stops "
                          r"itself after 10 minutes without a run; log: (.+)\)\n", started.stdout)
     assert found, started.stdout
     url, port, pid, log = found.group(1), int(found.group(2)), int(found.group(3)), found.group(4)
@@ -164,3 +208,49 @@ def test_a_harvest_whose_local_server_cannot_start_fails_with_one_line(home, tmp
                     "(exit 3): sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) unable to open database "
                     f"file (log: {home / 'clusterharvest-server.log'})"), line
     assert state(home) is None and read_latest(tmp_path / "out") is None
+
+
+@pytest.mark.flow
+def test_a_harvest_claims_the_server_and_it_stops_only_when_no_harvest_holds_the_lock(home, tmp_path):
+    """A harvest that finds the server near its idle limit must not lose it between finding and using it: the
+    finding counts as use (the idle time starts anew), and the server stops for idleness only under the lock a
+    harvest holds while it finds it."""
+    from clusterharvest_flows.server import claim, file_lock
+
+    env = environment(home)
+    started = command(env, "server", "start", "--idle", "3")
+    assert started.returncode == 0, started.stderr
+    found = state(home)
+    assert found is not None
+    for _ in range(3):  # found at 2 of its 3 idle seconds, three times: it never stops
+        time.sleep(2)
+        assert claim(found["url"]), "the server stopped although a harvest had just found it"
+    with file_lock(home):  # as a harvest holds it while it finds or starts the server
+        time.sleep(5)
+        assert alive(found["pid"]) and state(home) is not None  # idle 5 s > 3, but it may not stop now
+    wait_for(lambda: not alive(found["pid"]), 30, "the idle server to stop once the lock is free")
+    assert state(home) is None
+
+
+@pytest.mark.flow
+def test_a_server_that_hangs_is_replaced_within_seconds_saying_so(home, tmp_path):
+    env = environment(home)
+    assert command(env, "server", "start").returncode == 0
+    found = state(home)
+    assert found is not None
+    os.kill(found["pid"], signal.SIGSTOP)  # alive, listening, answering nothing
+    try:
+        began = time.monotonic()
+        harvested = command(env, "harvest", "--offline", "--out", str(tmp_path / "out"))
+        took = time.monotonic() - began
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(found["pid"], signal.SIGKILL)
+    assert harvested.returncode == 0, harvested.stderr
+    assert harvested.stderr.splitlines()[0] == (
+        f"clusterharvest: note: the local server {found['url']} (pid {found['pid']}) did not answer within 5 s and "
+        "was stopped"), harvested.stderr
+    assert harvested.stderr.splitlines()[1].startswith("clusterharvest: no Prefect server configured: started a "
+                                                       "local one"), harvested.stderr
+    assert took < 60, took  # was 120 s of waiting for the hung server, then 20 s for it to take SIGTERM
+    assert read_latest(tmp_path / "out")

@@ -85,12 +85,15 @@ def local_server(quiet: bool) -> None:
         return
     from clusterharvest_flows.server import duration, ensure
 
-    server, started = ensure()
+    found = ensure()
+    server, started = found.server, found.started
     os.environ["PREFECT_API_URL"] = server.url
     refresh_global_settings_context()  # Prefect read its settings when imported
     if quiet:
         return
     idle = duration(server.idle)
+    if found.replaced:
+        say(f"{PROG}: note: {found.replaced}", file=sys.stderr)
     if started:
         say(f"{PROG}: no Prefect server configured: started a local one for this and later runs at {server.url} "
             f"(pid {server.pid}); it stops itself after {idle} without a run (`{PROG} server stop` stops it now)",
@@ -130,10 +133,21 @@ def raise_terminated(signum: int, frame: Any) -> None:
     raise Terminated
 
 
-def run_in_thread(call: Callable[[], Any]) -> Any:
+class ServerGone(Exception):
+    """The Prefect server a run reports to went away during the run (``why``: 'connection refused', ...)."""
+
+    def __init__(self, url: str, why: str) -> None:
+        super().__init__(f"the Prefect server at {url} went away during the run ({why})")
+        self.url, self.why = url, why
+
+
+def run_in_thread(call: Callable[[], Any], watch: Callable[[], str | None] | None = None,
+                  url: str = "") -> Any:
     """``call()`` run on a thread of its own while the main thread waits, which SIGTERM (``Terminated``) and
     Ctrl-C (``KeyboardInterrupt``) interrupt at once. Off the main thread Prefect installs no SIGTERM handler of
-    its own, which would wait for the run's tasks (a fetch stalled for minutes) before letting the process end."""
+    its own, which would wait for the run's tasks (a fetch stalled for minutes) before letting the process end.
+    ``watch`` (``ApiWatch``) is asked while it waits: when it says the Prefect server at ``url`` is gone,
+    ``ServerGone`` is raised at once, where Prefect's client would retry the gone server for minutes."""
     done: dict[str, Any] = {}
 
     def target() -> None:
@@ -148,6 +162,9 @@ def run_in_thread(call: Callable[[], Any]) -> Any:
         thread.start()
         while thread.is_alive():
             thread.join(0.5)
+            gone = watch() if watch is not None and thread.is_alive() else None
+            if gone is not None:
+                raise ServerGone(url, gone)
     finally:
         signal.signal(signal.SIGTERM, previous)
     if "error" in done:
@@ -156,16 +173,35 @@ def run_in_thread(call: Callable[[], Any]) -> Any:
 
 
 def run_flow(args: argparse.Namespace, call: Callable[[], Any]) -> tuple[Any, int | None, TextIO]:
-    """Run a Prefect call (on its own thread: ``run_in_thread``) with stderr diverted and step progress shown:
-    (result, None, stream for the command's own lines), or (None, exit code, stream) after printing the one
-    error line there."""
+    """Run a Prefect call (on its own thread: ``run_in_thread``, watching its Prefect server) with stderr
+    diverted and step progress shown: (result, None, stream for the command's own lines), or (None, exit code,
+    stream) after printing the one error line there."""
+    from prefect.settings import get_current_settings
+
+    from clusterharvest_flows.server import ApiWatch
+
+    from .publish import read_latest
+
     own, log_file = divert_stderr(args.verbose)
     steps = logging.getLogger("clusterharvest.steps")
     if not (args.quiet or args.verbose):
         steps.addHandler(progress_handler(own))
         steps.setLevel(logging.INFO)
+    def latest() -> str | None:
+        with contextlib.suppress(OSError):
+            return read_latest(args.out)
+        return None
+
+    url = get_current_settings().api.url or ""
+    before = latest()
     try:
-        return run_in_thread(call), None, own
+        return run_in_thread(call, ApiWatch(url) if url else None, url), None, own
+    except ServerGone as exc:
+        after = latest()
+        done = f"; version {after} was published before it did" if after and after != before else \
+            "; nothing was published"
+        print(error_line(f"{exc}{done}; the run's end is not recorded there"), file=own)
+        return None, 1, own
     except HarvestError as exc:
         message = str(exc)
         failures = getattr(exc, "failures", None)  # several sources (SourceErrors): each in full in the log
@@ -314,7 +350,10 @@ def cmd_server(args: argparse.Namespace) -> int:
     try:
         if args.action == "start":
             prefect_environment()
-            server, started = ensure(idle_seconds(args.idle))
+            found = ensure(idle_seconds(args.idle))
+            server, started = found.server, found.started
+            if found.replaced:
+                say(f"note: {found.replaced}")
             say(f"{'started' if started else 'already running:'} the local Prefect server at {server.url} "
                 f"(pid {server.pid}; it stops itself after {duration(server.idle)} without a run; log: {server.log})")
         elif args.action == "status":
