@@ -122,12 +122,14 @@ def measure(work: Path, repeats: int, before: str | None) -> dict[str, list[floa
                 home = work / f"home-{label}-{n}"
                 env = code.env(plain_env(PREFECT_HOME=str(home)))
                 target = out / f"{label}-none"
-                times[f"{label}: none, first"].append(timed(code.harvest(target), env))
-                times[f"{label}: none, unchanged"].append(timed(code.harvest(target), env))
-                times[f"{label}: none, publishing"].append(timed(code.harvest(out / f"{label}-none-2"), env))
-                if code is now:
-                    subprocess.run([PY, "-m", "clusterharvest.cli", "server", "stop"], env=env, check=True,
-                                   capture_output=True)
+                try:
+                    times[f"{label}: none, first"].append(timed(code.harvest(target), env))
+                    times[f"{label}: none, unchanged"].append(timed(code.harvest(target), env))
+                    times[f"{label}: none, publishing"].append(timed(code.harvest(out / f"{label}-none-2"), env))
+                finally:  # the local server a run started, stopped even when a run failed
+                    if code is now:
+                        subprocess.run([PY, "-m", "clusterharvest.cli", "server", "stop"], env=env,
+                                       capture_output=True, timeout=60)
     finally:
         server.stop()
     return times
