@@ -155,3 +155,37 @@ def test_a_manifest_reads_back_with_every_key_it_has():
                                                                                "--allow-shrink"), value
     assert [(q.position, q.redacted) for q in manifest.quarantined or []] == [(0, True)]
     assert manifest.backfill is not None and manifest.backfill.capture == "20160301120000"
+
+
+def test_a_halted_process_commits_no_version_and_a_halt_waits_for_a_commit_in_progress(tmp_path):
+    """``HALT`` (set by a command whose run's thread may go on: its Prefect server gone, SIGTERM): the next
+    publish writes nothing and says why; a commit in progress holds the lock, so ``set`` returns after it."""
+    import threading
+
+    import pytest
+
+    from clusterharvest.errors import PublishError
+    from clusterharvest.publish import HALT
+
+    first = publish_version(tmp_path, clusters("FR"), RUN).version
+    try:
+        HALT.set("the Prefect server stopped answering")
+        with pytest.raises(PublishError, match=r"version \S+ not published: the Prefect server stopped answering"):
+            publish_version(tmp_path, clusters("FR", "JP"), RUN)
+        assert read_latest(tmp_path) == first and list_versions(tmp_path) == [first]
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no half-written folder
+    finally:
+        HALT.clear()
+    HALT.lock.acquire()  # as a commit in progress holds it
+    set_at: list[bool] = []
+    setter = threading.Thread(target=lambda: (HALT.set("stop"), set_at.append(True)))
+    try:
+        setter.start()
+        setter.join(0.3)
+        assert not set_at, "HALT.set returned while a commit was in progress"
+    finally:
+        HALT.lock.release()
+        setter.join(5)
+        HALT.clear()
+    assert set_at == [True]
+    assert publish_version(tmp_path, clusters("FR", "JP"), RUN).changed  # cleared: publishing again

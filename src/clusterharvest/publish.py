@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -302,6 +303,29 @@ def build_manifest(version: str, created: datetime, digest: str, previous: str |
                     changes=None if changes is None else changes.counts(), **dict(run))
 
 
+class Halt:
+    """A stop for this process's publishing, for a command that ends a run it no longer watches (SIGTERM, its
+    Prefect server gone) while the run's thread may still go on: once ``set``, no version is committed. The
+    commit (the version's folder renamed into place and ``LATEST`` replaced) and ``set`` hold one lock, so when
+    ``set`` returns, whatever ``LATEST`` names is final for this process."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.reason: str | None = None
+
+    def set(self, reason: str) -> None:
+        """Stop publishing, waiting for a commit in progress to end."""
+        with self.lock:
+            self.reason = reason
+
+    def clear(self) -> None:
+        with self.lock:
+            self.reason = None
+
+
+HALT = Halt()
+
+
 def publish_version(out_dir: str | Path, clusters: list[Cluster], run: Run, *, programme: Programme | None = None,
                     now: datetime | None = None, as_of: datetime | None = None) -> PublishResult:
     """Write a new version unless its records equal those of ``LATEST``.
@@ -319,7 +343,8 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], run: Run, *, p
         The version written, or the unchanged ``LATEST`` with ``changed=False``.
 
     Raises:
-        PublishError: the folder cannot be written, or the previous version's files do not match its manifest.
+        PublishError: the folder cannot be written, the previous version's files do not match its manifest, or
+            publishing was halted (``HALT``) before the commit.
     """
     root = Path(out_dir)
     root.mkdir(parents=True, exist_ok=True)
@@ -361,10 +386,14 @@ def publish_version(out_dir: str | Path, clusters: list[Cluster], run: Run, *, p
                 fh.flush()
                 os.fsync(fh.fileno())
         fsync_dir(tmp)
-        os.rename(tmp, final)
-        fsync_dir(root)
-        atomic_write(root / "LATEST", f"{version}\n".encode())
-        fsync_dir(root)
+        with HALT.lock:
+            if HALT.reason is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise PublishError(f"version {version} not published: {HALT.reason}")
+            os.rename(tmp, final)
+            fsync_dir(root)
+            atomic_write(root / "LATEST", f"{version}\n".encode())
+            fsync_dir(root)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise PublishError(f"cannot write version {version} to {root}: {exc}") from None
