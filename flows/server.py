@@ -201,10 +201,12 @@ def ensure(idle: float | None = None, home: Path | None = None, timeout: float =
         server = read_state(home)
         replaced = None
         if server is not None:
-            if claim(server.url) or wait_healthy(server, HUNG_TIMEOUT):
+            began = time.monotonic()
+            if claim(server.url) or wait_healthy(server, HUNG_TIMEOUT - (time.monotonic() - began)):
                 return Ensured(server, False)
-            # alive and listening, but not answering: a server of ours that hangs
-            terminate(server.pid, HUNG_TIMEOUT)
+            # alive and listening, but not answering: a server of ours that hangs (stopped, say), which would
+            # not act on SIGTERM either
+            terminate(server.pid, 0)
             read_state(home)  # its file is stale now
             replaced = f"the local server {server.url} (pid {server.pid}) did not answer within " \
                        f"{HUNG_TIMEOUT:g} s and was stopped"
@@ -298,6 +300,23 @@ def stop(home: Path | None = None) -> LocalServer | None:
     return server
 
 
+REFUSED = "connection refused"
+
+
+def probe(url: str, timeout: float = 2.0) -> str | None:
+    """One look at the health check of the Prefect API at ``url``: None when it answers (an error status is an
+    answer), else ``REFUSED`` or 'no answer'."""
+    try:
+        with DIRECT.open(f"{url}/health", timeout=timeout):
+            return None
+    except urllib.error.HTTPError:
+        return None
+    except urllib.error.URLError as exc:
+        return REFUSED if isinstance(exc.reason, ConnectionRefusedError) else "no answer"
+    except OSError as exc:
+        return REFUSED if isinstance(exc, ConnectionRefusedError) else "no answer"
+
+
 class ApiWatch:
     """Whether the Prefect API a run reports to is still there, looked at about once every ``interval`` seconds
     through its health check (``__call__``, cheap between looks): gone when it refuses the connection twice in a
@@ -319,20 +338,13 @@ class ApiWatch:
         if now < self.next:
             return None
         self.next = now + self.interval
-        try:
-            with DIRECT.open(f"{self.url}/health", timeout=min(5.0, self.silence)):
-                self.answered, self.refused = time.monotonic(), 0
-                return None
-        except urllib.error.HTTPError:  # it answers, if not well: there
+        why = probe(self.url, min(5.0, self.silence))
+        if why is None:
             self.answered, self.refused = time.monotonic(), 0
             return None
-        except urllib.error.URLError as exc:
-            refused = isinstance(exc.reason, ConnectionRefusedError)
-        except OSError as exc:
-            refused = isinstance(exc, ConnectionRefusedError)
-        self.refused = self.refused + 1 if refused else 0
+        self.refused = self.refused + 1 if why == REFUSED else 0
         if self.refused >= 2:
-            return "connection refused"
+            return REFUSED
         if time.monotonic() - self.answered >= self.silence:
             return f"no answer for {self.silence:g} s"
         return None

@@ -233,11 +233,54 @@ def test_a_harvest_whose_prefect_server_went_away_exits_within_seconds_of_its_er
     errors = [(at, line) for at, line in lines if line.startswith("clusterharvest: error: ")]
     assert len(errors) == 1 and proc.returncode == 1, (proc.returncode, lines)
     at, line = errors[0]
-    assert line == (f"clusterharvest: error: the Prefect server at {found['url']} went away during the run "
-                    "(connection refused); nothing was published; the run's end is not recorded there"), line
+    assert line == (f"clusterharvest: error: the Prefect server at {found['url']} stopped answering during the "
+                    "run (connection refused); nothing was published; the run's end is not recorded there"), line
     assert at - killed < 10, at - killed  # two looks at its health check, a second apart
     assert ended - at < 10, (ended - at, line)  # Prefect's workers get 5 s to send what they hold
     assert read_latest(tmp_path / "out") is None
+
+
+@pytest.mark.flow
+@pytest.mark.parametrize("after", ["obtained", "parsed"])
+def test_what_the_line_says_was_published_is_what_latest_names_at_the_end(tmp_path, after):
+    """The local server killed as the run's progress line says it has its sources (or has parsed them): the run's
+    thread goes on without the server, and once published a version after the command had said 'nothing was
+    published'. Now it publishes nothing after the error line, and the line's word is what LATEST names."""
+    import json
+    import signal
+
+    from clusterharvest_flows.server import STATE_NAME, alive
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update({"PREFECT_HOME": str(tmp_path / "home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                "PREFECT_SERVER_UI_ENABLED": "false", "PYTHONUNBUFFERED": "1"})
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "clusterharvest.cli", "harvest", "--offline", "--out", str(out)],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines, server = [], None
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            lines.append(line.rstrip("\n"))
+            if line.startswith(f"clusterharvest: {after} ") and server is None:
+                server = json.loads((tmp_path / "home" / STATE_NAME).read_text(encoding="utf-8"))["pid"]
+                os.kill(server, signal.SIGKILL)
+        proc.wait(120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        if server and alive(server):
+            os.kill(server, signal.SIGKILL)
+    assert server, lines
+    errors = [line for line in lines if line.startswith("clusterharvest: error: ")]
+    assert len(errors) == 1 and proc.returncode == 1, (proc.returncode, lines)
+    assert "stopped answering during the run (connection refused)" in errors[0], errors[0]
+    latest = read_latest(out)
+    if latest is None:
+        assert "; nothing was published;" in errors[0], (errors[0], latest)
+    else:
+        assert f"; version {latest} was published before the run was stopped;" in errors[0], (errors[0], latest)
+    assert lines[-1] == errors[0], lines  # nothing said after it: no 'published' line
 
 
 @pytest.mark.flow

@@ -134,10 +134,11 @@ def raise_terminated(signum: int, frame: Any) -> None:
 
 
 class ServerGone(Exception):
-    """The Prefect server a run reports to went away during the run (``why``: 'connection refused', ...)."""
+    """The Prefect server a run reports to stopped answering during the run (``why``: 'connection refused',
+    'no answer for 30 s', ...): it ended, or it hangs."""
 
     def __init__(self, url: str, why: str) -> None:
-        super().__init__(f"the Prefect server at {url} went away during the run ({why})")
+        super().__init__(f"the Prefect server at {url} stopped answering during the run ({why})")
         self.url, self.why = url, why
 
 
@@ -178,9 +179,9 @@ def run_flow(args: argparse.Namespace, call: Callable[[], Any]) -> tuple[Any, in
     stream) after printing the one error line there."""
     from prefect.settings import get_current_settings
 
-    from clusterharvest_flows.server import ApiWatch
+    from clusterharvest_flows.server import ApiWatch, probe
 
-    from .publish import read_latest
+    from .publish import HALT, read_latest
 
     own, log_file = divert_stderr(args.verbose)
     steps = logging.getLogger("clusterharvest.steps")
@@ -192,16 +193,22 @@ def run_flow(args: argparse.Namespace, call: Callable[[], Any]) -> tuple[Any, in
             return read_latest(args.out)
         return None
 
-    url = get_current_settings().api.url or ""
-    before = latest()
-    try:
-        return run_in_thread(call, ApiWatch(url) if url else None, url), None, own
-    except ServerGone as exc:
+    def server_lost(exc: ServerGone) -> tuple[None, int, TextIO]:
+        """The run ends here: its thread, which may go on without the server, publishes nothing more."""
+        HALT.set(str(exc))
         after = latest()
-        done = f"; version {after} was published before it did" if after and after != before else \
+        done = f"; version {after} was published before the run was stopped" if after and after != before else \
             "; nothing was published"
         print(error_line(f"{exc}{done}; the run's end is not recorded there"), file=own)
         return None, 1, own
+
+    url = get_current_settings().api.url or ""
+    before = latest()
+    HALT.clear()
+    try:
+        return run_in_thread(call, ApiWatch(url) if url else None, url), None, own
+    except ServerGone as exc:
+        return server_lost(exc)
     except HarvestError as exc:
         message = str(exc)
         failures = getattr(exc, "failures", None)  # several sources (SourceErrors): each in full in the log
@@ -216,12 +223,17 @@ def run_flow(args: argparse.Namespace, call: Callable[[], Any]) -> tuple[Any, in
             log_file = None  # it holds the whole message: kept for the user
         return None, 1, own
     except KeyboardInterrupt:
+        HALT.set("interrupted")
         print(f"{PROG}: error: interrupted; nothing more will be published", file=own)
         return None, 130, own
     except Terminated:
+        HALT.set("terminated (SIGTERM)")
         print(f"{PROG}: error: terminated (SIGTERM); nothing more will be published", file=own)
         return None, 128 + signal.SIGTERM, own
     except Exception as exc:  # noqa: BLE001 - a bug or a Prefect failure: one line, the details kept
+        why = probe(url) if url else None
+        if why is not None:  # Prefect could not reach its server (at the run's start, say): that is the reason
+            return server_lost(ServerGone(url, why))
         kept = f"; the full log is in {log_file}" if log_file else ""
         print(error_line(f"unexpected {type(exc).__name__}: {' '.join(str(exc).split())[:200]}{kept}"), file=own)
         log_file = None  # kept for the user
