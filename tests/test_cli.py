@@ -241,11 +241,11 @@ def test_a_harvest_whose_prefect_server_went_away_exits_within_seconds_of_its_er
 
 
 @pytest.mark.flow
-@pytest.mark.parametrize("after", ["no Prefect server configured:", "obtained", "parsed"])
+@pytest.mark.parametrize("after", ["no Prefect server configured:", "obtained"])
 def test_what_the_line_says_was_published_is_what_latest_names_at_the_end(tmp_path, after):
     """The local server killed as the command says it started it (before the run reaches it: Prefect's start-up
-    check failed with 'unexpected RuntimeError'), or as the run's progress line says it has its sources (or has
-    parsed them): the run's thread goes on without the server, and once published a version after the command
+    check failed with 'unexpected RuntimeError'), or as the run's progress line says it has its sources: the
+    run's thread goes on without the server, and once published a version after the command
     had said 'nothing was published'. Now it publishes nothing after the error line, and the line's word is what
     LATEST names."""
     import json
