@@ -32,12 +32,12 @@ class ParquetExporter(TableExporter):
 
         schema = pa.schema([pa.field(c.name, arrow_type(c.type)) for c in self.table.columns])
         # Through Arrow's JSON reader: building arrays from Python objects makes pyarrow import pandas (0.4 s)
-        # to check whether they are pandas objects.
+        # to check whether they are pandas objects; so does ``schema.empty_table()``, unlike an empty batch list.
         lines = ndjson_bytes(rows) or b"\n"
         options = pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error")
         read = pj.ReadOptions(block_size=max(1 << 20, len(lines) + 1))  # one block: no record straddles two
         table = pj.read_json(io.BytesIO(lines), read_options=read, parse_options=options) if rows \
-            else schema.empty_table()
+            else pa.Table.from_batches([], schema=schema)
         sink = pa.BufferOutputStream()
         pq.write_table(table.select(schema.names), sink, compression="zstd")
         return bytes(sink.getvalue().to_pybytes())
