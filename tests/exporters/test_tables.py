@@ -84,3 +84,17 @@ def test_the_rows_agree_across_formats(version):
         assert plain == from_parquet == from_sqlite, table.name
     counts = {t.name: len(csv_rows(version / f"{t.name}.csv")[1]) for t in TABLES}
     assert counts["clusters"] == 32 and counts["rounds"] == 3 and counts["changes"] == 0, counts
+
+
+def test_a_first_version_is_published_without_importing_pandas(tmp_path):
+    """pyarrow imports pandas (0.4 s) to build arrays from Python objects or an empty table; a first version
+    (whose changes table is empty) is written without it. See BENCHMARKS.md for what a publishing run costs."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from clusterharvest.pipeline import open_context, run_harvest\n"
+            f"root = Path({str(ROOT)!r})\n"
+            f"run_harvest(open_context(root / 'sources.toml', {str(tmp_path / 'out')!r}, root / 'raw', offline=True))\n"
+            "assert 'pandas' not in sys.modules, 'pandas was imported'")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
