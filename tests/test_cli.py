@@ -142,6 +142,25 @@ def test_failed_source_fails_the_command_with_one_line_and_publishes_nothing(tmp
     assert read_latest(out) is None
 
 
+def test_the_run_log_keeps_the_lines_the_command_appends_beside_what_goes_to_stderr():
+    """The run's log is stderr (Prefect writes there) and the command appends each failed source's error to it:
+    with stderr writing at its own offset, Prefect's next line overwrote the first of them (a flaky CI failure)."""
+    code = ("import os, sys; from clusterharvest.cli import divert_stderr\n"
+            "own, log = divert_stderr(False)\n"
+            "print('prefect line one', file=sys.stderr, flush=True)\n"
+            "with log.open('a', encoding='utf-8') as f: f.write('\\nclusterharvest: error: source a: why\\n')\n"
+            "os.write(2, b'prefect line two, written after\\n')\n"
+            "print(log, file=own)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    log = Path(res.stderr.strip())
+    try:
+        assert log.read_text(encoding="utf-8").splitlines() == [
+            "prefect line one", "", "clusterharvest: error: source a: why", "prefect line two, written after"]
+    finally:
+        log.unlink()
+
+
 # -- a failed or terminated harvest ends within seconds of its error line (issue 22, item 9) -------------------
 
 class Stalling:

@@ -42,7 +42,7 @@ def error_line(message: str, log_file: Path | None = None) -> str:
         os.close(fd)
         log_file = Path(name)
     with log_file.open("a", encoding="utf-8", errors="replace") as log:
-        log.write(f"{PROG}: error: {message}\n")
+        log.write(f"\n{PROG}: error: {message}\n")  # on a line of its own, whatever Prefect wrote last
     tail = f"... (cut; the whole message is in {log_file})"
     return line[:max(MAX_LINE - len(tail), len(PROG) + 9)] + tail
 
@@ -110,7 +110,9 @@ def divert_stderr(verbose: bool) -> tuple[TextIO, Path | None]:
     the log file (None with ``-v``)."""
     if verbose:
         return sys.stderr, None
-    fd, name = tempfile.mkstemp(prefix="clusterharvest-run-", suffix=".log")
+    made, name = tempfile.mkstemp(prefix="clusterharvest-run-", suffix=".log")
+    fd = os.open(name, os.O_WRONLY | os.O_APPEND)  # every write at the end: the command appends its own lines too
+    os.close(made)
     sys.stderr.flush()
     own = os.fdopen(os.dup(2), "w", buffering=1, encoding="utf-8", errors="replace")
     os.dup2(fd, 2)
@@ -214,7 +216,9 @@ def run_flow(args: argparse.Namespace, call: Callable[[], Any]) -> tuple[Any, in
         failures = getattr(exc, "failures", None)  # several sources (SourceErrors): each in full in the log
         if failures and log_file is not None:
             with log_file.open("a", encoding="utf-8", errors="replace") as log:
-                log.writelines(f"{PROG}: error: {failure}\n" for failure in failures)
+                # one write, on lines of their own: the run's log is stderr too, where Prefect may have left a
+                # line unfinished
+                log.write("\n" + "".join(f"{PROG}: error: {failure}\n" for failure in failures))
             tail = f" (in full: {log_file})"
             message = summary(failures, MAX_LINE - len(f"{PROG}: error: ") - len(tail)) + tail  # fits the line
         line = error_line(message, log_file)
