@@ -84,9 +84,10 @@ def validate_cron(cron: str) -> None:
 def prefect_api() -> tuple[str | None, str | None]:
     """(the configured Prefect API URL, why it cannot be used): None for the URL when none is configured."""
     import httpx
-    from prefect.settings import PREFECT_API_URL
 
-    url = PREFECT_API_URL.value()
+    from clusterharvest_flows.server import api_url
+
+    url = api_url()
     if not url:
         return None, "no Prefect server is configured (PREFECT_API_URL)"
     try:

@@ -79,6 +79,22 @@ def prefect_home() -> Path:
     return Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
 
 
+def api_url() -> str | None:
+    """The Prefect API URL this process's runs report to (environment, active profile or settings file, as
+    Prefect reads them); None when none is configured."""
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().api.url or None
+
+
+def use(server: LocalServer) -> None:
+    """Make this process's Prefect report to ``server`` (Prefect read its settings when it was imported)."""
+    from prefect.context import refresh_global_settings_context
+
+    os.environ["PREFECT_API_URL"] = server.url
+    refresh_global_settings_context()
+
+
 def state_file(home: Path | None = None) -> Path:
     return (home or prefect_home()) / STATE_NAME
 

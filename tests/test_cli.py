@@ -366,3 +366,17 @@ def test_a_sources_file_that_is_no_regular_file_is_one_error_line(tmp_path, whic
     assert (res.returncode, res.stdout) == (1, ""), res.stderr[-800:]
     assert res.stderr == f"clusterharvest: error: {path}: is {what}, not a regular file: only regular files are " \
                          "read\n", res.stderr[-800:]
+
+
+def test_the_library_imports_no_prefect_anywhere_in_its_code():
+    """Prefect belongs in flows/ (``clusterharvest_flows``): no module of src/clusterharvest imports it, at the
+    top or inside a function (the command line reaches Prefect only through ``clusterharvest_flows``)."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "src" / "clusterharvest").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            found += [f"{path.relative_to(ROOT)}:{node.lineno}" for n in names if n.split(".")[0] == "prefect"]
+    assert found == [], found

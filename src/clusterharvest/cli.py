@@ -78,17 +78,13 @@ def local_server(quiet: bool) -> None:
     settings file), make this process's runs use the local server (``clusterharvest_flows.server``): the one
     running, else one started now, which later runs reuse and which stops itself once idle. Says which on
     stderr unless ``quiet``; a ``ServerError`` when it cannot start."""
-    from prefect.context import refresh_global_settings_context
-    from prefect.settings import get_current_settings
+    from clusterharvest_flows.server import api_url, duration, ensure, use
 
-    if get_current_settings().api.url:
+    if api_url():
         return
-    from clusterharvest_flows.server import duration, ensure
-
     found = ensure()
     server, started = found.server, found.started
-    os.environ["PREFECT_API_URL"] = server.url
-    refresh_global_settings_context()  # Prefect read its settings when imported
+    use(server)
     if quiet:
         return
     idle = duration(server.idle)
@@ -179,9 +175,7 @@ def run_flow(args: argparse.Namespace, call: Callable[[], Any]) -> tuple[Any, in
     """Run a Prefect call (on its own thread: ``run_in_thread``, watching its Prefect server) with stderr
     diverted and step progress shown: (result, None, stream for the command's own lines), or (None, exit code,
     stream) after printing the one error line there."""
-    from prefect.settings import get_current_settings
-
-    from clusterharvest_flows.server import ApiWatch, probe
+    from clusterharvest_flows.server import ApiWatch, api_url, probe
 
     from .publish import HALT, read_latest
 
@@ -204,7 +198,7 @@ def run_flow(args: argparse.Namespace, call: Callable[[], Any]) -> tuple[Any, in
         print(error_line(f"{exc}{done}; the run's end is not recorded there"), file=own)
         return None, 1, own
 
-    url = get_current_settings().api.url or ""
+    url = api_url() or ""
     before = latest()
     HALT.clear()
     try:
