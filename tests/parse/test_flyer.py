@@ -19,6 +19,7 @@ from clusterharvest.parse.flyer import flyer_facts, flyer_paragraphs, join_lines
 from clusterharvest.parse.pdf import pdf_pages
 
 from ..conftest import CAPTURES, ROOT
+from ..test_programme import CONTACT_LINES  # the contact block's lines in the capture, by hand
 
 BUNDLED = (ROOT / "raw" / "bmbf-flyer-2016" / "enhancing-global-cooperation-2016-10.pdf").read_bytes()
 
@@ -209,14 +210,6 @@ def flowed_pdf(capture: str, width: int, columns: int, font: str) -> bytes:
     return buf.getvalue()
 
 
-# The contact block's lines in the capture, each the quote of the values read from it.
-CONTACT_LINES = {
-    "contact.name": "Dr. Florian Welter", "contact.academic_title": "Dr. Florian Welter",
-    "contact.organisation": "Project Management Jülich, Forschungszentrum Jülich GmbH",
-    "contact.phone": "Phone.: +49 2461 61-9051, Fax: +49 2461 61-8047",
-    "contact.fax": "Phone.: +49 2461 61-9051, Fax: +49 2461 61-8047",
-    "contact.email": "E-mail: f.welter@fz-juelich.de",
-}
 # Widths (points) at which the contact heading, the organisation line and the phone line each wrap in different
 # places, or not at all: "... about the / Funding Measure", "... the Funding / Measure", "Contact for General /
 # Information ...", "Jülich, / Forschungszentrum", "Forschungszentrum / Jülich GmbH", "Fax: / +49 ...", "+49 2461 /
